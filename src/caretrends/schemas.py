@@ -1,0 +1,194 @@
+"""Pandera schemas for the tidy tables, and validation that keeps every rejected row.
+
+The tables are the contracts between the parts of the project (see ``docs`` in the
+README): readers produce them, models and figures consume them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from caretrends.errors import DataValidationError
+
+#: Columns of every rejects table: one row per rejected input row and reason.
+REJECT_COLUMNS: list[str] = ["source_file", "source_row", "column", "value", "reason"]
+
+#: Columns of the Observations table, in order.
+OBSERVATION_COLUMNS: list[str] = [
+    "source",
+    "source_table",
+    "ref_area",
+    "indicator",
+    "sex",
+    "age",
+    "unit",
+    "period",
+    "freq",
+    "year",
+    "value",
+    "obs_status",
+    "note",
+]
+
+#: Columns that identify one figure of one source (no two rows may share them).
+OBSERVATION_KEY: list[str] = [
+    "source",
+    "source_table",
+    "ref_area",
+    "indicator",
+    "sex",
+    "age",
+    "unit",
+    "period",
+]
+
+_text = {"dtype": "str", "nullable": False, "coerce": True}
+
+OBSERVATIONS = pa.DataFrameSchema(
+    {
+        "source": pa.Column(**_text, checks=pa.Check.str_length(min_value=1)),
+        "source_table": pa.Column(**_text),
+        # ISO 3166-1 alpha-3, Kosovo XKX; regional aggregates carry a code of their own
+        # with an underscore (e.g. "UNICEF_ECA"), sub-national areas "XKX-Prishtina".
+        "ref_area": pa.Column(**_text, checks=pa.Check.str_matches(r"^[A-Z0-9_]{3,}(-[\w]+)?$")),
+        "indicator": pa.Column(**_text, checks=pa.Check.str_length(min_value=1)),
+        "sex": pa.Column(**_text, checks=pa.Check.isin(["_T", "F", "M"])),
+        "age": pa.Column(**_text, checks=pa.Check.str_matches(r"^(_T|_Z|Y\d+(T\d+)?|Y_GE\d+|M\d+(T\d+)?)$")),
+        "unit": pa.Column(**_text, checks=pa.Check.str_length(min_value=1)),
+        "period": pa.Column(**_text, checks=pa.Check.str_length(min_value=4)),
+        "freq": pa.Column(**_text, checks=pa.Check.isin(["A", "S", "Q", "M", "P"])),
+        "year": pa.Column("int64", coerce=True, checks=pa.Check.in_range(1950, 2100)),
+        "value": pa.Column("float64", nullable=True, coerce=True),
+        "obs_status": pa.Column(**_text),
+        "note": pa.Column("str", nullable=True, coerce=True),
+    },
+    strict=True,
+    ordered=True,
+    unique=OBSERVATION_KEY,
+    report_duplicates="all",
+    name="observations",
+)
+
+
+def empty_rejects() -> pd.DataFrame:
+    """Return an empty rejects table with the standard columns."""
+    return pd.DataFrame({column: pd.Series(dtype="object") for column in REJECT_COLUMNS})
+
+
+def validate_table(
+    frame: pd.DataFrame,
+    schema: pa.DataFrameSchema,
+    *,
+    source_file: str,
+    row_numbers: pd.Series | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validate ``frame`` and split it into valid rows and a rejects table.
+
+    Row-level failures (a bad value, a duplicate key) reject the row with a reason;
+    table-level failures (a missing or unexpected column, a wrong order) cannot be
+    repaired row by row and raise.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table to check.
+    schema : pandera.DataFrameSchema
+        The contract it must meet.
+    source_file : str
+        Name of the file the rows came from, quoted in rejects and errors.
+    row_numbers : Series, optional
+        The row number of each row in its source file (aligned with ``frame``'s index);
+        defaults to the index.
+
+    Returns
+    -------
+    valid : DataFrame
+        The rows that passed, coerced to the schema's types.
+    rejects : DataFrame
+        One row per rejected row and reason, with :data:`REJECT_COLUMNS`.
+
+    Raises
+    ------
+    DataValidationError
+        When the table as a whole breaks the schema; the message names file, table,
+        column and reason.
+    """
+    frame = frame.reset_index(drop=True)
+    rows = (
+        pd.Series(range(len(frame))) if row_numbers is None else row_numbers.reset_index(drop=True)
+    )
+    missing = [name for name in schema.columns if name not in frame.columns]
+    if missing:
+        raise DataValidationError(
+            [f"{source_file}: table {schema.name}: column {name!r}: missing" for name in missing]
+        )
+    duplicates = _duplicate_key_rejects(frame, schema, rows, source_file)
+    candidates = frame.drop(index=duplicates.index)
+    try:
+        valid = schema.validate(candidates, lazy=True)
+        return valid.reset_index(drop=True), duplicates.reset_index(drop=True)
+    except SchemaErrors as exc:
+        cases = exc.failure_cases
+    table_level = cases[cases["index"].isna()]
+    if len(table_level):
+        raise DataValidationError(
+            [
+                f"{source_file}: table {schema.name}: {case.check}: {case.failure_case!r}"
+                for case in table_level.itertuples()
+            ]
+        )
+    bad_index = cases["index"].astype(int).to_numpy()
+    value_rejects = pd.DataFrame(
+        {
+            "source_file": source_file,
+            "source_row": rows.iloc[bad_index].to_numpy(),
+            "column": cases["column"].astype(str).to_numpy(),
+            "value": cases["failure_case"].astype(str).to_numpy(),
+            "reason": cases["check"].astype(str).to_numpy(),
+        }
+    )
+    kept = candidates.drop(index=sorted(set(bad_index)))
+    rejects = pd.concat([duplicates, value_rejects], ignore_index=True)
+    return schema.validate(kept, lazy=True).reset_index(drop=True), rejects
+
+
+def _duplicate_key_rejects(
+    frame: pd.DataFrame, schema: pa.DataFrameSchema, rows: pd.Series, source_file: str
+) -> pd.DataFrame:
+    """Reject repeated keys: later copies of an exact duplicate, every row of a conflict.
+
+    The returned frame is indexed like ``frame`` so the caller can drop those rows.
+    """
+    key = list(schema.unique or [])
+    if not key:
+        return empty_rejects()
+    whole = frame.astype(str).fillna("")  # pandas 3 keeps NaN through astype(str)
+    key_frame = whole[key]
+    repeated = key_frame.duplicated(keep=False)
+    if not repeated.any():
+        return empty_rejects()
+    exact_copy = whole.duplicated(keep="first") & repeated
+    first_row_of = whole.groupby(list(whole.columns), sort=False).ngroup()
+    first_source_row = rows.groupby(first_row_of.to_numpy()).transform("first")
+    distinct = whole[repeated].drop_duplicates()
+    conflicting_keys = distinct[distinct[key].duplicated(keep=False)][key]
+    conflict = key_frame.merge(conflicting_keys.drop_duplicates(), how="left", indicator=True)[
+        "_merge"
+    ].eq("both")
+    conflict.index = frame.index
+    reasons = pd.Series(pd.NA, index=frame.index, dtype="object")
+    reasons[exact_copy] = "exact duplicate of row " + first_source_row[exact_copy].astype(str)
+    reasons[conflict] = "conflicting duplicate key: same " + "/".join(key) + ", different values"
+    hit = reasons.notna()
+    return pd.DataFrame(
+        {
+            "source_file": source_file,
+            "source_row": rows[hit].to_numpy(),
+            "column": "/".join(key),
+            "value": key_frame[hit].apply("|".join, axis=1).to_numpy(),
+            "reason": reasons[hit].to_numpy(),
+        },
+        index=frame.index[hit],
+    )
