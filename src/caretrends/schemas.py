@@ -44,6 +44,9 @@ OBSERVATION_KEY: list[str] = [
     "period",
 ]
 
+#: SDMX age codes: total, not applicable, year ranges, open-ended, months.
+AGE_CODE_PATTERN = r"^(_T|_Z|Y\d+(T\d+)?|Y_GE\d+|M\d+(T\d+)?)$"
+
 _text = {"dtype": "str", "nullable": False, "coerce": True}
 
 OBSERVATIONS = pa.DataFrameSchema(
@@ -55,7 +58,7 @@ OBSERVATIONS = pa.DataFrameSchema(
         "ref_area": pa.Column(**_text, checks=pa.Check.str_matches(r"^[A-Z0-9_]{3,}(-[\w]+)?$")),
         "indicator": pa.Column(**_text, checks=pa.Check.str_length(min_value=1)),
         "sex": pa.Column(**_text, checks=pa.Check.isin(["_T", "F", "M"])),
-        "age": pa.Column(**_text, checks=pa.Check.str_matches(r"^(_T|_Z|Y\d+(T\d+)?|Y_GE\d+|M\d+(T\d+)?)$")),
+        "age": pa.Column(**_text, checks=pa.Check.str_matches(AGE_CODE_PATTERN)),
         "unit": pa.Column(**_text, checks=pa.Check.str_length(min_value=1)),
         "period": pa.Column(**_text, checks=pa.Check.str_length(min_value=4)),
         "freq": pa.Column(**_text, checks=pa.Check.isin(["A", "S", "Q", "M", "P"])),

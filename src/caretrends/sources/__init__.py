@@ -1,0 +1,1 @@
+"""Readers for each source format, all returning the project's tidy tables."""

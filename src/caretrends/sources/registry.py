@@ -1,0 +1,140 @@
+"""Provenance of every file in ``data/raw``: the register ``data/raw/sources.yaml``.
+
+Each entry records who produced a file, where it came from, when, under which terms,
+how it was produced, and its sha256, so that any number can be traced back to a file
+and the file to its publisher. ``caretrends validate`` checks the checksums.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import yaml
+
+from caretrends import paths
+from caretrends.errors import DataValidationError
+
+REGISTRY_NAME = "sources.yaml"
+
+#: The kinds of raw file, each with its own reader.
+KINDS: frozenset[str] = frozenset(
+    {"observations-sdmx-csv", "observations-figures", "episodes", "counselling", "kas-jsonstat"}
+)
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """Provenance of one raw file.
+
+    Parameters
+    ----------
+    path : str
+        Location relative to ``data/raw`` (POSIX separators).
+    kind : str
+        One of :data:`KINDS`; selects the reader.
+    title, producer : str
+        What the file is and who published the data in it.
+    url : str
+        Where the public source can be found.
+    obtained : str
+        ISO date (or date-time) the data were obtained.
+    licence : str
+        Licence or terms of use.
+    produced_by : str
+        How the file was made: downloaded as is, or the command that derived it.
+    sha256 : str
+        Checksum of the file's bytes.
+    synthetic : bool
+        True for generated demonstration data.
+    notes : str
+        Anything a reader of the data should know.
+    """
+
+    path: str
+    kind: str
+    title: str
+    producer: str
+    url: str
+    obtained: str
+    licence: str
+    produced_by: str
+    sha256: str
+    synthetic: bool = False
+    notes: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def sha256_file(path: Path) -> str:
+    """Return the hex sha256 of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def registry_path(raw_dir: Path | None = None) -> Path:
+    """Return the register's path inside ``raw_dir`` (default ``data/raw``)."""
+    return (raw_dir or paths.raw_dir()) / REGISTRY_NAME
+
+
+def load_registry(raw_dir: Path | None = None) -> list[SourceRecord]:
+    """Read the register; raise naming the entry and field when one is malformed."""
+    path = registry_path(raw_dir)
+    if not path.exists():
+        return []
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    records, problems = [], []
+    for number, entry in enumerate(entries, start=1):
+        try:
+            record = SourceRecord(**entry)
+        except TypeError as exc:
+            problems.append(f"{path}: entry {number}: {exc}")
+            continue
+        if record.kind not in KINDS:
+            problems.append(f"{path}: entry {number} ({record.path}): unknown kind {record.kind!r}")
+        records.append(record)
+    if problems:
+        raise DataValidationError(problems)
+    return records
+
+
+def save_registry(records: list[SourceRecord], raw_dir: Path | None = None) -> Path:
+    """Write the register sorted by path, so that diffs stay small."""
+    path = registry_path(raw_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ordered = sorted(records, key=lambda r: r.path)
+    text = yaml.safe_dump([asdict(r) for r in ordered], sort_keys=False, allow_unicode=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def record_source(record: SourceRecord, raw_dir: Path | None = None) -> Path:
+    """Add ``record`` to the register, replacing any entry for the same path."""
+    others = [r for r in load_registry(raw_dir) if r.path != record.path]
+    return save_registry([*others, record], raw_dir)
+
+
+def check_files(raw_dir: Path | None = None) -> list[str]:
+    """Return one line per problem: a registered file missing or changed, a file unregistered.
+
+    An empty list means every file in ``data/raw`` is registered and matches its checksum.
+    """
+    root = raw_dir or paths.raw_dir()
+    problems = []
+    registered = set()
+    for record in load_registry(root):
+        registered.add(record.path)
+        file = root / record.path
+        if not file.exists():
+            problems.append(f"{file}: registered in {REGISTRY_NAME} but missing")
+        elif sha256_file(file) != record.sha256:
+            problems.append(f"{file}: sha256 differs from {REGISTRY_NAME} (file changed?)")
+    for file in sorted(root.rglob("*")):
+        relative = file.relative_to(root).as_posix()
+        if file.is_file() and file.name not in {REGISTRY_NAME, ".gitkeep"}:
+            if relative not in registered:
+                problems.append(f"{file}: not registered in {REGISTRY_NAME} (no provenance)")
+    return problems
