@@ -1,0 +1,92 @@
+"""``caretrends validate``: is every raw file registered, unchanged and readable?
+
+File-level problems (a file missing, changed or unregistered; a table that breaks its
+schema as a whole) fail validation. Row-level problems are listed one per line with file,
+row, column and reason; they fail validation only when asked to be strict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from caretrends import paths
+from caretrends.errors import DataValidationError
+from caretrends.prepare import OBSERVATION_READERS, Reader
+from caretrends.sources import registry
+
+
+@dataclass
+class ValidationReport:
+    """Outcome of :func:`validate`.
+
+    Attributes
+    ----------
+    file_problems : list of str
+        Problems that make a file unusable.
+    rejects : DataFrame
+        Rejected rows of every file (:data:`caretrends.schemas.REJECT_COLUMNS`).
+    checked : list of str
+        The files read.
+    """
+
+    file_problems: list[str] = field(default_factory=list)
+    rejects: pd.DataFrame = field(default_factory=pd.DataFrame)
+    checked: list[str] = field(default_factory=list)
+
+    def ok(self, *, strict: bool = False) -> bool:
+        """True when no file is unusable (and, if ``strict``, no row was rejected)."""
+        return not self.file_problems and not (strict and len(self.rejects))
+
+    def text(self) -> str:
+        """The report as lines a person reads."""
+        lines = [f"checked {len(self.checked)} files"]
+        lines += [f"FILE  {problem}" for problem in self.file_problems]
+        lines += [
+            f"ROW   {r.source_file}: row {r.source_row}: column {r.column}: {r.reason} "
+            f"(value {r.value!r})"
+            for r in self.rejects.itertuples()
+        ]
+        verdict = "ok" if self.ok() else "FAILED"
+        lines.append(
+            f"{verdict}: {len(self.file_problems)} file problems, {len(self.rejects)} rejected rows"
+        )
+        return "\n".join(lines)
+
+
+def validate(
+    *, raw_dir: Path | None = None, readers: dict[str, Reader] | None = None
+) -> ValidationReport:
+    """Check provenance and checksums of ``data/raw``, then read every file with its reader.
+
+    Parameters
+    ----------
+    raw_dir : Path, optional
+        Default ``data/raw``.
+    readers : dict, optional
+        Reader per kind; default: the observation readers of :mod:`caretrends.prepare`.
+
+    Returns
+    -------
+    ValidationReport
+    """
+    raw_dir = raw_dir or paths.raw_dir()
+    readers = readers if readers is not None else OBSERVATION_READERS
+    report = ValidationReport(file_problems=registry.check_files(raw_dir))
+    reject_frames = []
+    for record in registry.load_registry(raw_dir):
+        path = raw_dir / record.path
+        if record.kind not in readers or not path.exists():
+            continue
+        try:
+            _, rejects = readers[record.kind](path)
+        except DataValidationError as exc:
+            report.file_problems.extend(exc.problems)
+            continue
+        report.checked.append(record.path)
+        reject_frames.append(rejects.assign(source_file=record.path))
+    if reject_frames:
+        report.rejects = pd.concat(reject_frames, ignore_index=True)
+    return report
