@@ -1,0 +1,84 @@
+"""Shared fixtures: tiny raw-data folders built in a temporary directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from caretrends import paths
+from caretrends.sources import registry
+from caretrends.sources.figures import FIGURE_COLUMNS
+
+
+def figure_row(**overrides: object) -> dict[str, object]:
+    """One valid compiled-figures row, with overrides."""
+    row = {
+        "indicator": "PT_CHLD_NO_PARENTAL_CARE_ABANDON",
+        "ref_area": "XKX",
+        "sex": "_T",
+        "age": "_T",
+        "unit": "NUMBER",
+        "period": "2019",
+        "value": "47",
+        "publisher": "KAS",
+        "publication": "KAS release",
+        "url": "https://example.org/kas",
+        "quote": "",
+        "reliability": "official",
+        "note": "",
+    }
+    row.update(overrides)
+    return row
+
+
+def write_figures(path: Path, rows: list[dict[str, object]]) -> Path:
+    """Write compiled-figures rows as the CSV layout the reader expects."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows, columns=FIGURE_COLUMNS).to_csv(path, index=False)
+    return path
+
+
+def register(raw_dir: Path, relative: str, kind: str = "observations-figures") -> None:
+    """Register a file of ``raw_dir`` with test provenance."""
+    registry.record_source(
+        registry.SourceRecord(
+            path=relative,
+            kind=kind,
+            title="test",
+            producer="test",
+            url="https://example.org",
+            obtained="2026-01-01",
+            licence="test",
+            produced_by="tests",
+            sha256=registry.sha256_file(raw_dir / relative),
+        ),
+        raw_dir,
+    )
+
+
+@pytest.fixture
+def raw_dir(tmp_path: Path) -> Path:
+    """A data/raw folder holding one small registered compiled-figures file."""
+    raw = tmp_path / "raw"
+    write_figures(
+        raw / "kosovo" / "figures.csv",
+        [
+            figure_row(period="2019", value="47"),
+            figure_row(indicator="FT_BRTS_LIVE", period="2019", value="21798"),
+            figure_row(period="2020", value="28"),
+            figure_row(period="by 2011", value="400"),
+        ],
+    )
+    register(raw, "kosovo/figures.csv")
+    return raw
+
+
+@pytest.fixture
+def shared() -> Path:
+    """The shared public-source folder (skips when it is absent)."""
+    folder = paths.shared_dir()
+    if not folder.exists():
+        pytest.skip(f"shared folder {folder} not present")
+    return folder

@@ -1,0 +1,92 @@
+"""Reconciliation: priority, conflicts, and inference from published totals."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from caretrends import paths
+from caretrends.reconcile import INFERRED_SOURCE, ReconcileRules, infer_from_totals, reconcile
+from caretrends.sources.figures import read_compiled_figures
+
+
+def _obs(source: str, period: str, value: float, freq: str = "A", table: str = "t") -> dict:
+    year = int(period.split("/")[-1])
+    return {
+        "source": source,
+        "source_table": table,
+        "ref_area": "XKX",
+        "indicator": "ABANDONED",
+        "sex": "_T",
+        "age": "_T",
+        "unit": "NUMBER",
+        "period": period,
+        "freq": freq,
+        "year": year,
+        "value": value,
+        "obs_status": "A",
+        "note": "",
+    }
+
+
+RULES = ReconcileRules(("KAS", "MPMS"), tolerance=0.005)
+
+
+def test_priority_chooses_and_keeps_alternatives() -> None:
+    frame = pd.DataFrame([_obs("MPMS", "2016", 36), _obs("KAS", "2016", 41), _obs("X", "2016", 41)])
+    row = reconcile(frame, RULES).iloc[0]
+    assert (row["source"], row["value"], row["n_sources"]) == ("KAS", 41, 3)
+    assert bool(row["conflict"])
+    assert row["alternatives"] == "MPMS [t]: 36; X [t]: 41"
+
+
+def test_agreeing_sources_are_not_a_conflict_and_ties_keep_file_order() -> None:
+    frame = pd.DataFrame([_obs("KAS", "2020", 28, table="a"), _obs("KAS", "2020", 28, table="b")])
+    row = reconcile(frame, RULES).iloc[0]
+    assert row["source_table"] == "a"
+    assert not row["conflict"]
+
+
+def test_reconcile_does_not_depend_on_row_order() -> None:
+    rows = [_obs("MPMS", "2016", 36), _obs("KAS", "2016", 41), _obs("KAS", "2017", 30)]
+    forward = reconcile(pd.DataFrame(rows), RULES).sort_values("period").reset_index(drop=True)
+    backward = reconcile(pd.DataFrame(rows[::-1]), RULES).sort_values("period")
+    pd.testing.assert_frame_equal(forward, backward.reset_index(drop=True))
+
+
+def test_totals_fill_one_missing_year_and_chain() -> None:
+    rows = [
+        _obs("KAS", "2010", 10),
+        _obs("KAS", "2012", 30),
+        _obs("KAS", "2010/2012", 60, freq="P"),
+        _obs("KAS", "2011/2013", 70, freq="P"),
+    ]
+    inferred = infer_from_totals(reconcile(pd.DataFrame(rows), RULES)).set_index("period")
+    assert inferred.loc["2011", "value"] == 20  # 60 - 10 - 30
+    assert inferred.loc["2013", "value"] == 20  # 70 - 20 (inferred) - 30
+    assert set(inferred["obs_status"]) == {"E"}
+    assert set(inferred["source"]) == {INFERRED_SOURCE}
+    assert inferred.loc["2011", "note"].startswith("inferred, not published: 60 (KAS, 2010-2012)")
+
+
+def test_no_inference_when_two_years_are_missing_or_the_remainder_is_negative() -> None:
+    rows = [_obs("KAS", "2010", 10), _obs("KAS", "2010/2012", 60, freq="P")]
+    assert infer_from_totals(reconcile(pd.DataFrame(rows), RULES)).empty
+    rows = [_obs("KAS", "2010", 70), _obs("KAS", "2010/2011", 60, freq="P")]
+    assert infer_from_totals(reconcile(pd.DataFrame(rows), RULES)).empty
+
+
+def test_kosovo_gap_years_inferred_from_kas_totals() -> None:
+    observations, _ = read_compiled_figures(paths.raw_dir() / "kosovo/kosovo_figures.csv")
+    reconciled = reconcile(observations, ReconcileRules.from_yaml())
+    inferred = infer_from_totals(reconciled)
+    national = inferred[inferred["ref_area"] == "XKX"].set_index("year")["value"]
+    # 395 (2009-2016) - 66 - 52 - 51 - 54 - 52 - 46 - 41 = 33; 157 (2014-2017) - 33 - 46 - 41 = 37
+    assert national.to_dict() == {2014: 33.0, 2017: 37.0}
+    abandoned_2016 = reconciled[
+        (reconciled["indicator"] == "PT_CHLD_NO_PARENTAL_CARE_ABANDON")
+        & (reconciled["period"] == "2016")
+        & (reconciled["ref_area"] == "XKX")
+        & (reconciled["sex"] == "_T")
+    ].iloc[0]
+    assert (abandoned_2016["source"], abandoned_2016["value"]) == ("KAS", 41)
+    assert abandoned_2016["conflict"]
