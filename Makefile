@@ -21,15 +21,15 @@ report: $(STAMP)
 	$(BIN)/caretrends prepare
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks notebooks
-	$(BIN)/ruff format --check src tests benchmarks notebooks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test: lint
 	$(BIN)/python -m pytest
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix src tests benchmarks notebooks
-	$(BIN)/ruff format src tests benchmarks notebooks
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 clean-venv:
 	rm -rf $(VENV)
