@@ -280,6 +280,7 @@ def test_fetch_posts_the_query_and_keeps_the_answer_with_provenance(tmp_path: Pa
     assert record.kind == "kas-jsonstat" and record.url == TABLE_URL
     assert json.loads(record.extra["query"]) == pxweb_query(TABLE)
     assert record.extra["kas_table"] == "abandoned_children"
+    assert record.extra["source"] == "KAS ASKdata"
     assert record.extra["cells"] == "3" and record.extra["updated"].startswith("2025")
     assert check_files(tmp_path) == []
     observations, rejects = read_kas_record(record, tmp_path, CONFIG)

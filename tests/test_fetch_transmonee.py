@@ -32,6 +32,7 @@ CONFIG = TransmoneeConfig(
     ref_areas=("XKX", "ALB"),
     start_period=2000,
     groups={"care": ("PT_CHLD_INRESIDENTIAL",), "legacy": ("PT_CHLD_ININFANTHOME",)},
+    source="UNICEF TransMonEE (SDMX API)",
     title="UNICEF TransMonEE (live SDMX API)",
     producer="UNICEF ECARO",
     licence="UNICEF terms of use",
@@ -78,6 +79,7 @@ def test_fetch_writes_each_group_as_received_with_its_provenance(tmp_path: Path)
     assert care.produced_by == "caretrends fetch transmonee --ref-area XKX ALB"
     assert datetime.fromisoformat(care.obtained).utcoffset().total_seconds() == 0
     assert care.extra["rows"] == "2" and care.extra["group"] == "care"
+    assert care.extra["source"] == "UNICEF TransMonEE (SDMX API)"
     assert records[stored[1].relative].extra["rows"] == "1"
     assert check_files(tmp_path) == []
 

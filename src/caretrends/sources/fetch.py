@@ -367,6 +367,7 @@ class TransmoneeConfig:
     ref_areas: tuple[str, ...]
     start_period: int | None
     groups: Mapping[str, tuple[str, ...]]
+    source: str
     title: str
     producer: str
     licence: str
@@ -383,6 +384,7 @@ def load_transmonee_config(path: Path | None = None) -> TransmoneeConfig:
         ref_areas=tuple(document["ref_areas"]),
         start_period=document.get("start_period"),
         groups={str(k): tuple(v) for k, v in document["groups"].items()},
+        source=str(document["source"]),
         title=str(document["title"]),
         producer=str(document["producer"]),
         licence=str(document["licence"]),
@@ -408,7 +410,7 @@ def sdmx_data_url(
     --------
     >>> config = TransmoneeConfig("https://x/rest/data/", "ECARO,TRANSMONEE,1.0",
     ...     ("REF_AREA", "INDICATOR", "SEX", "AGE", "RESIDENCE", "WEALTH_QUINTILE"),
-    ...     (), None, {}, "", "", "")
+    ...     (), None, {}, "", "", "", "")
     >>> sdmx_data_url(config, ["XKX", "ALB"], ["PT_CHLD_INRESIDENTIAL"], start=2010)
     'https://x/rest/data/ECARO,TRANSMONEE,1.0/XKX+ALB.PT_CHLD_INRESIDENTIAL....?format=csv&labels=both&startPeriod=2010'
     """
@@ -530,7 +532,12 @@ def fetch_transmonee(
             "observations-sdmx-csv",
             f"{config.title}: {group} indicators, {' '.join(areas)}",
             url,
-            {"dataflow": config.dataflow, "http_method": "GET", "group": group},
+            {
+                "source": config.source,
+                "dataflow": config.dataflow,
+                "http_method": "GET",
+                "group": group,
+            },
             producer=config.producer,
             licence=config.licence,
             command=command,
@@ -656,7 +663,12 @@ def fetch_kas(
             "kas-jsonstat",
             f"{config.producer}: {table.title} (ASKdata {table.path})",
             url,
-            {"http_method": "POST", "query": query_text, "kas_table": table.key},
+            {
+                "source": config.source,
+                "http_method": "POST",
+                "query": query_text,
+                "kas_table": table.key,
+            },
             producer=config.producer,
             licence=config.licence,
             command=command,

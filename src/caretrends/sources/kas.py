@@ -257,23 +257,8 @@ def read_kas_jsonstat(
     columns: dict[str, pd.Series] = {}
     rejects = []
     for name in MAPPED_FIELDS:
-        rule = table.fields[name]
-        if rule.constant is not None:
-            columns[name] = pd.Series(rule.constant, index=cells.index, dtype="object")
-            continue
-        dimension = dataset.dimension(str(rule.dimension))
-        resolved = {
-            code: rule.resolve(code, label)
-            for code, label in zip(dimension.codes, dimension.labels, strict=True)
-        }
-        columns[name] = cells[dimension.id].map(resolved)
-        reasons = {
-            code: f"{dimension.id} category {code!r} ({label}) has no {name} in "
-            f"{KAS_CONFIG_NAME} [{table.key}]"
-            for code, label in zip(dimension.codes, dimension.labels, strict=True)
-        }
-        unmapped = cells.loc[columns[name].isna(), ["cell", dimension.id]]
-        rejects.append(_rejects(path, unmapped, dimension.id, unmapped[dimension.id].map(reasons)))
+        columns[name], unmapped = _map_field(name, table, dataset, cells, path)
+        rejects.append(unmapped)
     periods = {text: _period(text) for text in columns["period"].dropna().unique()}
     parsed = columns["period"].map(lambda t: periods.get(t) if pd.notna(t) else None)
     bad_period = parsed.map(lambda p: isinstance(p, str))
@@ -290,6 +275,26 @@ def read_kas_jsonstat(
     )
     all_rejects = pd.concat([*rejects, schema_rejects], ignore_index=True)
     return valid, all_rejects[REJECT_COLUMNS]
+
+
+def _map_field(
+    name: str, table: KasTable, dataset: JsonStatDataset, cells: pd.DataFrame, path: Path
+) -> tuple[pd.Series, pd.DataFrame]:
+    """One Observations column for every cell (NA where unmapped), and the rejects."""
+    rule = table.fields[name]
+    if rule.constant is not None:
+        return pd.Series(rule.constant, index=cells.index, dtype="object"), pd.DataFrame()
+    dimension = dataset.dimension(str(rule.dimension))
+    categories = list(zip(dimension.codes, dimension.labels, strict=True))
+    resolved = {code: rule.resolve(code, label) for code, label in categories}
+    column = cells[dimension.id].map(resolved)
+    reasons = {
+        code: f"{dimension.id} category {code!r} ({label}) has no {name} in "
+        f"{KAS_CONFIG_NAME} [{table.key}]"
+        for code, label in categories
+    }
+    unmapped = cells.loc[column.isna(), ["cell", dimension.id]]
+    return column, _rejects(path, unmapped, dimension.id, unmapped[dimension.id].map(reasons))
 
 
 def _check_dimensions(dataset: JsonStatDataset, table: KasTable, path: Path) -> None:
