@@ -23,7 +23,13 @@ import yaml
 from caretrends import paths
 from caretrends.clean import parse_period
 from caretrends.errors import DataValidationError, ParameterError
-from caretrends.schemas import OBSERVATION_COLUMNS, OBSERVATIONS, REJECT_COLUMNS, validate_table
+from caretrends.schemas import (
+    OBSERVATION_COLUMNS,
+    OBSERVATIONS,
+    REJECT_COLUMNS,
+    empty_rejects,
+    validate_table,
+)
 from caretrends.sources.jsonstat import JsonStatDataset, parse_jsonstat
 from caretrends.sources.registry import SourceRecord
 
@@ -283,7 +289,7 @@ def _map_field(
     """One Observations column for every cell (NA where unmapped), and the rejects."""
     rule = table.fields[name]
     if rule.constant is not None:
-        return pd.Series(rule.constant, index=cells.index, dtype="object"), pd.DataFrame()
+        return pd.Series(rule.constant, index=cells.index, dtype="object"), empty_rejects()
     dimension = dataset.dimension(str(rule.dimension))
     categories = list(zip(dimension.codes, dimension.labels, strict=True))
     resolved = {code: rule.resolve(code, label) for code, label in categories}
