@@ -40,7 +40,12 @@ def write_figures(path: Path, rows: list[dict[str, object]]) -> Path:
     return path
 
 
-def register(raw_dir: Path, relative: str, kind: str = "observations-figures") -> None:
+def register(
+    raw_dir: Path,
+    relative: str,
+    kind: str = "observations-figures",
+    extra: dict[str, str] | None = None,
+) -> None:
     """Register a file of ``raw_dir`` with test provenance."""
     registry.record_source(
         registry.SourceRecord(
@@ -53,6 +58,7 @@ def register(raw_dir: Path, relative: str, kind: str = "observations-figures") -
             licence="test",
             produced_by="tests",
             sha256=registry.sha256_file(raw_dir / relative),
+            extra=extra or {},
         ),
         raw_dir,
     )

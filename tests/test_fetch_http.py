@@ -12,7 +12,6 @@ from typing import ClassVar
 import pytest
 import requests
 import responses
-from _fetch_helpers import FAST
 
 from caretrends.errors import DataValidationError
 from caretrends.sources.fetch import (
@@ -25,6 +24,7 @@ from caretrends.sources.fetch import (
     write_atomically,
 )
 from caretrends.sources.registry import SourceRecord, load_registry, sha256_file
+from tests._fetch_helpers import FAST
 
 URL = "https://service.example/api/table"
 

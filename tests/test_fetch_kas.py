@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 import requests
 import responses
-from _fetch_helpers import FAST, as_bytes, cli, jsonstat
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from responses import matchers
@@ -31,6 +30,7 @@ from caretrends.sources.kas import (
     read_kas_record,
 )
 from caretrends.sources.registry import check_files, load_registry
+from tests._fetch_helpers import FAST, as_bytes, cli, jsonstat
 
 BASE = "https://askdata.example/api/v1/en/ASKdata/"
 YEARS = [("2022", "2022"), ("2023", "2023"), ("2024", "2024")]

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 import requests
 import responses
-from _fetch_helpers import FAST, SDMX_HEADER, cli, sdmx_csv
 
 from caretrends import paths
 from caretrends.errors import ParameterError
@@ -23,6 +22,7 @@ from caretrends.sources.fetch import (
     sdmx_data_url,
 )
 from caretrends.sources.registry import check_files, load_registry
+from tests._fetch_helpers import FAST, SDMX_HEADER, cli, sdmx_csv
 
 BASE = "https://sdmx.example/rest/data/"
 CONFIG = TransmoneeConfig(

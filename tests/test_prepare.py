@@ -10,6 +10,7 @@ import pytest
 from caretrends.cli import main
 from caretrends.errors import DataValidationError
 from caretrends.prepare import prepare
+from tests._fetch_helpers import as_bytes, jsonstat
 from tests.conftest import figure_row, register, write_figures
 
 
@@ -63,3 +64,17 @@ def test_cli_prepare_and_validate(raw_dir, tmp_path, capsys) -> None:
     (raw_dir / "kosovo/figures.csv").write_text("changed\n")
     assert main(["prepare", "--raw-dir", str(raw_dir), "--processed-dir", processed]) == 1
     assert "sha256 differs" in capsys.readouterr().err
+
+
+def test_kas_jsonstat_files_go_through_prepare_with_counts_reconciled(raw_dir, tmp_path) -> None:
+    document = jsonstat(
+        {"Viti": [("2023", "2023"), ("2024", "2024")], "Variabla": [("0", "Live births")]},
+        [21654, None],
+        status={"1": ":"},
+    )
+    (raw_dir / "kas").mkdir()
+    (raw_dir / "kas" / "births.json").write_bytes(as_bytes(document))
+    register(raw_dir, "kas/births.json", kind="kas-jsonstat", extra={"kas_table": "births"})
+    result = prepare(raw_dir=raw_dir, processed_dir=tmp_path / "processed")
+    kas_file = next(f for f in result.manifest["inputs"] if f["kind"] == "kas-jsonstat")
+    assert kas_file["rows_read"] == kas_file["kept"] + kas_file["rejected"] == 2

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from caretrends import __version__
 from caretrends.errors import CaretrendsError
+from caretrends.sources import fetch
 
 
 def _prepare(args: argparse.Namespace) -> int:
@@ -60,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="also fail when any row is rejected"
     )
     validate.set_defaults(handler=_validate)
+
+    fetch.add_subcommand(commands)
     return parser
 
 

@@ -24,14 +24,42 @@ from caretrends import __version__, indicators, paths
 from caretrends.errors import DataValidationError
 from caretrends.reconcile import ReconcileRules, infer_from_totals, reconcile
 from caretrends.schemas import REJECT_COLUMNS
-from caretrends.sources import registry
+from caretrends.sources import kas, registry
 from caretrends.sources.figures import read_compiled_figures
 
-Reader = Callable[[Path], tuple[pd.DataFrame, pd.DataFrame]]
+
+@dataclass(frozen=True)
+class ObservationReader:
+    """How to read one kind of raw file into Observations.
+
+    Attributes
+    ----------
+    read : callable
+        ``read(record, raw_dir) -> (observations, rejects)``.
+    count_rows : callable
+        ``count_rows(path) -> int``: the rows (or cells) the file holds, counted apart
+        from ``read``, so that rows read = kept + rejected can be checked.
+    """
+
+    read: Callable[[registry.SourceRecord, Path], tuple[pd.DataFrame, pd.DataFrame]]
+    count_rows: Callable[[Path], int]
+
+
+def _count_csv_rows(path: Path) -> int:
+    """Count a CSV file's data rows (quoted newlines allowed)."""
+    return len(pd.read_csv(path, dtype=str, usecols=[0], keep_default_na=False))
+
+
+def _count_jsonstat_cells(path: Path) -> int:
+    return len(kas.check_kas_jsonstat(path).values)
+
 
 #: The reader of each kind of raw file that holds observations.
-OBSERVATION_READERS: dict[str, Reader] = {
-    "observations-figures": read_compiled_figures,
+OBSERVATION_READERS: dict[str, ObservationReader] = {
+    "observations-figures": ObservationReader(
+        lambda record, raw_dir: read_compiled_figures(raw_dir / record.path), _count_csv_rows
+    ),
+    "kas-jsonstat": ObservationReader(kas.read_kas_record, _count_jsonstat_cells),
 }
 
 MANIFEST_NAME = "prepare_manifest.json"
@@ -137,9 +165,9 @@ def read_observations(
         if reader is None:
             continue
         path = raw_dir / record.path
-        observations, rejects = reader(path)
+        observations, rejects = reader.read(record, raw_dir)
         rejected_rows = rejects["source_row"].nunique()
-        rows_read = _count_data_rows(path)
+        rows_read = reader.count_rows(path)
         if rows_read != len(observations) + rejected_rows:
             raise DataValidationError(
                 [
@@ -162,11 +190,6 @@ def read_observations(
     observations = pd.concat(frames, ignore_index=True)
     rejects = pd.concat(reject_frames, ignore_index=True)[REJECT_COLUMNS]
     return observations, rejects.astype({"source_row": "int64", "value": "str"}), files
-
-
-def _count_data_rows(path: Path) -> int:
-    """Count a CSV file's data rows independently of its reader (quoted newlines allowed)."""
-    return len(pd.read_csv(path, dtype=str, usecols=[0], keep_default_na=False))
 
 
 def cache_key(records: list[registry.SourceRecord]) -> str:

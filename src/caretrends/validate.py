@@ -14,7 +14,7 @@ import pandas as pd
 
 from caretrends import paths
 from caretrends.errors import DataValidationError
-from caretrends.prepare import OBSERVATION_READERS, Reader
+from caretrends.prepare import OBSERVATION_READERS, ObservationReader
 from caretrends.sources import registry
 
 
@@ -57,7 +57,7 @@ class ValidationReport:
 
 
 def validate(
-    *, raw_dir: Path | None = None, readers: dict[str, Reader] | None = None
+    *, raw_dir: Path | None = None, readers: dict[str, ObservationReader] | None = None
 ) -> ValidationReport:
     """Check provenance and checksums of ``data/raw``, then read every file with its reader.
 
@@ -81,7 +81,7 @@ def validate(
         if record.kind not in readers or not path.exists():
             continue
         try:
-            _, rejects = readers[record.kind](path)
+            _, rejects = readers[record.kind].read(record, raw_dir)
         except DataValidationError as exc:
             report.file_problems.extend(exc.problems)
             continue
