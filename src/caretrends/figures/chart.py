@@ -145,7 +145,7 @@ def finish(
         width, height = figure.get_size_inches()
         base = FONT_SIZES[size]
         note = " ".join(n for n in notes if n)
-        usable = width * 0.97
+        usable = width * 0.9  # hinting makes glyphs wider at some resolutions
         heading = wrap_to_width(title, usable, base * 1.25, bold=True)
         figure.suptitle(heading, x=0.01, ha="left", color=TEXT_COLOUR)
         footer = "\n".join(
