@@ -1,0 +1,43 @@
+"""Brief-ready figures: house style, chart builders, export with sources and alt text.
+
+Use it as ``ct.figures``::
+
+    from caretrends import figures
+    chart = figures.trend_chart(data, title=..., measure=..., lang="sq",
+                                fit=fit, campaigns=figures.KOSOVO_CAMPAIGNS)
+    figures.export_figure(chart, "abandonment", run_id=run_id)
+
+Every builder takes plain tidy tables (the column names are in its docstring), applies
+disclosure control (:mod:`caretrends.disclosure`) before drawing, and returns a
+:class:`Chart` carrying the figure, the plotted data, title, source, note and alt text.
+"""
+
+from caretrends.figures.care import KOSOVO, composition_chart, country_comparison_chart
+from caretrends.figures.chart import Chart
+from caretrends.figures.export import ExportedFigure, export_figure
+from caretrends.figures.key_numbers import key_numbers, key_numbers_table
+from caretrends.figures.prevention import prevention_chart
+from caretrends.figures.style import PALETTE, SIZES, contrast_ratio, use_style
+from caretrends.figures.survival import survival_chart
+from caretrends.figures.trends import KOSOVO_CAMPAIGNS, its_chart, joinpoint_chart, trend_chart
+
+__all__ = [
+    "KOSOVO",
+    "KOSOVO_CAMPAIGNS",
+    "PALETTE",
+    "SIZES",
+    "Chart",
+    "ExportedFigure",
+    "composition_chart",
+    "contrast_ratio",
+    "country_comparison_chart",
+    "export_figure",
+    "its_chart",
+    "joinpoint_chart",
+    "key_numbers",
+    "key_numbers_table",
+    "prevention_chart",
+    "survival_chart",
+    "trend_chart",
+    "use_style",
+]

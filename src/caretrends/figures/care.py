@@ -1,0 +1,327 @@
+"""Charts of formal care: its composition over time and a comparison of countries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.patches import Patch
+
+from caretrends import disclosure
+from caretrends.figures.chart import (
+    Chart,
+    axis_label,
+    disclosure_notes,
+    finish,
+    hidden_sentence,
+    join_sentences,
+    locale_axis,
+    mark_hidden,
+    new_figure,
+    protect,
+    published_values,
+    require_columns,
+    source_text,
+    status_column,
+    text_or_label,
+    year_axis,
+)
+from caretrends.figures.style import (
+    CONTEXT_GREY,
+    FONT_SIZES,
+    HIGHLIGHT,
+    PALETTE,
+    SIZES,
+    style_context,
+)
+from caretrends.labels import (
+    country_name,
+    format_interval,
+    format_number,
+    format_percent,
+    label,
+)
+
+#: Kosovo's code in the Observations table.
+KOSOVO = "XKX"
+
+
+def composition_chart(
+    data: pd.DataFrame,
+    *,
+    title: str,
+    lang: str = "en",
+    order: Sequence[str] | None = None,
+    source: str | Sequence[str] | None = None,
+    note: str = "",
+    size: str = "page",
+) -> Chart:
+    """Chart the composition of formal care (e.g. residential vs family-based) by year.
+
+    Each year is a bar of 100%, split by type of care. Counts are protected first with
+    secondary suppression over the year's total; a year with a hidden count shows ``c``
+    instead of a bar, because its shares would reveal the hidden count.
+
+    Parameters
+    ----------
+    data : DataFrame
+        ``year``, ``care_type`` (a ``care`` label code such as ``residential``,
+        ``family_based``, ``foster``, ``kinship``, ``guardianship``, or text) and
+        ``value`` (number of children); with ``ref_area``, one panel per country.
+    title : str
+        The key message, in ``lang``.
+    lang : {"en", "sq", "sr"}
+        Language of every label.
+    order : sequence of str, optional
+        Care types from the bottom of the bar up; default: order of appearance.
+    source, note, size
+        As for :func:`caretrends.figures.trend_chart`.
+
+    Returns
+    -------
+    Chart
+    """
+    require_columns(data, ["year", "care_type", "value"], "composition data")
+    cited = source_text(data, source)
+    frame = data.copy()
+    if "ref_area" not in frame.columns:
+        frame["ref_area"] = ""
+    areas = list(pd.unique(frame["ref_area"]))
+    types = list(order) if order is not None else list(pd.unique(frame["care_type"]))
+    protected = protect(
+        frame, kind="count", dims=["ref_area", "year", "care_type"], totals_over=["care_type"]
+    )
+    protected["share"] = protected["value"] / protected.groupby(["ref_area", "year"])[
+        "value"
+    ].transform(lambda v: v.sum(min_count=len(v)))
+    columns = min(len(areas), 3)
+    rows = int(np.ceil(len(areas) / columns))
+    colours = {kind: PALETTE[i % len(PALETTE)] for i, kind in enumerate(types)}
+    with style_context(size):
+        figure = plt.figure(figsize=SIZES[size], layout="constrained")
+        grid = figure.add_gridspec(rows + 1, columns, height_ratios=[0.001] + [1] * rows)
+        legend_ax = figure.add_subplot(grid[0, :])
+        legend_ax.axis("off")
+        panels = [
+            figure.add_subplot(grid[1 + i // columns, i % columns]) for i in range(len(areas))
+        ]
+        for ax, area in zip(panels, areas, strict=True):
+            _stacked_shares(ax, protected[protected["ref_area"] == area], types, colours)
+            if area:
+                ax.set_title(country_name(area, lang))
+            year_axis(ax.xaxis, max_ticks=6 // columns + 1)
+            locale_axis(ax.yaxis, lang, percent=True)
+            ax.set_ylim(0, 1)
+            if ax is not panels[0]:
+                ax.tick_params(labelleft=False)
+        axis_label(panels[0], label("share_formal_care", lang), size, share=0.7 / rows)
+        handles = [
+            Patch(color=colours[kind], label=text_or_label(kind, "care", lang))
+            for kind in reversed(types)
+        ]
+        legend_ax.legend(
+            handles=handles,
+            loc="lower left",
+            bbox_to_anchor=(0, 0),
+            ncols=1 if size == "column" else len(types),
+            borderaxespad=0,
+        )
+    table = protected[["ref_area", "year", "care_type"]].assign(
+        value=published_values(protected),
+        share=protected["share"].round(4),
+        status=status_column(protected),
+    )
+    last_year = int(protected["year"].max())
+    latest = protected[(protected["year"] == last_year) & protected["share"].notna()]
+    shares = ", ".join(
+        f"{country_name(row.ref_area, lang) + ' ' if row.ref_area else ''}"
+        f"{text_or_label(row.care_type, 'care', lang)} {format_percent(row.share, lang)}"
+        for row in latest.itertuples()
+    )
+    alt = join_sentences(
+        label(
+            "alt.series",
+            lang,
+            chart=label("chart.stacked_bar", lang),
+            measure=label("share_formal_care", lang),
+            first=int(protected["year"].min()),
+            last=last_year,
+        ),
+        title,
+        label("alt.composition", lang, last=last_year, shares=shares) if shares else "",
+        hidden_sentence(protected, lang),
+    )
+    return finish(
+        (figure, table.drop(columns="ref_area") if not areas[0] else table),
+        title=title,
+        source=cited,
+        notes=[*disclosure_notes(protected, lang), note],
+        alt_text=alt,
+        lang=lang,
+        size=size,
+    )
+
+
+def _stacked_shares(
+    ax: Axes, area: pd.DataFrame, types: Sequence[str], colours: dict[str, str]
+) -> None:
+    """Draw one 100% bar per year; a year with a hidden count gets ``c``, never a bar."""
+    by_year = area.pivot_table(index="year", columns="care_type", values="share", dropna=False)
+    hidden_years = area.loc[area["hidden"], "year"].unique()
+    complete = by_year.drop(index=hidden_years).reindex(columns=types).fillna(0.0)
+    bottom = np.zeros(len(complete))
+    for kind in types:
+        ax.bar(
+            complete.index,
+            complete[kind],
+            bottom=bottom,
+            color=colours[kind],
+            edgecolor="white",
+            linewidth=0.6,
+            width=0.8,
+        )
+        bottom += complete[kind].to_numpy()
+    mark_hidden(ax, hidden_years)
+    ax.grid(False)
+
+
+def country_comparison_chart(
+    data: pd.DataFrame,
+    *,
+    title: str,
+    measure: str,
+    lang: str = "en",
+    highlight: str = KOSOVO,
+    kind: str = "rate",
+    numerator: str | None = None,
+    decimals: int = 1,
+    always_show: Sequence[str] = (KOSOVO,),
+    source: str | Sequence[str] | None = None,
+    note: str = "",
+    size: str = "page",
+) -> Chart:
+    """Chart one value per country, ordered from highest to lowest, Kosovo highlighted.
+
+    Parameters
+    ----------
+    data : DataFrame
+        ``ref_area`` (ISO 3166-1 alpha-3, Kosovo ``XKX``) and ``value``; optionally
+        ``conf_low``/``conf_high`` (drawn as error bars), ``year`` and ``source``.
+    title, measure : str
+        Key message and what the values are, in ``lang``.
+    lang : {"en", "sq", "sr"}
+        Language of every label and country name.
+    highlight : str
+        The country drawn in the accent colour.
+    kind, numerator, decimals
+        As for :func:`caretrends.figures.trend_chart`.
+    always_show : sequence of str
+        Countries listed even without a figure (shown as "no data"): a brief must not
+        let Kosovo silently disappear.
+    source, note, size
+        As for :func:`caretrends.figures.trend_chart`.
+
+    Returns
+    -------
+    Chart
+    """
+    require_columns(data, ["ref_area", "value"], "country comparison data")
+    cited = source_text(data, source)
+    missing = [a for a in always_show if a not in set(data["ref_area"])]
+    frame = pd.concat([data, pd.DataFrame({"ref_area": missing, "value": np.nan})])
+    protected = protect(frame.reset_index(drop=True), kind=kind, numerator=numerator)
+    protected["name"] = [country_name(a, lang) for a in protected["ref_area"]]
+    shown = protected[protected["value"].notna()].sort_values("value")
+    absent = protected[protected["value"].isna()].sort_values("name", ascending=False)
+    ordered = pd.concat([absent, shown], ignore_index=True)
+    positions = np.arange(len(ordered))
+    base = FONT_SIZES[size]
+    with style_context(size):
+        figure, ax = new_figure(size)
+        drawn = ordered["value"].notna().to_numpy()
+        colours = [HIGHLIGHT if a == highlight else CONTEXT_GREY for a in ordered["ref_area"]]
+        ax.barh(
+            positions[drawn],
+            ordered.loc[drawn, "value"],
+            color=np.array(colours)[drawn],
+            height=0.7,
+        )
+        if {"conf_low", "conf_high"} <= set(ordered.columns):
+            with_ci = ordered["conf_low"].notna() & ordered["value"].notna()
+            ax.errorbar(
+                ordered.loc[with_ci, "value"],
+                positions[with_ci.to_numpy()],
+                xerr=[
+                    ordered.loc[with_ci, "value"] - ordered.loc[with_ci, "conf_low"],
+                    ordered.loc[with_ci, "conf_high"] - ordered.loc[with_ci, "value"],
+                ],
+                fmt="none",
+                ecolor="black",
+                elinewidth=0.8,
+                capsize=2,
+            )
+        for position, row in zip(positions, ordered.itertuples(), strict=True):
+            if pd.isna(row.value):
+                text = disclosure.SUPPRESSED if row.hidden else label("no_data", lang)
+                x = 0
+            else:
+                text = format_number(row.value, lang, decimals=decimals)
+                x = np.nanmax([row.value, getattr(row, "conf_high", np.nan)])
+            ax.annotate(
+                text,
+                xy=(x, position),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=base * 0.85,
+                fontweight="bold" if row.ref_area == highlight else "normal",
+            )
+        ax.set_yticks(positions, ordered["name"])
+        for tick, area in zip(ax.get_yticklabels(), ordered["ref_area"], strict=True):
+            tick.set_fontweight("bold" if area == highlight else "normal")
+        axis_label(ax, measure, size, axis="x", share=0.6)
+        ax.grid(axis="y", visible=False)
+        ax.grid(axis="x", visible=True)
+        reach = ordered[[c for c in ("value", "conf_high") if c in ordered]].max().max()
+        ax.set_xlim(0, np.nanmax([reach, 1]) * 1.18)
+        locale_axis(ax.xaxis, lang)
+    columns = [c for c in ("ref_area", "year", "conf_low", "conf_high") if c in ordered]
+    table = (
+        ordered[columns]
+        .assign(
+            country=ordered["name"], value=published_values(ordered), status=status_column(ordered)
+        )
+        .iloc[::-1]
+    )
+    ranking = ", ".join(
+        f"{row.name} {format_number(row.value, lang, decimals=decimals)}"
+        + (
+            f" ({format_interval(row.conf_low, row.conf_high, lang, decimals=decimals)})"
+            if "conf_low" in ordered and not pd.isna(row.conf_low)
+            else ""
+        )
+        for row in shown.iloc[::-1].itertuples()
+    )
+    no_data = list(absent.loc[~absent["hidden"], "name"])
+    alt = join_sentences(
+        f"{label('chart.bar', lang)}: {measure}.",
+        title,
+        label("alt.comparison", lang, ranking=ranking),
+        label("alt.no_data", lang, names=", ".join(no_data)) if no_data else "",
+        hidden_sentence(protected, lang),
+    )
+    return finish(
+        (figure, table),
+        title=title,
+        source=cited,
+        notes=[*disclosure_notes(protected, lang), note],
+        alt_text=alt,
+        lang=lang,
+        size=size,
+    )
+
+
+__all__ = ["KOSOVO", "composition_chart", "country_comparison_chart"]

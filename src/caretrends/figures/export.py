@@ -1,0 +1,191 @@
+"""Write a chart as PNG, SVG and PDF with embedded metadata, alt text and its data.
+
+Every export writes, beside the images, the text alternative the UK Government Analysis
+Function asks for with every chart: a ``.txt`` with the alt text (and title, source and
+note) and a ``.csv`` with the plotted data. The images carry the title, the source, the
+alt text, the run id and the SHA-256 of that CSV, so a figure found in a brief can be
+traced to the run and the exact numbers it shows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from caretrends import __version__, paths
+from caretrends.errors import ParameterError
+from caretrends.figures.chart import Chart
+from caretrends.figures.style import style_context
+from caretrends.labels import has_label, label
+
+FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+#: CSVs are written with a byte-order mark so that Excel shows ë, č, š ... correctly.
+CSV_ENCODING = "utf-8-sig"
+
+
+@dataclass(frozen=True)
+class ExportedFigure:
+    """What :func:`export_figure` wrote.
+
+    Parameters
+    ----------
+    name : str
+        File stem (name and language).
+    files : dict of str to Path
+        Written files by kind: ``png``, ``svg``, ``pdf``, ``alt`` (.txt), ``data`` (.csv).
+    title, alt_text : str
+        As embedded.
+    data_sha256 : str
+        Checksum of the data CSV's bytes.
+    run_id : str
+        The run that made it.
+    """
+
+    name: str
+    files: dict[str, Path] = field(repr=False)
+    title: str
+    alt_text: str
+    data_sha256: str
+    run_id: str
+
+    def summary(self) -> str:
+        """Return one line for a report or an issue note: name, files and checksum."""
+        kinds = ", ".join(path.name for path in self.files.values())
+        return f"{self.name}: {kinds} (data sha256 {self.data_sha256[:12]}, run {self.run_id})"
+
+
+def data_table(chart: Chart) -> pd.DataFrame:
+    """Return the chart's data with column headers in the chart's language."""
+    names = {
+        column: label(f"column.{column}", chart.lang)
+        for column in chart.data.columns
+        if has_label(f"column.{column}", chart.lang)
+    }
+    return chart.data.rename(columns=names)
+
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """Return the exact bytes written for a table (the checksum is taken over them)."""
+    return table.to_csv(index=False, lineterminator="\n").encode(CSV_ENCODING)
+
+
+def export_figure(
+    chart: Chart,
+    name: str,
+    *,
+    formats: Sequence[str] = FORMATS,
+    dpi: int = 300,
+    directory: Path | None = None,
+    run_id: str = "interactive",
+) -> ExportedFigure:
+    """Write ``chart`` in each format with metadata, plus its alt text and data table.
+
+    Parameters
+    ----------
+    chart : Chart
+        From one of the chart builders.
+    name : str
+        File stem; the language is appended (``abandonment-sq.png``).
+    formats : sequence of {"png", "svg", "pdf"}
+        Image formats to write.
+    dpi : int
+        Resolution of the PNG (300 for print).
+    directory : Path, optional
+        Where to write; default ``reports/figures``.
+    run_id : str
+        Identifier of the report run, embedded in every file.
+
+    Returns
+    -------
+    ExportedFigure
+    """
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise ParameterError(f"unknown figure formats {unknown}; choose from {list(FORMATS)}")
+    folder = directory if directory is not None else paths.reports_dir() / "figures"
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{name}-{chart.lang}"
+    table_bytes = csv_bytes(data_table(chart))
+    checksum = hashlib.sha256(table_bytes).hexdigest()
+    files = {"data": folder / f"{stem}.csv", "alt": folder / f"{stem}.txt"}
+    files["data"].write_bytes(table_bytes)
+    files["alt"].write_text(_alt_document(chart, checksum, run_id), encoding="utf-8")
+    source_line = label("source_line", chart.lang, sources=chart.source)
+    with style_context(chart.size):
+        for kind in formats:
+            path = folder / f"{stem}.{kind}"
+            metadata = _metadata(kind, chart, source_line, checksum, run_id)
+            chart.figure.savefig(path, format=kind, dpi=dpi, metadata=metadata)
+            files[kind] = path
+    if "svg" in files:
+        _add_svg_description(files["svg"], chart.alt_text)
+    return ExportedFigure(
+        name=stem,
+        files=files,
+        title=chart.title,
+        alt_text=chart.alt_text,
+        data_sha256=checksum,
+        run_id=run_id,
+    )
+
+
+def _alt_document(chart: Chart, checksum: str, run_id: str) -> str:
+    lines = [
+        chart.title,
+        "",
+        chart.alt_text,
+        "",
+        label("source_line", chart.lang, sources=chart.source),
+    ]
+    if chart.note:
+        lines.append(label("note_line", chart.lang, note=chart.note))
+    lines += ["", f"run: {run_id}", f"data sha256: {checksum}"]
+    return "\n".join(lines) + "\n"
+
+
+def _metadata(kind: str, chart: Chart, source_line: str, checksum: str, run_id: str) -> dict:
+    """Return the metadata matplotlib embeds: PNG text chunks, PDF info, SVG Dublin Core."""
+    software = f"caretrends {__version__}"
+    trace = f"run_id: {run_id}; data_sha256: {checksum}; lang: {chart.lang}"
+    if kind == "png":
+        return {
+            "Title": chart.title,
+            "Description": chart.alt_text,
+            "Source": source_line,
+            "Comment": chart.note,
+            "Run ID": run_id,
+            "Data SHA-256": checksum,
+            "Language": chart.lang,
+            "Software": software,
+        }
+    if kind == "pdf":
+        return {
+            "Title": chart.title,
+            "Subject": chart.alt_text,
+            "Keywords": f"{source_line}; {trace}",
+            "Creator": software,
+            "CreationDate": None,
+        }
+    return {
+        "Title": chart.title,
+        "Description": chart.alt_text,
+        "Source": source_line,
+        "Identifier": trace,
+        "Language": chart.lang,
+        "Creator": software,
+        "Date": None,
+    }
+
+
+def _add_svg_description(path: Path, alt_text: str) -> None:
+    """Give the SVG a ``<desc>`` and ``role="img"``: what screen readers announce."""
+    from xml.sax.saxutils import escape
+
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("<svg ", '<svg role="img" ', 1)
+    text = text.replace("</title>", f"</title>\n <desc>{escape(alt_text)}</desc>", 1)
+    path.write_text(text, encoding="utf-8")

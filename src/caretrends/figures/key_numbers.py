@@ -1,0 +1,176 @@
+"""The table of headline figures a brief quotes, in the brief's language, as CSV and XLSX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.styles import Alignment, Font
+
+from caretrends import __version__, disclosure, paths
+from caretrends.errors import DataValidationError
+from caretrends.figures.chart import require_columns
+from caretrends.figures.export import CSV_ENCODING
+from caretrends.labels import format_interval, format_number, format_percent, label
+
+_REQUIRED = ["measure", "period", "value", "source"]
+_UNITS = ("count", "rate", "percent")
+
+
+def _show(value: float, unit: str, lang: str, decimals: int, *, sign: bool = False) -> str:
+    if unit == "percent":
+        return format_percent(value, lang, decimals=decimals, sign=sign)
+    return format_number(value, lang, decimals=decimals, sign=sign)
+
+
+def _value_cell(row: pd.Series, lang: str) -> tuple[str, bool]:
+    """Return the formatted value and whether it is hidden."""
+    rules = disclosure.DEFAULT_RULES
+    unit, decimals = row["unit"], int(row["decimals"])
+    if unit == "count" and rules.hides(row["value"]):
+        return disclosure.SUPPRESSED, True
+    events = row.get("numerator", np.nan)
+    if unit == "rate" and not pd.isna(events) and rules.hides(events):
+        return disclosure.SUPPRESSED, True
+    text = _show(row["value"], unit, lang, decimals)
+    if unit == "rate" and not pd.isna(events) and events < rules.unreliable_below:
+        text = f"{text} {disclosure.UNRELIABLE}"
+    return text, False
+
+
+def _change_cell(row: pd.Series, lang: str, hidden: bool) -> str:
+    previous = row.get("previous_value", np.nan)
+    if pd.isna(previous):
+        return ""
+    if hidden or (row["unit"] == "count" and disclosure.DEFAULT_RULES.hides(previous)):
+        return disclosure.SUPPRESSED
+    difference = _show(row["value"] - previous, row["unit"], lang, int(row["decimals"]), sign=True)
+    relative = format_percent((row["value"] - previous) / previous, lang, decimals=1, sign=True)
+    return label(
+        "key.change_text",
+        lang,
+        change=f"{difference} ({relative})" if previous else difference,
+        period=row["previous_period"],
+    )
+
+
+def _estimate_cell(row: pd.Series, lang: str) -> str:
+    estimate = row.get("estimate", np.nan)
+    if pd.isna(estimate):
+        return ""
+    percent = row.get("estimate_unit", "") == "percent"
+    scale = 100.0 if percent else 1.0
+
+    def show(value: float, *, sign: bool) -> str:
+        if percent:
+            return format_percent(value / scale, lang, decimals=1, sign=sign)
+        return format_number(value, lang, decimals=2, sign=sign)
+
+    name = row.get("estimate_label", "")
+    interval = format_interval(
+        row["conf_low"] / scale,
+        row["conf_high"] / scale,
+        lang,
+        decimals=1 if percent else 2,
+        percent=percent,
+    )
+    prefix = f"{name} " if isinstance(name, str) and name else ""
+    return f"{prefix}{show(estimate, sign=True)} ({interval})"
+
+
+def key_numbers_table(rows: pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
+    """Return the headline figures formatted for ``lang``, small counts shown as ``c``.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        One row per figure: ``measure`` (text in ``lang``), ``period``, ``value``,
+        ``source``; optional ``unit`` (``count`` default, ``rate``, ``percent`` of a
+        fraction), ``decimals``, ``numerator`` (events behind a rate),
+        ``previous_period`` and ``previous_value`` (for the change), ``estimate``,
+        ``conf_low``, ``conf_high`` with ``estimate_unit`` (``percent`` for an APC) and
+        ``estimate_label`` (e.g. ``APC``), ``note``.
+    lang : {"en", "sq", "sr"}
+        Language and number format.
+
+    Returns
+    -------
+    DataFrame
+        Text columns with headers in ``lang``.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"measure": ["Abandoned children"], "period": ["2024"],
+    ...                      "value": [1234], "source": ["KAS"], "previous_period": ["2023"],
+    ...                      "previous_value": [1200]})
+    >>> key_numbers_table(rows, lang="sq").iloc[0, 2:4].tolist()
+    ['1\\xa0234', '+34 (+2,8%) krahasuar me 2023']
+    """
+    require_columns(rows, _REQUIRED, "key numbers")
+    table = rows.copy()
+    table["unit"] = table.get("unit", pd.Series("count", index=table.index)).fillna("count")
+    bad_units = sorted(set(table["unit"]) - set(_UNITS))
+    if bad_units:
+        raise DataValidationError(
+            [f"key numbers: column 'unit': value {u!r}: not one of {_UNITS}" for u in bad_units]
+        )
+    default_decimals = table["unit"].map({"count": 0, "rate": 1, "percent": 0})
+    table["decimals"] = table.get("decimals", default_decimals).fillna(default_decimals)
+    values, changes, estimates = [], [], []
+    for _, row in table.iterrows():
+        value, hidden = _value_cell(row, lang)
+        values.append(value)
+        changes.append(_change_cell(row, lang, hidden))
+        estimates.append(_estimate_cell(row, lang))
+    return pd.DataFrame(
+        {
+            label("key.measure", lang): table["measure"],
+            label("key.period", lang): table["period"].astype(str),
+            label("key.value", lang): values,
+            label("key.change", lang): changes,
+            label("key.estimate", lang): estimates,
+            label("key.source", lang): table["source"],
+            label("key.note", lang): table.get("note", pd.Series("", index=table.index)).fillna(""),
+        }
+    )
+
+
+def key_numbers(
+    rows: pd.DataFrame,
+    *,
+    lang: str = "en",
+    name: str = "key_numbers",
+    directory: Path | None = None,
+    run_id: str = "interactive",
+) -> dict[str, Path]:
+    """Write the headline figures as CSV and XLSX in ``lang``; return the two paths.
+
+    See :func:`key_numbers_table` for the columns of ``rows``. The workbook's properties
+    carry the run id; small counts are ``c`` in both files.
+    """
+    table = key_numbers_table(rows, lang=lang)
+    folder = directory if directory is not None else paths.reports_dir() / "tables"
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = folder / f"{name}-{lang}"
+    csv_path, xlsx_path = stem.with_suffix(".csv"), stem.with_suffix(".xlsx")
+    table.to_csv(csv_path, index=False, encoding=CSV_ENCODING, lineterminator="\n")
+    sheet = label("key.sheet", lang)
+    table.to_excel(xlsx_path, index=False, sheet_name=sheet)
+    workbook = load_workbook(xlsx_path)
+    worksheet = workbook[sheet]
+    for cell in worksheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for column in worksheet.columns:
+        longest = max(len(str(c.value or "")) for c in column)
+        worksheet.column_dimensions[column[0].column_letter].width = min(max(12, longest + 2), 60)
+    workbook.properties.title = sheet
+    workbook.properties.keywords = f"run_id: {run_id}; lang: {lang}"
+    workbook.properties.creator = f"caretrends {__version__}"
+    workbook.save(xlsx_path)
+    return {"csv": csv_path, "xlsx": xlsx_path}
+
+
+__all__ = ["key_numbers", "key_numbers_table"]

@@ -1,0 +1,220 @@
+"""Outcomes of the prevention programme: what happened to each child, and the share kept."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
+
+from caretrends import disclosure
+from caretrends.figures.chart import (
+    Chart,
+    axis_label,
+    disclosure_notes,
+    finish,
+    hidden_sentence,
+    join_sentences,
+    locale_axis,
+    mark_hidden,
+    protect,
+    published_values,
+    require_columns,
+    source_text,
+    status_column,
+    text_or_label,
+    value_text,
+    year_axis,
+)
+from caretrends.figures.style import HIGHLIGHT, PALETTE, SIZES, style_context
+from caretrends.labels import format_percent, label
+
+
+def wilson_share(successes: pd.Series, totals: pd.Series) -> pd.DataFrame:
+    """Return shares with their Wilson 95% interval (the analysis plan's choice).
+
+    Examples
+    --------
+    >>> wilson_share(pd.Series([20]), pd.Series([39])).round(3).iloc[0].tolist()
+    [0.513, 0.362, 0.661]
+    """
+    low, high = proportion_confint(successes, totals, alpha=0.05, method="wilson")
+    return pd.DataFrame(
+        {"share": successes / totals, "conf_low": low, "conf_high": high}, index=successes.index
+    )
+
+
+def prevention_chart(
+    data: pd.DataFrame,
+    *,
+    success: str,
+    title: str,
+    measure: str,
+    lang: str = "en",
+    order: Sequence[str] | None = None,
+    source: str | Sequence[str] | None = None,
+    note: str = "",
+    size: str = "page",
+) -> Chart:
+    """Chart the outcomes of the prevention programme per year and the share kept.
+
+    One panel stacks the children (or mothers counselled) by outcome; the other shows
+    the share with the ``success`` outcome and its Wilson 95% interval. The yearly
+    total is published by the stack, so counts get secondary suppression over it; a
+    share whose count is hidden is shown as ``c``, and one on fewer than 20 children is
+    drawn hollow (unreliable).
+
+    Parameters
+    ----------
+    data : DataFrame
+        ``year``, ``outcome`` (an ``outcome`` label code such as ``reunited``,
+        ``placed_by_csw``, ``stayed_in_family``, ``entered_care``, or text) and
+        ``value`` (count). E.g. the hospital series: babies left at the neonatology
+        department, reunited with their parents or placed through a Centre for Social
+        Work.
+    success : str
+        The outcome whose share is drawn (e.g. ``reunited``).
+    title, measure : str
+        The key message and what is counted (axis label), in ``lang``.
+    lang : {"en", "sq", "sr"}
+        Language of every label.
+    order : sequence of str, optional
+        Outcomes from the bottom of the bar up; default ``success`` first.
+    source, note, size
+        As for :func:`caretrends.figures.trend_chart`.
+
+    Returns
+    -------
+    Chart
+    """
+    require_columns(data, ["year", "outcome", "value"], "prevention data")
+    cited = source_text(data, source)
+    outcomes = (
+        list(order)
+        if order is not None
+        else [
+            success,
+            *[o for o in pd.unique(data["outcome"]) if o != success],
+        ]
+    )
+    protected = protect(
+        data.reset_index(drop=True), kind="count", dims=["year", "outcome"], totals_over=["outcome"]
+    )
+    counts = protected.pivot_table(index="year", columns="outcome", values="value", dropna=False)
+    counts = counts.reindex(columns=outcomes)
+    hidden = protected.pivot_table(index="year", columns="outcome", values="hidden", aggfunc="any")
+    hidden_years = hidden.index[hidden.any(axis=1)]
+    totals = counts.sum(axis=1, min_count=len(outcomes))
+    shares = wilson_share(counts[success], totals).where(~hidden[success], np.nan)
+    unreliable = counts[success] < disclosure.DEFAULT_RULES.unreliable_below
+    stacked = size == "column"
+    share_of_height = 0.3 if stacked else 0.6
+    with style_context(size):
+        figure, (count_ax, share_ax) = plt.subplots(
+            2 if stacked else 1,
+            1 if stacked else 2,
+            figsize=SIZES[size],
+            layout="constrained",
+        )
+        complete = counts.drop(index=hidden_years)
+        bottom = np.zeros(len(complete))
+        for number, outcome in enumerate(outcomes):
+            count_ax.bar(
+                complete.index,
+                complete[outcome],
+                bottom=bottom,
+                color=PALETTE[number % len(PALETTE)],
+                edgecolor="white",
+                linewidth=0.6,
+                label=text_or_label(outcome, "outcome", lang),
+            )
+            bottom += complete[outcome].to_numpy()
+        mark_hidden(count_ax, hidden_years)
+        axis_label(count_ax, measure, size, share=share_of_height)
+        handles, names = count_ax.get_legend_handles_labels()
+        count_ax.legend(
+            handles[::-1], names[::-1], loc="lower left", bbox_to_anchor=(0, 1.02), borderaxespad=0
+        )
+        shown = shares["share"].notna()
+        share_ax.errorbar(
+            shares.index[shown],
+            shares.loc[shown, "share"],
+            yerr=[
+                shares.loc[shown, "share"] - shares.loc[shown, "conf_low"],
+                shares.loc[shown, "conf_high"] - shares.loc[shown, "share"],
+            ],
+            fmt="none",
+            ecolor=HIGHLIGHT,
+            capsize=3,
+        )
+        for reliable, face in ((~unreliable, HIGHLIGHT), (unreliable, "white")):
+            points = shown & reliable
+            share_ax.plot(
+                shares.index[points],
+                shares.loc[points, "share"],
+                linestyle="none",
+                marker="o",
+                markerfacecolor=face,
+                markeredgecolor=HIGHLIGHT,
+            )
+        mark_hidden(share_ax, hidden_years)
+        share_ax.set_ylim(0, 1)
+        axis_label(
+            share_ax,
+            f"{label('share', lang)}: {text_or_label(success, 'outcome', lang)}",
+            size,
+            share=share_of_height,
+        )
+        for ax in (count_ax, share_ax):
+            ax.set_xlabel(label("year", lang))
+            year_axis(ax.xaxis)
+        locale_axis(count_ax.yaxis, lang)
+        locale_axis(share_ax.yaxis, lang, percent=True)
+    table = protected[["year", "outcome"]].assign(
+        value=published_values(protected), status=status_column(protected)
+    )
+    share_status = np.select(
+        [shares["share"].isna() & totals.notna(), unreliable], ["c", "u"], default=""
+    )
+    share_rows = shares.reset_index().assign(outcome=f"share_{success}", status=share_status)
+    table = pd.concat([table, share_rows.round(4)], ignore_index=True)
+    last_year = int(counts.index.max())
+    latest = ", ".join(
+        f"{text_or_label(o, 'outcome', lang)} {value_text(counts.at[last_year, o], lang)}"
+        for o in outcomes
+    )
+    if not pd.isna(shares.at[last_year, "share"]):
+        latest += (
+            f"; {label('share', lang)} ({text_or_label(success, 'outcome', lang)}) "
+            f"{format_percent(shares.at[last_year, 'share'], lang)}"
+        )
+    alt = join_sentences(
+        label(
+            "alt.series",
+            lang,
+            chart=label("chart.stacked_bar", lang),
+            measure=measure,
+            first=int(counts.index.min()),
+            last=last_year,
+        ),
+        title,
+        label("alt.latest", lang, year=last_year, values=latest),
+        hidden_sentence(protected, lang),
+    )
+    notes = disclosure_notes(protected, lang) + [label("notes.share_interval", lang)]
+    if (unreliable & shown).any():
+        notes.append(label("notes.unreliable", lang, n=disclosure.DEFAULT_RULES.unreliable_below))
+    return finish(
+        (figure, table),
+        title=title,
+        source=cited,
+        notes=[*notes, note],
+        alt_text=alt,
+        lang=lang,
+        size=size,
+    )
+
+
+__all__ = ["prevention_chart", "wilson_share"]

@@ -1,0 +1,137 @@
+"""The house style of caretrends figures: palette, sizes, fonts and contrast.
+
+The palette keeps the Okabe–Ito hues that stay apart for readers with red–green or
+blue–yellow colour blindness and that reach WCAG 2.1 AA contrast for graphical objects
+(at least 3:1 against the white background); text colours reach 4.5:1. Fonts are
+DejaVu Sans, shipped with matplotlib, which covers every Albanian and Serbian Latin
+letter (ë, ç, č, ć, š, ž, đ); PDFs embed it as TrueType and SVGs keep text as text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import matplotlib as mpl
+import seaborn as sns
+from matplotlib.colors import to_rgb
+
+from caretrends.errors import ParameterError
+
+#: Colours for categories, in order of use (Okabe–Ito blue, vermillion, bluish green,
+#: reddish purple; Tol indigo; dark grey).
+PALETTE: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#332288", "#4D4D4D")
+
+#: Kosovo and the series a chart is about.
+HIGHLIGHT = PALETTE[0]
+#: Context: other countries, reference lines (4.5:1 on white).
+CONTEXT_GREY = "#767676"
+#: Body text and axis labels.
+TEXT_COLOUR = "#1A1A1A"
+#: Source and note lines (7:1 on white).
+MUTED_TEXT = "#595959"
+BACKGROUND = "#FFFFFF"
+
+#: Figure sizes in inches: a journal/brief column, a full A4 page width, a 16:9 slide.
+SIZES: dict[str, tuple[float, float]] = {
+    "column": (3.5, 3.9),
+    "page": (6.7, 4.6),
+    "slide": (13.33, 7.5),
+}
+#: Base font size in points for each size (slides are read from a distance).
+FONT_SIZES: dict[str, float] = {"column": 7.0, "page": 9.0, "slide": 16.0}
+
+FONT_FAMILY = "DejaVu Sans"
+
+
+def check_size(size: str) -> None:
+    """Raise :class:`ParameterError` unless ``size`` is one of :data:`SIZES`."""
+    if size not in SIZES:
+        raise ParameterError(f"figure size {size!r} is not one of {', '.join(SIZES)}")
+
+
+def rc_params(size: str = "page") -> dict[str, Any]:
+    """Return the matplotlib settings of the house style for ``size``."""
+    check_size(size)
+    base = FONT_SIZES[size]
+    return {
+        "figure.figsize": SIZES[size],
+        "figure.facecolor": BACKGROUND,
+        "axes.facecolor": BACKGROUND,
+        "savefig.facecolor": BACKGROUND,
+        "font.family": "sans-serif",
+        "font.sans-serif": [FONT_FAMILY],
+        "font.size": base,
+        "axes.titlesize": base,
+        "axes.labelsize": base,
+        "xtick.labelsize": base * 0.9,
+        "ytick.labelsize": base * 0.9,
+        "legend.fontsize": base * 0.9,
+        "figure.titlesize": base * 1.25,
+        "figure.titleweight": "bold",
+        "text.color": TEXT_COLOUR,
+        "axes.labelcolor": TEXT_COLOUR,
+        "axes.edgecolor": CONTEXT_GREY,
+        "xtick.color": TEXT_COLOUR,
+        "ytick.color": TEXT_COLOUR,
+        "axes.prop_cycle": mpl.cycler(color=list(PALETTE)),
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "axes.grid.axis": "y",
+        "grid.color": "#D9D9D9",
+        "grid.linewidth": 0.6,
+        "lines.linewidth": 1.8 if size != "slide" else 3.0,
+        "lines.markersize": 4.5 if size != "slide" else 8.0,
+        "legend.frameon": False,
+        # TrueType fonts embedded in PDF (Type 42) and SVG text kept as text, so that
+        # briefs can be edited and read by screen readers.
+        "pdf.fonttype": 42,
+        "ps.fonttype": 42,
+        "svg.fonttype": "none",
+        "svg.hashsalt": "caretrends",
+        "axes.unicode_minus": True,
+    }
+
+
+def use_style(size: str = "page") -> None:
+    """Apply the house style to every figure made from now on (seaborn + matplotlib).
+
+    Parameters
+    ----------
+    size : {"column", "page", "slide"}
+        Default figure size and matching font sizes.
+    """
+    sns.set_theme(style="whitegrid", palette=list(PALETTE), rc=rc_params(size))
+
+
+@contextmanager
+def style_context(size: str = "page") -> Iterator[None]:
+    """Apply the house style inside a ``with`` block only (the chart builders use it)."""
+    with mpl.rc_context(rc_params(size)):
+        yield
+
+
+def relative_luminance(colour: str) -> float:
+    """Return the WCAG 2.1 relative luminance of a colour."""
+
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(c) for c in to_rgb(colour))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_ratio(foreground: str, background: str = BACKGROUND) -> float:
+    """Return the WCAG 2.1 contrast ratio of two colours (1 to 21).
+
+    Examples
+    --------
+    >>> round(contrast_ratio("#000000", "#FFFFFF"), 1)
+    21.0
+    """
+    light, dark = sorted(
+        (relative_luminance(foreground), relative_luminance(background)), reverse=True
+    )
+    return (light + 0.05) / (dark + 0.05)

@@ -1,0 +1,260 @@
+"""Kaplan–Meier and cumulative-incidence curves with a numbers-at-risk table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from caretrends import disclosure
+from caretrends.figures.chart import (
+    Chart,
+    axis_label,
+    finish,
+    join_sentences,
+    locale_axis,
+    require_columns,
+    source_text,
+    text_or_label,
+)
+from caretrends.figures.style import FONT_SIZES, PALETTE, SIZES, style_context
+from caretrends.labels import format_number, format_percent, label
+
+#: Months at which briefs quote the share reaching a permanent family (CFSR, England).
+MILESTONES: tuple[int, ...] = (12, 24, 36)
+
+
+def at_risk_at(curve: pd.DataFrame, times: Sequence[float]) -> list[float]:
+    """Return the number at risk at each time from a table of every event/censoring time.
+
+    The number at risk at ``t`` is that of the first row at or after ``t``; after the
+    last row nobody is left.
+
+    Examples
+    --------
+    >>> curve = pd.DataFrame({"time": [0, 5, 12], "at_risk": [40, 31, 9]})
+    >>> at_risk_at(curve, [0, 6, 12, 24])
+    [40.0, 9.0, 9.0, 0.0]
+    """
+    ordered = curve.sort_values("time")
+    counts = []
+    for t in times:
+        later = ordered[ordered["time"] >= t]
+        counts.append(float(later["at_risk"].iloc[0]) if len(later) else 0.0)
+    return counts
+
+
+def estimate_at(curve: pd.DataFrame, time: float, estimate: str, *, start: float) -> float:
+    """Return the step function's value at ``time`` (NaN beyond follow-up).
+
+    Before the first row the curve is at ``start``: 1 for survival, 0 for incidence.
+
+    Examples
+    --------
+    >>> curve = pd.DataFrame({"time": [3, 8], "survival": [0.9, 0.7]})
+    >>> [estimate_at(curve, t, "survival", start=1.0) for t in (0, 5, 8, 9)]
+    [1.0, 0.9, 0.7, nan]
+    """
+    ordered = curve.sort_values("time")
+    if time > ordered["time"].max():
+        return float("nan")
+    before = ordered.loc[ordered["time"] <= time, estimate]
+    if before.empty:
+        return start
+    return float(before.iloc[-1])
+
+
+def survival_chart(
+    table: pd.DataFrame,
+    *,
+    title: str,
+    lang: str = "en",
+    estimate: str = "survival",
+    group: str = "group",
+    risk_times: Sequence[float] | None = None,
+    source: str | Sequence[str] | None = None,
+    note: str = "",
+    size: str = "page",
+) -> Chart:
+    """Chart Kaplan–Meier or cumulative-incidence curves with numbers at risk below.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per group and time (every event or censoring time): ``group``,
+        ``time`` (months), ``at_risk``, ``events``, the ``estimate`` column, ``conf_low``
+        and ``conf_high`` (fractions) — the Kaplan–Meier table of the survival models.
+        For competing exits pass the Aalen–Johansen table with ``group`` holding the
+        outcome (``reunited``, ``adopted`` ... are translated) and
+        ``estimate="cumulative_incidence"``.
+    title : str
+        The key message, in ``lang``.
+    lang : {"en", "sq", "sr"}
+        Language of every label.
+    estimate : {"survival", "cumulative_incidence"}
+        The column drawn.
+    group : str
+        The column that splits the curves.
+    risk_times : sequence of float, optional
+        Times of the numbers-at-risk table; default every 12 months.
+    source, note, size
+        As for :func:`caretrends.figures.trend_chart`.
+
+    Returns
+    -------
+    Chart
+        Numbers at risk from 1 to 4 are shown as ``c`` in the risk table and the data.
+    """
+    require_columns(
+        table, [group, "time", "at_risk", "events", estimate, "conf_low", "conf_high"], "curves"
+    )
+    cited = source_text(table, source)
+    start_value = 1.0 if estimate == "survival" else 0.0
+    groups = list(pd.unique(table[group]))
+    horizon = float(table["time"].max())
+    times = list(risk_times) if risk_times is not None else list(np.arange(0, horizon + 1, 12))
+    names = {g: text_or_label(str(g), "outcome", lang) for g in groups}
+    risk = pd.DataFrame(
+        {g: at_risk_at(table[table[group] == g], times) for g in groups}, index=times
+    )
+    shared_risk = risk.nunique(axis=1).eq(1).all() and len(groups) > 1
+    risk_rows = (
+        {label("all_groups", lang): risk[groups[0]]}
+        if shared_risk
+        else {names[g]: risk[g] for g in groups}
+    )
+    small = disclosure.DEFAULT_RULES.is_small
+    risk_hidden = risk.apply(small)
+    hidden_rows = (
+        {label("all_groups", lang): risk_hidden[groups[0]]}
+        if shared_risk
+        else {names[g]: risk_hidden[g] for g in groups}
+    )
+    base = FONT_SIZES[size]
+    with style_context(size):
+        figure = plt.figure(figsize=SIZES[size], layout="constrained")
+        grid = figure.add_gridspec(2, 1, height_ratios=[4, 0.5 + 0.35 * len(risk_rows)])
+        ax = figure.add_subplot(grid[0])
+        table_ax = figure.add_subplot(grid[1], sharex=ax)
+        for number, g in enumerate(groups):
+            curve = table[table[group] == g].sort_values("time")
+            curve = (
+                pd.concat(
+                    [
+                        pd.DataFrame(
+                            {
+                                "time": [0.0],
+                                estimate: [start_value],
+                                "conf_low": [start_value],
+                                "conf_high": [start_value],
+                            }
+                        ),
+                        curve,
+                    ]
+                )
+                if curve["time"].min() > 0
+                else curve
+            )
+            colour = PALETTE[number % len(PALETTE)]
+            ax.step(curve["time"], curve[estimate], where="post", color=colour, label=names[g])
+            ax.fill_between(
+                curve["time"],
+                curve["conf_low"],
+                curve["conf_high"],
+                step="post",
+                color=colour,
+                alpha=0.15,
+                linewidth=0,
+            )
+        ax.set_ylim(0, 1)
+        # A little room left of zero keeps the first at-risk number off the row labels.
+        ax.set_xlim(-0.04 * horizon, horizon * 1.02)
+        axis_label(ax, label(estimate, lang), size, share=0.55)
+        locale_axis(ax.yaxis, lang, percent=True)
+        ax.legend(loc="best")
+        ax.tick_params(labelbottom=True)
+        ax.set_xlabel(label("months_since_entry", lang))
+        ax.set_xticks(times)
+        table_ax.set_title(label("number_at_risk", lang), loc="left", fontsize=base * 0.9)
+        for row_number, (name, counts) in enumerate(risk_rows.items()):
+            y = len(risk_rows) - 1 - row_number
+            hidden = hidden_rows[name]
+            for t, n, is_hidden in zip(times, counts, hidden, strict=True):
+                shown = disclosure.SUPPRESSED if is_hidden else f"{n:.0f}"
+                table_ax.text(t, y, shown, ha="center", va="center", fontsize=base * 0.85)
+        table_ax.set_ylim(-0.6, len(risk_rows) - 0.4)
+        table_ax.set_yticks(range(len(risk_rows))[::-1], list(risk_rows))
+        table_ax.tick_params(axis="x", labelbottom=False, length=0)
+        table_ax.tick_params(axis="y", length=0, pad=base)
+        table_ax.grid(False)
+        for spine in table_ax.spines.values():
+            spine.set_visible(False)
+    # The data table gives the curves at the risk-table times, not at each event: a row
+    # per event would publish counts of one child.
+    data = pd.DataFrame(
+        [
+            {
+                "group": names[g],
+                "time": t,
+                "at_risk": disclosure.SUPPRESSED if risk_hidden.at[t, g] else int(risk.at[t, g]),
+                **{
+                    column: estimate_at(table[table[group] == g], t, column, start=start_value)
+                    for column in (estimate, "conf_low", "conf_high")
+                },
+            }
+            for g in groups
+            for t in times
+        ]
+    )
+
+    def at_milestone(g: object, months: int) -> float:
+        return estimate_at(table[table[group] == g], months, estimate, start=start_value)
+
+    milestones = [m for m in MILESTONES if m <= horizon]
+    sentences = [
+        label(
+            "alt.survival",
+            lang,
+            time=m,
+            values=", ".join(
+                f"{names[g]} {format_percent(at_milestone(g, m), lang)}" for g in groups
+            ),
+        )
+        for m in milestones
+    ]
+    alt = join_sentences(
+        label(
+            "alt.series",
+            lang,
+            chart=label("chart.step", lang),
+            measure=label(estimate, lang),
+            first=0,
+            last=format_number(horizon, lang, decimals=0),
+        ),
+        title,
+        *sentences,
+    )
+    notes = [label("notes.band", lang)]
+    if risk_hidden.any().any():
+        notes.append(
+            label(
+                "notes.suppressed",
+                lang,
+                low=disclosure.DEFAULT_RULES.low,
+                high=disclosure.DEFAULT_RULES.high,
+            )
+        )
+    return finish(
+        (figure, data),
+        title=title,
+        source=cited,
+        notes=[*notes, note],
+        alt_text=alt,
+        lang=lang,
+        size=size,
+    )
+
+
+__all__ = ["MILESTONES", "at_risk_at", "estimate_at", "survival_chart"]

@@ -1,0 +1,493 @@
+"""Charts of a series over time: trend with model band, interrupted time series, joinpoints.
+
+Each builder takes plain tidy tables with the column names the models document, so that
+model results plug in directly once fitted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.transforms import blended_transform_factory
+
+from caretrends.figures.chart import (
+    Chart,
+    axis_label,
+    disclosure_notes,
+    finish,
+    hidden_sentence,
+    join_sentences,
+    locale_axis,
+    mark_hidden,
+    new_figure,
+    protect,
+    published_values,
+    range_sentence,
+    require_columns,
+    source_text,
+    status_column,
+    text_or_label,
+    year_axis,
+)
+from caretrends.figures.style import (
+    CONTEXT_GREY,
+    FONT_SIZES,
+    HIGHLIGHT,
+    PALETTE,
+    TEXT_COLOUR,
+    style_context,
+)
+from caretrends.labels import format_date, format_interval, format_percent, label
+
+#: Kosovo's national campaigns against child abandonment (analysis plan). The one-month
+#: *Prevention of abandonment* campaign ran inside *Care for Me!*; its dates are not
+#: published, so it is not marked.
+KOSOVO_CAMPAIGNS = pd.DataFrame(
+    {
+        "campaign": ["care_for_me", "i_give_hope"],
+        "start": [dt.date(2013, 5, 15), dt.date(2015, 5, 15)],
+        "end": [dt.date(2016, 5, 15), None],
+    }
+)
+
+OBSERVED_COLOUR = HIGHLIGHT
+MODEL_COLOUR = PALETTE[1]
+CAMPAIGN_COLOUR = PALETTE[2]
+
+
+def decimal_year(day: dt.date) -> float:
+    """Return a date as a fractional year, to mark it on an axis of years.
+
+    Examples
+    --------
+    >>> round(decimal_year(dt.date(2013, 7, 2)), 2)
+    2013.5
+    """
+    start = dt.date(day.year, 1, 1)
+    length = (dt.date(day.year + 1, 1, 1) - start).days
+    return day.year + (day - start).days / length
+
+
+def _draw_observed(ax: Axes, x: pd.Series, protected: pd.DataFrame, lang: str) -> Line2D:
+    """Plot observed values: solid markers, hollow where unreliable, ``c`` where hidden."""
+    values = protected["value"].to_numpy(dtype=float)
+    (line,) = ax.plot(
+        x, values, color=OBSERVED_COLOUR, marker="o", linewidth=1.0, label=label("observed", lang)
+    )
+    unreliable = protected["unreliable"].to_numpy()
+    if unreliable.any():
+        ax.plot(
+            x[unreliable],
+            values[unreliable],
+            linestyle="none",
+            marker="o",
+            markerfacecolor="white",
+            markeredgecolor=OBSERVED_COLOUR,
+        )
+    mark_hidden(ax, x[protected["hidden"].to_numpy()])
+    return line
+
+
+def _draw_band(ax: Axes, fit: pd.DataFrame, x: str, lang: str) -> list:
+    """Plot the model's fitted line and its 95% confidence band."""
+    ax.fill_between(
+        fit[x], fit["conf_low"], fit["conf_high"], color=MODEL_COLOUR, alpha=0.18, linewidth=0
+    )
+    (line,) = ax.plot(
+        fit[x], fit["fitted"], color=MODEL_COLOUR, label=label("model_estimate", lang)
+    )
+    band = Patch(color=MODEL_COLOUR, alpha=0.18, label=label("ci_95", lang))
+    return [line, band]
+
+
+def _draw_campaigns(ax: Axes, campaigns: pd.DataFrame, lang: str, size: str) -> list[str]:
+    """Shade each campaign's span, mark its start and name it; return the alt-text items."""
+    to_axes = blended_transform_factory(ax.transData, ax.transAxes)
+    described = []
+    for row_number, row in enumerate(campaigns.itertuples(index=False)):
+        name = text_or_label(row.campaign, "campaign_name", lang)
+        start = decimal_year(pd.Timestamp(row.start).date())
+        ax.axvline(start, color=CAMPAIGN_COLOUR, linestyle="--", linewidth=1.0)
+        if not pd.isna(row.end):
+            end = decimal_year(pd.Timestamp(row.end).date())
+            ax.axvspan(start, end, color=CAMPAIGN_COLOUR, alpha=0.10, linewidth=0)
+        ax.text(
+            start,
+            0.98 - 0.08 * row_number,
+            f" {name}",
+            transform=to_axes,
+            ha="left",
+            va="top",
+            fontsize=FONT_SIZES[size] * 0.8,
+            color=TEXT_COLOUR,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8},
+        )
+        described.append(f"{name} ({format_date(pd.Timestamp(row.start).date(), lang)})")
+    return described
+
+
+def _legend(ax: Axes, handles: Sequence, size: str) -> None:
+    """Put the legend above the plot, in as many columns as fit."""
+    columns = 1 if size == "column" else min(len(handles), 3)
+    ax.legend(
+        handles=list(handles),
+        loc="lower left",
+        bbox_to_anchor=(0, 1.02),
+        ncols=columns,
+        borderaxespad=0,
+    )
+
+
+def trend_chart(
+    data: pd.DataFrame,
+    *,
+    title: str,
+    measure: str,
+    lang: str = "en",
+    fit: pd.DataFrame | None = None,
+    campaigns: pd.DataFrame | None = None,
+    kind: str = "count",
+    numerator: str | None = None,
+    decimals: int = 0,
+    source: str | Sequence[str] | None = None,
+    note: str = "",
+    size: str = "page",
+) -> Chart:
+    """Chart counts or rates per year with the model's confidence band and campaign dates.
+
+    Parameters
+    ----------
+    data : DataFrame
+        ``year`` and ``value`` (an Observations extract works), optionally ``source``
+        and the ``numerator`` column of a rate.
+    title : str
+        The key message, in ``lang``.
+    measure : str
+        What the values are (axis label, alt text), in ``lang``.
+    lang : {"en", "sq", "sr"}
+        Language of every label.
+    fit : DataFrame, optional
+        The model's predictions: ``year``, ``fitted``, ``conf_low``, ``conf_high``.
+    campaigns : DataFrame, optional
+        ``campaign`` (a ``campaign_name`` label code or text), ``start``, ``end`` dates;
+        e.g. :data:`KOSOVO_CAMPAIGNS`.
+    kind : {"count", "rate"}
+        Counts of 1–4 are suppressed; rates are withheld or flagged by ``numerator``.
+    numerator : str, optional
+        Column of events behind a rate.
+    decimals : int
+        Decimals shown for values in the alt text.
+    source : str or sequence of str, optional
+        Publications cited; defaults to the data's ``source`` column.
+    note : str
+        Extra note, in ``lang``; notes on suppression, the band and campaigns are added.
+    size : {"column", "page", "slide"}
+        Figure size.
+
+    Returns
+    -------
+    Chart
+    """
+    require_columns(data, ["year", "value"], "trend data")
+    if fit is not None:
+        require_columns(fit, ["year", "fitted", "conf_low", "conf_high"], "trend fit")
+    cited = source_text(data, source)
+    series = data.sort_values("year").reset_index(drop=True)
+    protected = protect(series, kind=kind, numerator=numerator)
+    notes = disclosure_notes(protected, lang)
+    with style_context(size):
+        figure, ax = new_figure(size)
+        handles = [_draw_observed(ax, series["year"], protected, lang)]
+        if fit is not None:
+            handles += _draw_band(ax, fit.sort_values("year"), "year", lang)
+            notes.append(label("notes.band", lang))
+        described = []
+        if campaigns is not None and len(campaigns):
+            described = _draw_campaigns(ax, campaigns, lang, size)
+            handles.append(
+                Line2D([], [], color=CAMPAIGN_COLOUR, linestyle="--", label=label("campaign", lang))
+            )
+            notes.append(label("notes.association", lang))
+        ax.set_ylim(bottom=0, top=ax.get_ylim()[1] * 1.15)
+        axis_label(ax, measure, size)
+        ax.set_xlabel(label("year", lang))
+        year_axis(ax.xaxis)
+        locale_axis(ax.yaxis, lang)
+        _legend(ax, handles, size)
+    table = series[["year"]].assign(
+        value=published_values(protected), status=status_column(protected)
+    )
+    if fit is not None:
+        band = fit[["year", "fitted", "conf_low", "conf_high"]]
+        table = table.merge(band, on="year", how="outer")
+    alt = join_sentences(
+        label(
+            "alt.series",
+            lang,
+            chart=label("chart.line", lang),
+            measure=measure,
+            first=int(series["year"].min()),
+            last=int(series["year"].max()),
+        ),
+        title,
+        range_sentence(series["year"].astype(int), protected["value"], lang, decimals=decimals),
+        label("alt.band", lang) if fit is not None else "",
+        label("alt.campaigns", lang, campaigns="; ".join(described)) if described else "",
+        hidden_sentence(protected, lang),
+    )
+    return finish(
+        (figure, table),
+        title=title,
+        source=cited,
+        notes=[*notes, note],
+        alt_text=alt,
+        lang=lang,
+        size=size,
+    )
+
+
+def its_chart(
+    series: pd.DataFrame,
+    counterfactual: pd.DataFrame,
+    *,
+    interruption: float,
+    title: str,
+    measure: str,
+    lang: str = "en",
+    interruption_label: str | None = None,
+    kind: str = "count",
+    numerator: str | None = None,
+    decimals: int = 0,
+    source: str | Sequence[str] | None = None,
+    note: str = "",
+    size: str = "page",
+) -> Chart:
+    """Chart an interrupted time series: observed values, fitted model and counterfactual.
+
+    Parameters
+    ----------
+    series : DataFrame
+        ``time`` and ``value`` (``time`` in the model's units: years or a period index).
+    counterfactual : DataFrame
+        ``time``, ``fitted``, ``counterfactual``, as the ITS result's
+        ``.counterfactual()`` returns it.
+    interruption : float
+        Time of the interruption (e.g. ``2013.37`` for 15 May 2013), drawn as a line.
+    interruption_label : str, optional
+        What happened then (e.g. a campaign's name), in ``lang``; used in the alt text.
+    title, measure, lang, kind, numerator, decimals, source, note, size
+        As for :func:`trend_chart`.
+
+    Returns
+    -------
+    Chart
+    """
+    require_columns(series, ["time", "value"], "ITS series")
+    require_columns(counterfactual, ["time", "fitted", "counterfactual"], "ITS counterfactual")
+    cited = source_text(series, source)
+    observed = series.sort_values("time").reset_index(drop=True)
+    model = counterfactual.sort_values("time").reset_index(drop=True)
+    protected = protect(observed, kind=kind, numerator=numerator)
+    after = model[model["time"] >= interruption]
+    is_years = bool(observed["time"].min() > 1900)
+    with style_context(size):
+        figure, ax = new_figure(size)
+        handles = [_draw_observed(ax, observed["time"], protected, lang)]
+        (fitted,) = ax.plot(
+            model["time"], model["fitted"], color=MODEL_COLOUR, label=label("model_estimate", lang)
+        )
+        (dashed,) = ax.plot(
+            after["time"],
+            after["counterfactual"],
+            color=TEXT_COLOUR,
+            linestyle="--",
+            label=label("counterfactual", lang),
+        )
+        ax.axvline(interruption, color=CAMPAIGN_COLOUR, linewidth=1.2)
+        if interruption_label:
+            ax.text(
+                interruption,
+                0.98,
+                f" {interruption_label}",
+                transform=blended_transform_factory(ax.transData, ax.transAxes),
+                ha="left",
+                va="top",
+                fontsize=FONT_SIZES[size] * 0.8,
+            )
+        ax.set_ylim(bottom=0, top=ax.get_ylim()[1] * 1.1)
+        axis_label(ax, measure, size)
+        ax.set_xlabel(label("year", lang) if is_years else label("column.time", lang))
+        if is_years:
+            year_axis(ax.xaxis)
+        locale_axis(ax.yaxis, lang)
+        _legend(ax, [*handles, fitted, dashed], size)
+    table = observed[["time"]].assign(
+        value=published_values(protected), status=status_column(protected)
+    )
+    table = table.merge(model[["time", "fitted", "counterfactual"]], on="time", how="outer")
+    when = interruption_label or f"{interruption:g}"
+    alt = join_sentences(
+        label(
+            "alt.series",
+            lang,
+            chart=label("chart.line", lang),
+            measure=measure,
+            first=f"{observed['time'].min():g}",
+            last=f"{observed['time'].max():g}",
+        ),
+        title,
+        label("alt.its", lang, interruption=when),
+        hidden_sentence(protected, lang),
+    )
+    notes = [
+        *disclosure_notes(protected, lang),
+        label("notes.counterfactual", lang),
+        label("notes.association", lang),
+    ]
+    return finish(
+        (figure, table),
+        title=title,
+        source=cited,
+        notes=[*notes, note],
+        alt_text=alt,
+        lang=lang,
+        size=size,
+    )
+
+
+def apc_text(segment: pd.Series, lang: str) -> str:
+    """Return a segment's label: years, annual percent change and its 95% interval.
+
+    ``apc``, ``conf_low`` and ``conf_high`` are in percent, as the models report them.
+
+    Examples
+    --------
+    >>> row = pd.Series({"start": 2009, "end": 2014, "apc": -5.2, "conf_low": -9.1,
+    ...                  "conf_high": -1.1})
+    >>> apc_text(row, "en")
+    '2009–2014: −5.2% a year (−9.1% to −1.1%)'
+    """
+    return label(
+        "apc_label",
+        lang,
+        start=f"{segment['start']:.0f}",
+        end=f"{segment['end']:.0f}",
+        apc=format_percent(segment["apc"] / 100, lang, decimals=1, sign=True),
+        interval=format_interval(
+            segment["conf_low"] / 100, segment["conf_high"] / 100, lang, decimals=1, percent=True
+        ),
+    )
+
+
+def joinpoint_chart(
+    data: pd.DataFrame,
+    segments: pd.DataFrame,
+    *,
+    title: str,
+    measure: str,
+    lang: str = "en",
+    fitted: pd.DataFrame | None = None,
+    kind: str = "rate",
+    numerator: str | None = None,
+    decimals: int = 1,
+    source: str | Sequence[str] | None = None,
+    note: str = "",
+    size: str = "page",
+) -> Chart:
+    """Chart a series with its joinpoint segments, each labelled with its APC.
+
+    Parameters
+    ----------
+    data : DataFrame
+        ``year`` and ``value`` (rates or counts).
+    segments : DataFrame
+        ``start``, ``end``, ``apc``, ``conf_low``, ``conf_high`` (percent) and ``p_value``,
+        as the joinpoint result's ``.segments``.
+    fitted : DataFrame, optional
+        ``year`` and ``fitted``: the model's line. Without it the segments are shaded
+        and labelled, and no line is drawn that the model did not give.
+    title, measure, lang, kind, numerator, decimals, source, note, size
+        As for :func:`trend_chart`.
+
+    Returns
+    -------
+    Chart
+    """
+    require_columns(data, ["year", "value"], "joinpoint data")
+    require_columns(
+        segments, ["start", "end", "apc", "conf_low", "conf_high", "p_value"], "joinpoint segments"
+    )
+    if fitted is not None:
+        require_columns(fitted, ["year", "fitted"], "joinpoint fitted")
+    cited = source_text(data, source)
+    series = data.sort_values("year").reset_index(drop=True)
+    parts = segments.sort_values("start").reset_index(drop=True)
+    protected = protect(series, kind=kind, numerator=numerator)
+    with style_context(size):
+        figure, ax = new_figure(size)
+        handles = [_draw_observed(ax, series["year"], protected, lang)]
+        for number, segment in parts.iterrows():
+            colour = PALETTE[1:][number % (len(PALETTE) - 1)]
+            text = apc_text(segment, lang)
+            if fitted is not None:
+                inside = fitted[fitted["year"].between(segment["start"], segment["end"])]
+                ax.plot(inside["year"], inside["fitted"], color=colour, linewidth=2.2)
+                handles.append(Line2D([], [], color=colour, linewidth=2.2, label=text))
+            else:
+                ax.axvspan(segment["start"], segment["end"], color=colour, alpha=0.12, linewidth=0)
+                handles.append(Patch(color=colour, alpha=0.3, label=text))
+        for joinpoint in parts["start"].iloc[1:]:
+            ax.axvline(joinpoint, color=CONTEXT_GREY, linestyle=":", linewidth=1.0)
+        ax.set_ylim(bottom=0)
+        axis_label(ax, measure, size)
+        ax.set_xlabel(label("year", lang))
+        year_axis(ax.xaxis)
+        locale_axis(ax.yaxis, lang)
+        _legend(ax, handles, "column")
+    table = series[["year"]].assign(
+        value=published_values(protected), status=status_column(protected)
+    )
+    if fitted is not None:
+        table = table.merge(fitted[["year", "fitted"]], on="year", how="left")
+    segment_table = parts[["start", "end", "apc", "conf_low", "conf_high", "p_value"]]
+    alt = join_sentences(
+        label(
+            "alt.series",
+            lang,
+            chart=label("chart.line", lang),
+            measure=measure,
+            first=int(series["year"].min()),
+            last=int(series["year"].max()),
+        ),
+        title,
+        label(
+            "alt.segments",
+            lang,
+            segments="; ".join(apc_text(s, lang) for _, s in parts.iterrows()),
+        ),
+        hidden_sentence(protected, lang),
+    )
+    return finish(
+        (figure, pd.concat([table, segment_table], ignore_index=True)),
+        title=title,
+        source=cited,
+        notes=[*disclosure_notes(protected, lang), note],
+        alt_text=alt,
+        lang=lang,
+        size=size,
+    )
+
+
+__all__ = [
+    "KOSOVO_CAMPAIGNS",
+    "apc_text",
+    "decimal_year",
+    "its_chart",
+    "joinpoint_chart",
+    "trend_chart",
+]
