@@ -1,0 +1,143 @@
+"""Confidence intervals for single rates and proportions, fit for small numbers.
+
+The analysis plan asks for exact (Garwood) Poisson intervals for single-year rates and Wilson
+intervals for proportions, and for rates on fewer than 20 events to be flagged as unreliable
+(the ONS convention). Both functions take scalars or arrays and return a DataFrame, one row per
+input value, so a notebook can join the result to its table.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+from scipy import stats
+
+from caretrends.errors import DataValidationError
+
+#: Fewer events than this make a rate unreliable (Office for National Statistics convention).
+UNRELIABLE_BELOW_EVENTS = 20
+
+
+def critical_value(level: float) -> float:
+    """Return the two-sided standard normal quantile for a confidence ``level``.
+
+    >>> round(critical_value(0.95), 3)
+    1.96
+    """
+    if not 0 < level < 1:
+        raise ValueError(f"confidence level must lie strictly between 0 and 1, got {level}")
+    return float(stats.norm.ppf(0.5 + level / 2))
+
+
+def _as_counts(values: ArrayLike, name: str) -> np.ndarray:
+    array = np.atleast_1d(np.asarray(values, dtype=float))
+    problems = [
+        f"{name}[{i}] = {v!r}: must be a whole number of events, zero or more"
+        for i, v in enumerate(array)
+        if not np.isfinite(v) or v < 0 or v != np.floor(v)
+    ]
+    if problems:
+        raise DataValidationError(problems)
+    return array
+
+
+def _as_positive(values: ArrayLike, name: str, size: int) -> np.ndarray:
+    array = np.broadcast_to(np.atleast_1d(np.asarray(values, dtype=float)), (size,))
+    problems = [
+        f"{name}[{i}] = {v!r}: must be a positive number"
+        for i, v in enumerate(array)
+        if not np.isfinite(v) or v <= 0
+    ]
+    if problems:
+        raise DataValidationError(problems)
+    return array
+
+
+def garwood_interval(
+    count: ArrayLike, exposure: ArrayLike = 1.0, *, per: float = 1.0, level: float = 0.95
+) -> pd.DataFrame:
+    """Exact (Garwood) Poisson confidence interval for a rate ``count / exposure * per``.
+
+    The limits are the chi-square quantiles ``chi2(a/2, 2k)/2`` and ``chi2(1-a/2, 2k+2)/2``
+    for ``k`` events (lower limit 0 when ``k = 0``), divided by the exposure.
+
+    Parameters
+    ----------
+    count : array-like of int
+        Observed events.
+    exposure : array-like of float, default 1
+        Population, births or person-time the events arose from.
+    per : float, default 1
+        Scale of the rate, e.g. 1000 for "per 1,000 live births".
+    level : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``count``, ``estimate``, ``conf_low``, ``conf_high`` and ``unreliable`` (fewer than
+        :data:`UNRELIABLE_BELOW_EVENTS` events).
+
+    Examples
+    --------
+    >>> garwood_interval(10).round(3)[["estimate", "conf_low", "conf_high"]].iloc[0].tolist()
+    [10.0, 4.795, 18.39]
+    """
+    k = _as_counts(count, "count")
+    scale = per / _as_positive(exposure, "exposure", k.size)
+    alpha = 1 - level
+    low = np.where(k > 0, stats.chi2.ppf(alpha / 2, 2 * np.maximum(k, 1)) / 2, 0.0)
+    high = stats.chi2.ppf(1 - alpha / 2, 2 * k + 2) / 2
+    return pd.DataFrame(
+        {
+            "count": k.astype(int),
+            "estimate": k * scale,
+            "conf_low": low * scale,
+            "conf_high": high * scale,
+            "unreliable": k < UNRELIABLE_BELOW_EVENTS,
+        }
+    )
+
+
+def wilson_interval(
+    successes: ArrayLike, trials: ArrayLike, *, level: float = 0.95
+) -> pd.DataFrame:
+    """Wilson score confidence interval for a proportion ``successes / trials``.
+
+    Unlike the Wald interval it stays inside [0, 1] and keeps its coverage for small ``trials``
+    and for proportions near 0 or 1 (e.g. 19 of 20 babies reunited).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``successes``, ``trials``, ``estimate``, ``conf_low``, ``conf_high``.
+
+    Examples
+    --------
+    >>> wilson_interval(0, 10).round(4)[["estimate", "conf_low", "conf_high"]].iloc[0].tolist()
+    [0.0, 0.0, 0.2775]
+    """
+    x = _as_counts(successes, "successes")
+    n = _as_counts(np.broadcast_to(np.atleast_1d(trials), x.shape), "trials")
+    problems = [
+        f"row {i}: successes {xi:g} must lie between 0 and trials {ni:g} (and trials > 0)"
+        for i, (xi, ni) in enumerate(zip(x, n, strict=True))
+        if ni <= 0 or xi > ni
+    ]
+    if problems:
+        raise DataValidationError(problems)
+    z = critical_value(level)
+    p = x / n
+    denominator = 1 + z**2 / n
+    centre = (p + z**2 / (2 * n)) / denominator
+    half = z / denominator * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    return pd.DataFrame(
+        {
+            "successes": x.astype(int),
+            "trials": n.astype(int),
+            "estimate": p,
+            "conf_low": np.clip(centre - half, 0, 1),
+            "conf_high": np.clip(centre + half, 0, 1),
+        }
+    )

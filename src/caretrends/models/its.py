@@ -1,0 +1,298 @@
+"""Interrupted time series: segmented count regression around one or more interventions.
+
+The model (Lopez Bernal, Cummins & Gasparrini 2017) is a log-linear count regression with an
+underlying trend in ``time``, a step (level change) at each intervention, optionally a change of
+slope after it, optionally Fourier terms for seasonality, and ``log(offset)`` when the counts
+should be read as rates (per births, per population)::
+
+    log E[y_t] = log(offset_t) + b0 + b1 t + sum_j [c_j 1(t >= s_j) + d_j (t - s_j)_+]
+                 + sum_h [e_h sin(2 pi h t / period) + f_h cos(2 pi h t / period)]
+
+``exp(c_j)`` is the level-change rate ratio, ``exp(d_j)`` the rate ratio of the change in
+slope per time unit, ``exp(b1)`` the underlying trend per time unit. Quasi-Poisson (the default)
+scales the standard errors by the Pearson dispersion. Intervals are Wald intervals (normal
+quantile), which is how the published tutorial computes them. The Cochrane EPOC criteria ask for
+at least three points before and after each intervention; fewer raise a
+:class:`~caretrends.warnings.SmallNumbersWarning`, and none raise an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from caretrends.errors import DataValidationError, ParameterError
+from caretrends.models.result import Estimate, ModelResult, describe_change, record_caveat
+from caretrends.models.trend import (
+    CountFit,
+    check_counts,
+    fit_count_glm,
+    log_exposure,
+    overdispersion_sentence,
+)
+from caretrends.warnings import SmallNumbersWarning
+
+#: The Cochrane EPOC minimum number of points on each side of an intervention.
+EPOC_MIN_POINTS = 3
+
+
+@dataclass
+class ITSResult(ModelResult):
+    """A fitted interrupted time series (see :func:`fit_its`).
+
+    ``level_changes`` and ``slope_changes`` map each intervention start to its rate-ratio
+    :class:`~caretrends.models.result.Estimate`; ``level_change`` and ``slope_change`` give the
+    one estimate when there is a single intervention.
+    """
+
+    fit: CountFit | None = None
+    starts: list[float] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    time_unit: str = ""
+    frame: pd.DataFrame | None = None
+    design: pd.DataFrame | None = None
+    offset: np.ndarray | None = None
+    has_slope_change: bool = False
+
+    @property
+    def level_changes(self) -> dict[float, Estimate]:
+        """Level-change rate ratio at each intervention."""
+        return {
+            s: self.fit.estimate(_level_column(s), self.level, f"level change at {label}")
+            for s, label in zip(self.starts, self.labels, strict=True)
+        }
+
+    @property
+    def slope_changes(self) -> dict[float, Estimate]:
+        """Slope-change rate ratio (per time unit) at each intervention; empty without them."""
+        if not self.has_slope_change:
+            return {}
+        return {
+            s: self.fit.estimate(_slope_column(s), self.level, f"slope change at {label}")
+            for s, label in zip(self.starts, self.labels, strict=True)
+        }
+
+    @property
+    def level_change(self) -> Estimate:
+        """Level-change rate ratio of the only intervention."""
+        return self._single(self.level_changes, "level_changes")
+
+    @property
+    def slope_change(self) -> Estimate | None:
+        """Slope-change rate ratio of the only intervention (``None`` if not modelled)."""
+        if not self.has_slope_change:
+            return None
+        return self._single(self.slope_changes, "slope_changes")
+
+    def _single(self, estimates: dict[float, Estimate], plural: str) -> Estimate:
+        if len(estimates) != 1:
+            raise ParameterError(
+                f"the model has {len(estimates)} interventions; read .{plural} instead"
+            )
+        return next(iter(estimates.values()))
+
+    @property
+    def trend(self) -> Estimate:
+        """Underlying (pre-intervention) rate ratio per time unit."""
+        return self.fit.estimate("time", self.level, f"trend per {self.time_unit}")
+
+    @property
+    def dispersion(self) -> float:
+        """Pearson chi-square over residual degrees of freedom (1 for Poisson variance)."""
+        return self.fit.dispersion
+
+    def counterfactual(self) -> pd.DataFrame:
+        """Observed, fitted and counterfactual (no intervention) counts for plotting.
+
+        The counterfactual keeps the trend, seasonality and offset and removes every level and
+        slope change.
+        """
+        without = self.design.copy()
+        for column in without.columns:
+            if column.startswith(("level_change", "slope_change")):
+                without[column] = 0.0
+        return pd.DataFrame(
+            {
+                "time": self.frame["time"].to_numpy(),
+                "observed": self.frame["observed"].to_numpy(),
+                "fitted": self.fit.predict(self.design.to_numpy(), self.offset),
+                "counterfactual": self.fit.predict(without.to_numpy(), self.offset),
+            }
+        )
+
+    def estimates(self) -> list[Estimate]:
+        return [self.trend, *self.level_changes.values(), *self.slope_changes.values()]
+
+    def findings(self) -> list[str]:
+        unit = f" per {self.time_unit}"
+        sentences = [
+            describe_change(f"After {label} the level", e.as_percent_change(), self.level)
+            for label, e in zip(self.labels, self.level_changes.values(), strict=True)
+        ]
+        label_of = dict(zip(self.starts, self.labels, strict=True))
+        sentences += [
+            describe_change(
+                f"After {label_of[s]} the trend", e.as_percent_change(), self.level, unit
+            )
+            for s, e in self.slope_changes.items()
+        ]
+        trend_subject = (
+            f"Before {self.labels[0]} the rate"
+            if self.has_slope_change
+            else "Apart from the level change, the underlying rate"
+        )
+        sentences.append(
+            describe_change(
+                trend_subject,
+                self.trend.as_percent_change(),
+                self.level,
+                unit,
+            )
+        )
+        sentences.append(
+            f"{overdispersion_sentence(self.fit)}; {self.fit.nobs} points. These are "
+            "associations in an observational series, not proof that the intervention caused them"
+        )
+        return sentences
+
+
+def _level_column(start: float) -> str:
+    return f"level_change_{start:g}"
+
+
+def _slope_column(start: float) -> str:
+    return f"slope_change_{start:g}"
+
+
+def _design(
+    t: np.ndarray, starts: list[float], slope_change: bool, harmonics: int, period: float
+) -> pd.DataFrame:
+    columns = {"Intercept": np.ones_like(t), "time": t - t.min()}
+    for s in starts:
+        columns[_level_column(s)] = (t >= s).astype(float)
+        if slope_change:
+            columns[_slope_column(s)] = np.where(t >= s, t - s, 0.0)
+    for h in range(1, harmonics + 1):
+        columns[f"sin{h}"] = np.sin(2 * np.pi * h * t / period)
+        columns[f"cos{h}"] = np.cos(2 * np.pi * h * t / period)
+    return pd.DataFrame(columns)
+
+
+def _check_segments(
+    t: np.ndarray, starts: list[float], labels: list[str], slope_change: bool, caveats: list[str]
+) -> None:
+    """Refuse segments with no points (or one, for a slope); warn below the EPOC minimum."""
+    edges = [-np.inf, *starts, np.inf]
+    names = [f"before {labels[0]}"]
+    names += [f"between {a} and {b}" for a, b in zip(labels, labels[1:], strict=False)]
+    names.append(f"from {labels[-1]} on")
+    for name, lo, hi in zip(names, edges, edges[1:], strict=False):
+        n = int(((t >= lo) & (t < hi)).sum())
+        needed = 2 if slope_change and lo > -np.inf else 1
+        if n < needed:
+            raise ParameterError(
+                f"{n} points {name}: the change there cannot be estimated (need {needed})"
+            )
+        if n < EPOC_MIN_POINTS:
+            record_caveat(
+                caveats,
+                f"only {n} point{'s' if n > 1 else ''} {name}, fewer than the "
+                f"{EPOC_MIN_POINTS} the Cochrane EPOC criteria require: the change is not "
+                "reliably estimable",
+                SmallNumbersWarning,
+                stacklevel=4,
+            )
+
+
+def fit_its(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    time: str,
+    intervention_start: float | Sequence[float],
+    offset: str | Sequence[float] | None = None,
+    harmonics: int = 0,
+    period: float = 12,
+    family: str = "quasipoisson",
+    slope_change: bool = False,
+    labels: Sequence[str] | None = None,
+    time_unit: str | None = None,
+    level: float = 0.95,
+) -> ITSResult:
+    """Fit a segmented (interrupted time series) count regression.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per period; rows may come in any order.
+    outcome : str
+        Column of counts.
+    time : str
+        Column of time in consistent units (months 1..60, or years).
+    intervention_start : float or sequence of float
+        Time at which each intervention starts (the first period counted as "after"); several
+        are allowed (e.g. the 2013 and 2015 campaigns).
+    offset : str or array-like, optional
+        Column (or values) of the exposure - population, births; ``log`` of it is the offset.
+    harmonics : int
+        Pairs of Fourier terms for seasonality (0 for annual data).
+    period : float
+        Length of the seasonal cycle in time units.
+    family : {"quasipoisson", "poisson", "negbin"}
+        Count model (see :func:`caretrends.models.trend.fit_count_glm`).
+    slope_change : bool
+        Also estimate a change of slope after each intervention.
+    labels : sequence of str, optional
+        Names of the interventions for the text ("May 2013"); default ``"<time> <start>"``.
+    time_unit : str, optional
+        Name of one time unit for the text ("month", "year"); default the ``time`` column name.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    ITSResult
+        ``.level_change``, ``.slope_change``, ``.trend`` (rate ratios), ``.dispersion``,
+        ``.counterfactual()``, ``.tidy()``, ``.summary_text()``.
+    """
+    starts = sorted(np.atleast_1d(np.asarray(intervention_start, dtype=float)).tolist())
+    labels = list(labels) if labels is not None else [f"{time} {s:g}" for s in starts]
+    if len(labels) != len(starts):
+        raise ParameterError(f"{len(labels)} labels given for {len(starts)} interventions")
+    if harmonics < 0:
+        raise ParameterError(f"harmonics must be 0 or more; got {harmonics}")
+    for column in (outcome, time):
+        if column not in data.columns:
+            raise ParameterError(f"column {column!r} is not in the data")
+    ordered = data.sort_values(time, kind="stable")
+    t = pd.to_numeric(ordered[time], errors="coerce").to_numpy(dtype=float)
+    problems = [f"row {r}, column {time!r}: not a number" for r in ordered.index[~np.isfinite(t)]]
+    problems += [
+        f"row {r}, column {time!r}: time {v:g} appears more than once"
+        for r, v in zip(ordered.index, t, strict=True)
+        if np.isfinite(v) and (t == v).sum() > 1
+    ]
+    if problems:
+        raise DataValidationError(problems)
+    y = check_counts(ordered[outcome], outcome)
+    log_offset = log_exposure(ordered, offset)
+    caveats: list[str] = []
+    _check_segments(t, starts, labels, slope_change, caveats)
+    design = _design(t, starts, slope_change, harmonics, period)
+    design.index = ordered.index
+    fit = fit_count_glm(y, design, log_offset, family, caveats)
+    return ITSResult(
+        level=level,
+        caveats=caveats,
+        fit=fit,
+        starts=starts,
+        labels=labels,
+        time_unit=time_unit or time,
+        frame=pd.DataFrame({"time": t, "observed": y}),
+        design=design,
+        offset=log_offset,
+        has_slope_change=slope_change,
+    )

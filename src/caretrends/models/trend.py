@@ -1,0 +1,501 @@
+"""Rate models for counts over time: Poisson, quasi-Poisson and negative binomial GLMs.
+
+Counts (abandoned children, placements) are modelled on the log scale with ``log(exposure)``
+as an offset (live births, population), so coefficients are log rate ratios. Overdispersion is
+measured by the Pearson chi-square over its residual degrees of freedom and tested against the
+chi-square distribution; when it is present a Poisson model's intervals are too narrow and a
+quasi-Poisson (Pearson-scaled) or negative binomial fit is recommended.
+
+Intervals are Wald intervals (normal quantile) on the log scale, as R's ``Epi::ci.lin`` and
+statsmodels compute them; for quasi-Poisson the standard errors are scaled by the square root of
+the Pearson dispersion.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+import statsmodels.formula.api as smf
+from scipy import optimize, stats
+from statsmodels.tools.sm_exceptions import ConvergenceWarning as StatsmodelsConvergenceWarning
+
+from caretrends.errors import DataValidationError, ParameterError
+from caretrends.models.intervals import UNRELIABLE_BELOW_EVENTS, critical_value
+from caretrends.models.result import Estimate, ModelResult, describe_change, record_caveat
+from caretrends.warnings import ConvergenceWarning, DataQualityWarning, SmallNumbersWarning
+
+FAMILIES: tuple[str, ...] = ("poisson", "quasipoisson", "negbin")
+FAMILY_NAMES: dict[str, str] = {
+    "poisson": "Poisson",
+    "quasipoisson": "quasi-Poisson",
+    "negbin": "negative binomial",
+}
+#: Overdispersion is reported as present when the Pearson test rejects at this level.
+OVERDISPERSION_ALPHA = 0.05
+#: Lower bound of the NB2 dispersion search; a fit at the floor is indistinguishable from Poisson.
+NB_ALPHA_FLOOR = 1e-8
+#: A trend from fewer points than this is flagged as fragile.
+MIN_TREND_POINTS = 5
+
+
+@dataclass
+class CountFit:
+    """A fitted count model, reduced to what the result classes need (log scale)."""
+
+    family: str
+    names: list[str]
+    params: np.ndarray
+    bse: np.ndarray
+    pvalues: np.ndarray
+    cov: np.ndarray
+    nobs: int
+    df_resid: float
+    pearson_chi2: float
+    converged: bool
+    fitted: np.ndarray
+    nb_alpha: float | None = None
+
+    @property
+    def dispersion(self) -> float:
+        """Pearson chi-square over residual degrees of freedom (1 means Poisson variance)."""
+        return self.pearson_chi2 / self.df_resid if self.df_resid > 0 else float("nan")
+
+    @property
+    def overdispersion_p(self) -> float:
+        """P-value of the Pearson goodness-of-fit test against Poisson variance."""
+        return float(stats.chi2.sf(self.pearson_chi2, self.df_resid))
+
+    def estimate(self, name: str, level: float, term: str | None = None) -> Estimate:
+        """Rate ratio of one coefficient with its Wald interval."""
+        i = self.names.index(name)
+        crit = critical_value(level)
+        return Estimate.ratio(
+            term or name, float(self.params[i]), float(self.bse[i]), crit, float(self.pvalues[i])
+        )
+
+    def predict(self, exog: np.ndarray, offset: np.ndarray) -> np.ndarray:
+        """Expected counts for a design matrix and log-exposure offset."""
+        return np.exp(exog @ self.params + offset)
+
+
+def check_counts(values: pd.Series, column: str) -> np.ndarray:
+    """Return counts as floats; raise naming every row that is not a whole number >= 0."""
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(numbers) | (numbers < 0) | (numbers != np.floor(numbers))
+    if bad.any():
+        raise DataValidationError(
+            [
+                f"row {label}, column {column!r}: {value!r} is not a count (whole number >= 0)"
+                for label, value in zip(values.index[bad], values[bad], strict=True)
+            ]
+        )
+    return numbers
+
+
+def log_exposure(data: pd.DataFrame, exposure: str | Sequence[float] | None) -> np.ndarray:
+    """Return ``log(exposure)`` as an offset (zeros without exposure); raise on bad rows."""
+    if exposure is None:
+        return np.zeros(len(data))
+    if isinstance(exposure, str):
+        if exposure not in data.columns:
+            raise ParameterError(f"exposure column {exposure!r} is not in the data")
+        values = data[exposure]
+        name = exposure
+    else:
+        values = pd.Series(np.asarray(exposure, dtype=float), index=data.index)
+        name = "exposure"
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(numbers) | (numbers <= 0)
+    if bad.any():
+        raise DataValidationError(
+            [
+                f"row {label}, column {name!r}: {value!r} is not a positive exposure"
+                for label, value in zip(values.index[bad], values[bad], strict=True)
+            ]
+        )
+    return np.log(numbers)
+
+
+def _check_family(family: str, allowed: Sequence[str] = FAMILIES) -> None:
+    if family not in allowed:
+        raise ParameterError(f"family must be one of {', '.join(allowed)}; got {family!r}")
+
+
+def fit_count_glm(
+    endog: np.ndarray,
+    exog: pd.DataFrame,
+    offset: np.ndarray,
+    family: str,
+    caveats: list[str],
+    *,
+    check_overdispersion: bool = True,
+) -> CountFit:
+    """Fit a log-link count model and record small-number, convergence and dispersion caveats.
+
+    Parameters
+    ----------
+    endog : numpy.ndarray
+        Counts.
+    exog : pandas.DataFrame
+        Design matrix with named columns (including the constant).
+    offset : numpy.ndarray
+        ``log(exposure)``.
+    family : {"poisson", "quasipoisson", "negbin"}
+        Quasi-Poisson scales the Poisson standard errors by the square root of the Pearson
+        dispersion, floored at 1 so that they are never narrower than Poisson; the
+        negative binomial (NB2) estimates its own dispersion ``alpha`` by maximum likelihood.
+    caveats : list of str
+        Receives the caveats; each is also issued as a project warning.
+    check_overdispersion : bool
+        Warn when a Poisson fit is overdispersed (off when the caller chooses the family).
+    """
+    _check_family(family)
+    if endog.size - exog.shape[1] < 1:
+        raise ParameterError(
+            f"{endog.size} observations cannot fit {exog.shape[1]} parameters: nothing is "
+            "left to estimate the variation"
+        )
+    if endog.sum() < UNRELIABLE_BELOW_EVENTS:
+        record_caveat(
+            caveats,
+            f"only {endog.sum():.0f} events in all: fewer than {UNRELIABLE_BELOW_EVENTS}, so any "
+            "rate or rate ratio is unreliable",
+            SmallNumbersWarning,
+            stacklevel=4,
+        )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", StatsmodelsConvergenceWarning)
+        fit = _fit_statsmodels(endog, exog, offset, family)
+    fit.converged = fit.converged and not any(
+        issubclass(w.category, StatsmodelsConvergenceWarning) for w in caught
+    )
+    if family == "negbin" and fit.nb_alpha <= 10 * NB_ALPHA_FLOOR:
+        record_caveat(
+            caveats,
+            "the negative binomial dispersion is estimated at zero, so the model reduces to "
+            "Poisson; compare with a quasi-Poisson fit",
+            DataQualityWarning,
+            stacklevel=4,
+        )
+    if not fit.converged:
+        record_caveat(
+            caveats,
+            f"the {FAMILY_NAMES[family]} model did not converge: its estimates must not be quoted",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
+    if check_overdispersion:
+        _warn_if_overdispersed(fit, caveats)
+    return fit
+
+
+def _fit_statsmodels(
+    endog: np.ndarray, exog: pd.DataFrame, offset: np.ndarray, family: str
+) -> CountFit:
+    nb_alpha = _negbin_alpha(endog, exog, offset) if family == "negbin" else None
+    glm_family = sm.families.NegativeBinomial(alpha=nb_alpha) if nb_alpha else sm.families.Poisson()
+    model = sm.GLM(endog, exog, family=glm_family, offset=offset)
+    res = model.fit()
+    if family == "quasipoisson":
+        # Never narrower than Poisson: an underdispersed short series is more likely chance.
+        res = model.fit(scale=max(1.0, res.pearson_chi2 / res.df_resid))
+    return CountFit(
+        family=family,
+        names=list(exog.columns),
+        params=res.params.to_numpy(),
+        bse=res.bse.to_numpy(),
+        pvalues=res.pvalues.to_numpy(),
+        cov=res.cov_params().to_numpy(),
+        nobs=int(endog.size),
+        df_resid=float(res.df_resid),
+        pearson_chi2=float(res.pearson_chi2),
+        converged=bool(res.converged),
+        fitted=res.fittedvalues.to_numpy(),
+        nb_alpha=nb_alpha,
+    )
+
+
+def _negbin_alpha(endog: np.ndarray, exog: pd.DataFrame, offset: np.ndarray) -> float:
+    """Maximum-likelihood NB2 dispersion, profiling the GLM over ``log(alpha)``.
+
+    This is how R's ``MASS::glm.nb`` works (the coefficients' standard errors then treat
+    ``alpha`` as known); it stays stable when ``alpha`` runs to its boundary at 0, where the
+    joint optimiser of ``statsmodels.discrete`` fails to invert its Hessian.
+    """
+
+    def negative_loglik(log_alpha: float) -> float:
+        family = sm.families.NegativeBinomial(alpha=float(np.exp(log_alpha)))
+        return -sm.GLM(endog, exog, family=family, offset=offset).fit().llf
+
+    best = optimize.minimize_scalar(
+        negative_loglik, bounds=(np.log(NB_ALPHA_FLOOR), np.log(1e3)), method="bounded"
+    )
+    return float(np.exp(best.x))
+
+
+def overdispersion_sentence(fit: CountFit) -> str:
+    """Say how the counts' variation compares with Poisson, and what that means."""
+    if fit.family == "negbin":
+        return (
+            f"Negative binomial model (overdispersion alpha {fit.nb_alpha:.3g}; "
+            f"Pearson dispersion {fit.dispersion:.2f})"
+        )
+    test = f"Pearson dispersion {fit.dispersion:.2f}, p = {fit.overdispersion_p:.3g}"
+    overdispersed = fit.overdispersion_p < OVERDISPERSION_ALPHA and fit.dispersion > 1
+    if fit.family == "quasipoisson":
+        scaled = "scaled by the dispersion" if fit.dispersion > 1 else "kept at Poisson size"
+        return f"Quasi-Poisson model, standard errors {scaled} ({test})"
+    if overdispersed:
+        return (
+            f"The counts vary more than a Poisson model allows ({test}): its intervals are too "
+            "narrow, and a quasi-Poisson or negative binomial fit is recommended"
+        )
+    return f"Poisson model; no evidence of overdispersion ({test})"
+
+
+def _warn_if_overdispersed(fit: CountFit, caveats: list[str]) -> None:
+    """Record a caveat when a plain Poisson fit shows overdispersion."""
+    if (
+        fit.family == "poisson"
+        and fit.overdispersion_p < OVERDISPERSION_ALPHA
+        and fit.dispersion > 1
+    ):
+        record_caveat(
+            caveats,
+            f"overdispersion (Pearson dispersion {fit.dispersion:.2f}, "
+            f"p = {fit.overdispersion_p:.3g}): use family='quasipoisson' or 'negbin'",
+            DataQualityWarning,
+            stacklevel=5,
+        )
+
+
+@dataclass
+class RateModelResult(ModelResult):
+    """A fitted rate model (see :func:`fit_rate_model`).
+
+    ``tidy()`` gives every coefficient as a rate ratio; the ``Intercept`` row is the baseline
+    rate per unit of exposure (all covariates at zero / reference level).
+    """
+
+    fit: CountFit | None = None
+    formula: str = ""
+    exposure: str | None = None
+
+    @property
+    def dispersion(self) -> float:
+        """Pearson chi-square over residual degrees of freedom."""
+        return self.fit.dispersion
+
+    @property
+    def overdispersion_p(self) -> float:
+        """P-value of the Pearson test of Poisson variance."""
+        return self.fit.overdispersion_p
+
+    def estimates(self) -> list[Estimate]:
+        return [self.fit.estimate(name, self.level) for name in self.fit.names]
+
+    def findings(self) -> list[str]:
+        ratios = "; ".join(
+            f"{e.term} {e.estimate:.3g} ({e.conf_low:.3g} to {e.conf_high:.3g})"
+            for e in self.estimates()
+            if e.term != "Intercept"
+        )
+        offset = f" with log({self.exposure}) offset" if self.exposure else ""
+        return [
+            f"{FAMILY_NAMES[self.fit.family]} rate model {self.formula}{offset} on "
+            f"{self.fit.nobs} rows. Rate ratios ({self.level:.0%} CI): {ratios}",
+            overdispersion_sentence(self.fit),
+        ]
+
+
+def fit_rate_model(
+    data: pd.DataFrame,
+    formula: str,
+    *,
+    exposure: str | Sequence[float] | None = None,
+    family: str = "poisson",
+    level: float = 0.95,
+) -> RateModelResult:
+    """Fit a count GLM with a log-exposure offset from a formula.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per cell (year, group ...).
+    formula : str
+        Patsy-style formula with the count on the left, e.g. ``"deaths ~ C(age) + smoking"``.
+    exposure : str or array-like, optional
+        Column name (or values) of the exposure; ``log(exposure)`` enters as an offset.
+    family : {"poisson", "quasipoisson", "negbin"}
+        See :func:`fit_count_glm`.
+    level : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    RateModelResult
+        ``.tidy()`` gives rate ratios; ``.dispersion`` and ``.overdispersion_p`` report the
+        Pearson test, and a Poisson fit with overdispersion issues a
+        :class:`~caretrends.warnings.DataQualityWarning` recommending quasi-Poisson or NB.
+
+    Raises
+    ------
+    DataValidationError
+        Rows with missing values in the formula's columns, non-count outcomes or non-positive
+        exposures, each named by row.
+    """
+    _check_family(family)
+    design = smf.glm(formula, data, missing="drop")
+    dropped = data.index.difference(pd.Index(design.data.row_labels))
+    if len(dropped):
+        raise DataValidationError(
+            [f"row {label}: a value the formula {formula!r} needs is missing" for label in dropped]
+        )
+    outcome = design.endog_names
+    check_counts(pd.Series(design.endog, index=data.index), outcome)
+    exog = pd.DataFrame(design.exog, columns=design.exog_names, index=data.index)
+    caveats: list[str] = []
+    fit = fit_count_glm(design.endog, exog, log_exposure(data, exposure), family, caveats)
+    return RateModelResult(
+        level=level,
+        caveats=caveats,
+        fit=fit,
+        formula=formula,
+        exposure=exposure if isinstance(exposure, str) else None,
+    )
+
+
+@dataclass
+class RateTrendResult(ModelResult):
+    """A log-linear trend in a rate (see :func:`fit_rate_trend`).
+
+    ``rate_ratio`` is per unit of ``time``; ``apc`` is the annual percent change
+    ``100 * (RR ** units_per_year - 1)`` with its interval.
+    """
+
+    fit: CountFit | None = None
+    time: str = ""
+    start: float = 0.0
+    end: float = 0.0
+    units_per_year: float = 1.0
+    chosen_because: str = ""
+    exposure: str | None = None
+
+    @property
+    def rate_ratio(self) -> Estimate:
+        """Rate ratio per unit of time."""
+        return self.fit.estimate("time", self.level, term=f"rate ratio per {self.time}")
+
+    @property
+    def apc(self) -> Estimate:
+        """Annual percent change with its interval (percent scale)."""
+        i = self.fit.names.index("time")
+        k = self.units_per_year
+        return Estimate.percent(
+            "annual percent change",
+            k * self.fit.params[i],
+            k * self.fit.bse[i],
+            critical_value(self.level),
+            self.fit.pvalues[i],
+        )
+
+    @property
+    def dispersion(self) -> float:
+        """Pearson chi-square over residual degrees of freedom."""
+        return self.fit.dispersion
+
+    def estimates(self) -> list[Estimate]:
+        return [self.rate_ratio, self.apc]
+
+    def findings(self) -> list[str]:
+        subject = f"Between {self.start:g} and {self.end:g} the rate"
+        model = overdispersion_sentence(self.fit)
+        return [
+            describe_change(subject, self.apc, self.level, " a year"),
+            f"{model}; {self.fit.nobs} points{self.chosen_because}",
+        ]
+
+
+def fit_rate_trend(
+    data: pd.DataFrame,
+    *,
+    count: str,
+    time: str,
+    exposure: str | Sequence[float] | None = None,
+    family: str = "auto",
+    units_per_year: float = 1.0,
+    level: float = 0.95,
+) -> RateTrendResult:
+    """Fit a log-linear trend to counts and report the annual percent change.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per period.
+    count, time : str
+        Columns with the counts and the time (years, or months with ``units_per_year=12``).
+    exposure : str or array-like, optional
+        Births or population; ``log(exposure)`` is the offset, making the trend one in rates.
+    family : {"auto", "poisson", "quasipoisson", "negbin"}
+        ``"auto"`` fits Poisson and moves to quasi-Poisson when the Pearson test finds
+        overdispersion (the analysis plan's rule), saying so in the summary.
+    units_per_year : float
+        Time units per year, for the annual percent change.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    RateTrendResult
+        ``.rate_ratio``, ``.apc`` (Estimates), ``.dispersion``, ``.tidy()``, ``.summary_text()``.
+    """
+    _check_family(family, ("auto", *FAMILIES))
+    for column in (count, time):
+        if column not in data.columns:
+            raise ParameterError(f"column {column!r} is not in the data")
+    y = check_counts(data[count], count)
+    t = pd.to_numeric(data[time], errors="coerce").to_numpy(dtype=float)
+    if not np.isfinite(t).all():
+        raise DataValidationError(
+            [f"row {label}, column {time!r}: not a number" for label in data.index[~np.isfinite(t)]]
+        )
+    if y.size < 3:
+        raise ParameterError(f"a trend needs at least 3 points; got {y.size}")
+    caveats: list[str] = []
+    if y.size < MIN_TREND_POINTS:
+        record_caveat(
+            caveats,
+            f"only {y.size} points: a trend from so few points is fragile",
+            SmallNumbersWarning,
+        )
+    exog = pd.DataFrame({"Intercept": 1.0, "time": t - t.min()}, index=data.index)
+    offset = log_exposure(data, exposure)
+    chosen_because = ""
+    if family == "auto":
+        poisson = fit_count_glm(y, exog, offset, "poisson", caveats, check_overdispersion=False)
+        overdispersed = poisson.overdispersion_p < OVERDISPERSION_ALPHA and poisson.dispersion > 1
+        family = "quasipoisson" if overdispersed else "poisson"
+        if overdispersed:
+            chosen_because = (
+                f"; quasi-Poisson chosen because a Poisson fit was overdispersed "
+                f"(p = {poisson.overdispersion_p:.3g})"
+            )
+        fit = poisson if family == "poisson" else fit_count_glm(y, exog, offset, family, [])
+    else:
+        fit = fit_count_glm(y, exog, offset, family, caveats)
+    return RateTrendResult(
+        level=level,
+        caveats=caveats,
+        fit=fit,
+        time=time,
+        start=float(t.min()),
+        end=float(t.max()),
+        units_per_year=units_per_year,
+        chosen_because=chosen_because,
+        exposure=exposure if isinstance(exposure, str) else None,
+    )
