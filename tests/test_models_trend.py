@@ -137,3 +137,23 @@ def test_bad_rows_are_named() -> None:
     data.loc[2, "year"] = np.nan
     with pytest.raises(DataValidationError, match="row 2"):
         fit_rate_model(data, "abandoned ~ year")
+
+
+def test_fitted_values_band_contains_the_fit_and_matches_the_apc() -> None:
+    data = pd.DataFrame({"year": range(2010, 2020), "n": [60, 55, 57, 50, 48, 45, 44, 40, 39, 35]})
+    result = fit_rate_trend(data, count="n", time="year", family="poisson")
+    band = result.fitted_values()
+    assert band["time"].tolist() == list(range(2010, 2020))
+    assert (band["conf_low"] < band["fitted"]).all() and (band["fitted"] < band["conf_high"]).all()
+    ratio = band["fitted"].iloc[1] / band["fitted"].iloc[0]
+    assert 100 * (ratio - 1) == pytest.approx(result.apc.estimate)
+    assert band["fitted"].sum() == pytest.approx(data["n"].sum())  # Poisson GLM with intercept
+
+
+def test_fitted_values_with_exposure_are_rates_per_unit() -> None:
+    data = pd.DataFrame(
+        {"year": range(2015, 2021), "n": [46, 41, 37, 40, 47, 28], "births": [23000] * 6}
+    )
+    result = fit_rate_trend(data, count="n", time="year", exposure="births", family="poisson")
+    band = result.fitted_values(per=1000)
+    assert band["fitted"].mean() == pytest.approx(data["n"].mean() / 23000 * 1000, rel=0.05)

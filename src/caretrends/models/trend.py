@@ -385,6 +385,7 @@ class RateTrendResult(ModelResult):
     units_per_year: float = 1.0
     chosen_because: str = ""
     exposure: str | None = None
+    times: np.ndarray | None = None
 
     @property
     def rate_ratio(self) -> Estimate:
@@ -411,6 +412,36 @@ class RateTrendResult(ModelResult):
 
     def estimates(self) -> list[Estimate]:
         return [self.rate_ratio, self.apc]
+
+    def fitted_values(self, per: float = 1.0) -> pd.DataFrame:
+        """The fitted trend at each observed time with its pointwise confidence band.
+
+        Parameters
+        ----------
+        per : float
+            Without an exposure the values are expected counts; with one they are rates
+            (count / exposure) multiplied by ``per`` (e.g. 1,000 births).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``time``, ``fitted``, ``conf_low``, ``conf_high``: the band is the Wald interval
+            of the linear predictor (scaled by the dispersion for quasi-Poisson), taken to
+            the count or rate scale.
+        """
+        design = np.column_stack([np.ones_like(self.times), self.times - self.start])
+        linear = design @ self.fit.params
+        se = np.sqrt(np.einsum("ij,jk,ik->i", design, self.fit.cov, design))
+        crit = critical_value(self.level)
+        scale = per if self.exposure is not None else 1.0
+        return pd.DataFrame(
+            {
+                "time": self.times,
+                "fitted": scale * np.exp(linear),
+                "conf_low": scale * np.exp(linear - crit * se),
+                "conf_high": scale * np.exp(linear + crit * se),
+            }
+        ).sort_values("time", ignore_index=True)
 
     def findings(self) -> list[str]:
         subject = f"Between {self.start:g} and {self.end:g} the rate"
@@ -498,4 +529,5 @@ def fit_rate_trend(
         units_per_year=units_per_year,
         chosen_because=chosen_because,
         exposure=exposure if isinstance(exposure, str) else None,
+        times=t,
     )
