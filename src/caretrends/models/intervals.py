@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
 
 from caretrends.errors import DataValidationError
 
@@ -127,17 +128,13 @@ def wilson_interval(
     ]
     if problems:
         raise DataValidationError(problems)
-    z = critical_value(level)
-    p = x / n
-    denominator = 1 + z**2 / n
-    centre = (p + z**2 / (2 * n)) / denominator
-    half = z / denominator * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    low, high = proportion_confint(x, n, alpha=1 - level, method="wilson")
     return pd.DataFrame(
         {
             "successes": x.astype(int),
             "trials": n.astype(int),
-            "estimate": p,
-            "conf_low": np.clip(centre - half, 0, 1),
-            "conf_high": np.clip(centre + half, 0, 1),
+            "estimate": x / n,
+            "conf_low": np.clip(low, 0, 1),
+            "conf_high": np.clip(high, 0, 1),
         }
     )
