@@ -1,0 +1,243 @@
+"""Analysis steps the notebooks share: the Kosovo abandonment series, the campaign
+sensitivity analyses, the hospital series and the regional comparison.
+
+Each function takes reconciled observations (see :func:`caretrends.reconcile.reconcile`)
+or a series built from them and returns a tidy table; notebooks only call and show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from dataclasses import dataclass
+
+import pandas as pd
+
+from caretrends.models import fit_its, wilson_interval
+
+KOSOVO = "XKX"
+ABANDONED = "PT_CHLD_NO_PARENTAL_CARE_ABANDON"
+LIVE_BIRTHS = "FT_BRTS_LIVE"
+HOSPITAL_LEFT = "CT_UCCK_NEWBORNS_LEFT"
+HOSPITAL_REUNITED = "CT_UCCK_NEWBORNS_REUNITED"
+HOSPITAL_PLACED = "CT_UCCK_NEWBORNS_PLACED_CSW"
+
+#: The campaigns of the analysis plan, with the dates they began.
+CAMPAIGNS: dict[str, dt.date] = {
+    "Care for Me!": dt.date(2013, 5, 15),
+    "I give hope": dt.date(2015, 5, 15),
+}
+
+
+def _annual(
+    reconciled: pd.DataFrame, indicator: str, *, ref_area: str = KOSOVO, sex: str = "_T"
+) -> pd.DataFrame:
+    selected = reconciled[
+        (reconciled["indicator"] == indicator)
+        & (reconciled["ref_area"] == ref_area)
+        & (reconciled["sex"] == sex)
+        & (reconciled["freq"] == "A")
+        & reconciled["value"].notna()
+    ]
+    return selected.sort_values("year", ignore_index=True)
+
+
+def abandonment_series(reconciled: pd.DataFrame, *, start: int = 2000) -> pd.DataFrame:
+    """Kosovo's abandoned children per year with live births where known.
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``value`` (children), ``source``, ``obs_status`` (``E`` = inferred from
+        published totals), ``conflict``, ``births`` (live births in Kosovo, NaN where not
+        published) and ``births_source``.
+    """
+    counts = _annual(reconciled, ABANDONED)
+    counts = counts[counts["year"] >= start][["year", "value", "source", "obs_status", "conflict"]]
+    births = _annual(reconciled, LIVE_BIRTHS)[["year", "value", "source"]].rename(
+        columns={"value": "births", "source": "births_source"}
+    )
+    return counts.merge(births, on="year", how="left")
+
+
+def decimal_year(day: dt.date) -> float:
+    """A date as a fractional year (15 May 2013 -> 2013.37).
+
+    Examples
+    --------
+    >>> round(decimal_year(dt.date(2013, 5, 15)), 2)
+    2013.37
+    """
+    start = dt.date(day.year, 1, 1)
+    return day.year + (day - start).days / (dt.date(day.year + 1, 1, 1) - start).days
+
+
+@dataclass(frozen=True)
+class ItsVariant:
+    """One specification of the campaign analysis.
+
+    Attributes
+    ----------
+    name : str
+        What a reader sees.
+    first_year_after : int
+        The first year counted as after the campaign.
+    excluded_years : tuple of int
+        Years left out of the fit.
+    last_year : int or None
+        Use only years up to this one (a placebo runs on the years before the campaign).
+    """
+
+    name: str
+    first_year_after: int
+    excluded_years: tuple[int, ...] = ()
+    last_year: int | None = None
+
+
+def campaign_variants(campaign: dt.date, *, placebo_year: int, covid_year: int = 2020) -> list:
+    """The sensitivity analyses of the analysis plan for one campaign date.
+
+    Annual counts cannot place a mid-year start, so the campaign year is counted once as
+    after (main) and once as before (the first full year after the start); then 2020
+    (COVID-19) is left out; then a placebo date inside the years before the campaign.
+    """
+    year = campaign.year
+    first_full = year + 1 if (campaign.month, campaign.day) > (1, 1) else year
+    return [
+        ItsVariant(f"campaign year {year} counted as after", year),
+        ItsVariant(f"campaign year {year} counted as before", first_full),
+        ItsVariant(f"{covid_year} (COVID-19) excluded", year, excluded_years=(covid_year,)),
+        ItsVariant(
+            f"placebo: {placebo_year}, years before {year} only", placebo_year, (), year - 1
+        ),
+    ]
+
+
+def its_sensitivity(
+    series: pd.DataFrame,
+    variants: list[ItsVariant],
+    *,
+    offset: str | None = None,
+    family: str = "quasipoisson",
+) -> pd.DataFrame:
+    """Fit the level change of each variant; one row per variant with its caveats.
+
+    Parameters
+    ----------
+    series : DataFrame
+        ``year`` and ``value`` (counts), plus ``offset`` when given.
+    variants : list of ItsVariant
+    offset : str, optional
+        Column of exposure (e.g. ``births``); rows without it are dropped.
+    family : str
+        Count model for :func:`caretrends.models.fit_its`.
+
+    Returns
+    -------
+    DataFrame
+        ``variant``, ``first_year_after``, ``years_before``, ``years_after``,
+        ``level_change`` (rate ratio), ``conf_low``, ``conf_high``, ``p_value``,
+        ``dispersion``, ``caveats`` and the model's ``summary``.
+    """
+    rows = []
+    for variant in variants:
+        data = series[~series["year"].isin(variant.excluded_years)]
+        if variant.last_year is not None:
+            data = data[data["year"] <= variant.last_year]
+        if offset is not None:
+            data = data[data[offset].notna()]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the caveats travel in the result's text
+            result = fit_its(
+                data,
+                outcome="value",
+                time="year",
+                intervention_start=variant.first_year_after,
+                offset=offset,
+                family=family,
+                labels=[f"{variant.first_year_after}"],
+                time_unit="year",
+            )
+        change = result.level_change
+        rows.append(
+            {
+                "variant": variant.name,
+                "first_year_after": variant.first_year_after,
+                "years_before": int((data["year"] < variant.first_year_after).sum()),
+                "years_after": int((data["year"] >= variant.first_year_after).sum()),
+                "level_change": change.estimate,
+                "conf_low": change.conf_low,
+                "conf_high": change.conf_high,
+                "p_value": change.p_value,
+                "dispersion": result.dispersion,
+                "caveats": " ".join(result.caveats),
+                "summary": result.summary_text(),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def hospital_series(reconciled: pd.DataFrame) -> pd.DataFrame:
+    """The UCCK neonatology series: babies left, reunited, placed, and the share reunited.
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``left``, ``reunited``, ``placed``, ``share_reunited`` with its Wilson
+        95% interval (``conf_low``, ``conf_high``), and ``adds_up`` (reunited + placed =
+        left).
+    """
+    columns = {HOSPITAL_LEFT: "left", HOSPITAL_REUNITED: "reunited", HOSPITAL_PLACED: "placed"}
+    parts = [
+        _annual(reconciled, code).set_index("year")["value"].rename(name)
+        for code, name in columns.items()
+    ]
+    table = pd.concat(parts, axis=1).dropna(subset=["left", "reunited"]).reset_index()
+    shares = wilson_interval(table["reunited"], table["left"])
+    return table.assign(
+        share_reunited=shares["estimate"],
+        conf_low=shares["conf_low"],
+        conf_high=shares["conf_high"],
+        adds_up=table["reunited"] + table["placed"] == table["left"],
+    )
+
+
+def hospital_outcomes_long(hospital: pd.DataFrame) -> pd.DataFrame:
+    """The hospital series as ``year``, ``outcome``, ``value`` rows for the outcome chart."""
+    long = hospital.melt(
+        id_vars="year", value_vars=["reunited", "placed"], var_name="outcome", value_name="value"
+    )
+    return long.replace({"outcome": {"placed": "placed_by_csw"}}).sort_values(
+        ["year", "outcome"], ignore_index=True
+    )
+
+
+def latest_by_country(
+    reconciled: pd.DataFrame,
+    *,
+    indicator: str,
+    age: str = "_T",
+    unit: str | None = None,
+    ref_areas: list[str] | None = None,
+) -> pd.DataFrame:
+    """Each country's latest annual value of one indicator (``sex`` total).
+
+    Returns
+    -------
+    DataFrame
+        ``ref_area``, ``year``, ``value``, ``source``, ``note``; ordered from highest value.
+    """
+    selected = reconciled[
+        (reconciled["indicator"] == indicator)
+        & (reconciled["age"] == age)
+        & (reconciled["sex"] == "_T")
+        & (reconciled["freq"] == "A")
+        & reconciled["value"].notna()
+    ]
+    if unit is not None:
+        selected = selected[selected["unit"] == unit]
+    if ref_areas is not None:
+        selected = selected[selected["ref_area"].isin(ref_areas)]
+    latest = selected.sort_values("year").groupby("ref_area").tail(1)
+    columns = ["ref_area", "year", "value", "source", "note"]
+    return latest[columns].sort_values("value", ascending=False, ignore_index=True)
