@@ -1,7 +1,10 @@
 """``caretrends run``: the report notebooks, executed by papermill into ``reports/<run-id>/``.
 
->>> from caretrends.report import load_run_config, run_report  # doctest: +SKIP
->>> result = run_report(load_run_config(), only=["02_abandonment"])  # doctest: +SKIP
+In Python (the ``caretrends run`` command does the same)::
+
+    from caretrends.report import load_run_config, run_report
+
+    result = run_report(load_run_config(language="sq"), only=["02_abandonment"])
 
 Modules: :mod:`~caretrends.report.params` (what a notebook declares),
 :mod:`~caretrends.report.config` (run configurations), :mod:`~caretrends.report.run`

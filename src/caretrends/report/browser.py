@@ -76,9 +76,10 @@ def chromium_path() -> Path:
     CaretrendsError
         Saying how to install it when there is none.
     """
-    found = (
-        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    )
+    named = os.environ.get("CHROMIUM")
+    if named and not Path(named).is_file():
+        raise CaretrendsError(f"CHROMIUM names {named}, which does not exist")
+    found = named or shutil.which("chromium") or shutil.which("chromium-browser")
     if not found:
         raise CaretrendsError(
             "Chromium not found: run `make browser` (or `apt-get install chromium`), "
@@ -121,4 +122,3 @@ def image_loads(page: Path, *, timeout: float = 120) -> list[ImageLoad]:
             f"{done.stderr.strip()[-500:]}"
         )
     return [ImageLoad(**image) for image in json.loads(html.unescape(found.group(1)))]
-
