@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint format venv clean-venv
+.PHONY: report test lint format venv clean-venv browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,20 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+# The report's test opens its HTML in headless Chromium: install Debian's package when
+# missing and we may (root, apt); otherwise say how, and let that one test explain.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@if [ -x "$(CHROMIUM)" ] || command -v chromium >/dev/null 2>&1 \
+		|| command -v chromium-browser >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "Chromium is missing: install it with 'sudo apt-get install chromium' (Debian/Ubuntu)" \
+			"or set CHROMIUM=/path/to/chromium; the browser test fails without it." >&2; \
+	fi
+
+test: lint browser
 	$(BIN)/python -m pytest
 
 format: $(STAMP)

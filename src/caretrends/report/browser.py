@@ -1,0 +1,124 @@
+"""Open a report page in headless Chromium and check that every image on it loads.
+
+Used by the tests (and available after a run) to show that the self-contained HTML
+really displays its figures in a browser. Needs Chromium: ``make browser`` installs
+Debian's package; ``$CHROMIUM`` names another binary.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from caretrends.errors import CaretrendsError
+
+_RESULT_ID = "caretrends-image-check"
+# After the page's load event, wait for every image to decode (a broken one rejects)
+# and write the findings into the page, where --dump-dom shows them.
+_PROBE = f"""<script>
+window.addEventListener("load", function () {{
+  var images = Array.prototype.slice.call(document.images);
+  Promise.all(images.map(function (img) {{
+    img.loading = "eager";
+    return img.decode().then(function () {{ return true; }}, function () {{ return false; }})
+      .then(function (decoded) {{
+        return {{src: img.getAttribute("src").slice(0, 60), alt: img.alt,
+                 loaded: decoded && img.complete && img.naturalWidth > 0,
+                 width: img.naturalWidth, height: img.naturalHeight}};
+      }});
+  }})).then(function (found) {{
+    var out = document.createElement("pre");
+    out.id = "{_RESULT_ID}";
+    out.textContent = JSON.stringify(found);
+    document.body.appendChild(out);
+  }});
+}});
+</script>"""
+_RESULT = re.compile(rf'<pre id="{_RESULT_ID}">(.*?)</pre>', re.DOTALL)
+
+CHROMIUM_FLAGS: tuple[str, ...] = (
+    "--headless",
+    "--no-sandbox",  # needed as root in containers and CI
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--run-all-compositor-stages-before-draw",
+    "--virtual-time-budget=10000",
+)
+
+
+@dataclass(frozen=True)
+class ImageLoad:
+    """One ``<img>`` as the browser saw it (``src`` cut to 60 characters)."""
+
+    src: str
+    alt: str
+    loaded: bool
+    width: int
+    height: int
+
+
+def chromium_path() -> Path:
+    """Return the Chromium binary: ``$CHROMIUM``, else ``chromium`` on the PATH.
+
+    Raises
+    ------
+    CaretrendsError
+        Saying how to install it when there is none.
+    """
+    named = os.environ.get("CHROMIUM")
+    if named and not Path(named).is_file():
+        raise CaretrendsError(f"CHROMIUM names {named}, which does not exist")
+    found = named or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        raise CaretrendsError(
+            "Chromium not found: run `make browser` (or `apt-get install chromium`), "
+            "or set CHROMIUM to its path"
+        )
+    return Path(found)
+
+
+def image_loads(page: Path, *, timeout: float = 120) -> list[ImageLoad]:
+    """Open ``page`` in headless Chromium; return how each of its images loaded.
+
+    The page is copied with a probe script and a ``<base>`` pointing at its own folder,
+    so relative references resolve as they would for the original file.
+
+    Raises
+    ------
+    CaretrendsError
+        When the browser fails or its output holds no result.
+    """
+    page = page.resolve()
+    text = page.read_text(encoding="utf-8")
+    base = f'<base href="{page.parent.as_uri()}/">'
+    text = re.sub(r"<head[^>]*>", lambda m: m.group(0) + base, text, count=1)
+    text = text.replace("</body>", _PROBE + "</body>") if "</body>" in text else text + _PROBE
+    with tempfile.TemporaryDirectory(prefix="caretrends-browser-") as scratch:
+        probe = Path(scratch) / page.name
+        probe.write_text(text, encoding="utf-8")
+        command = [
+            str(chromium_path()),
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={Path(scratch) / 'profile'}",
+            "--dump-dom",
+            probe.as_uri(),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    found = _RESULT.search(done.stdout)
+    if done.returncode != 0 or not found:
+        raise CaretrendsError(
+            f"{page}: Chromium gave no image check (exit {done.returncode}): "
+            f"{done.stderr.strip()[-500:]}"
+        )
+    return [ImageLoad(**image) for image in json.loads(html.unescape(found.group(1)))]

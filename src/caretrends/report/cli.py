@@ -1,0 +1,47 @@
+"""The ``run`` subcommand; the CLI wires it with :func:`add_subcommand`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from caretrends.report.config import LANGUAGES, load_run_config
+from caretrends.report.run import run_report
+
+
+def add_subcommand(subparsers: argparse._SubParsersAction) -> None:
+    """Register ``run`` (options ``--config``, ``--only``, ``--language``, ``--output``)."""
+    run = subparsers.add_parser(
+        "run",
+        help="execute the report notebooks into reports/<run-id>/ and point reports/latest at it",
+    )
+    run.add_argument(
+        "--config", type=Path, default=None, metavar="PATH", help="default: config/report.yaml"
+    )
+    run.add_argument(
+        "--only",
+        nargs="+",
+        default=None,
+        metavar="NAME",
+        help="run only these notebooks (and the notebooks they depend on)",
+    )
+    run.add_argument(
+        "--language", choices=LANGUAGES, default=None, help="overrides the configuration's"
+    )
+    run.add_argument(
+        "--output", type=Path, default=None, metavar="DIR", help="reports root; default: reports/"
+    )
+    run.set_defaults(handler=handle_run)
+
+
+def handle_run(args: argparse.Namespace) -> int:
+    """Run the report; return 0. Failures raise ``CaretrendsError`` for the CLI to print."""
+    config = load_run_config(args.config, language=args.language)
+    _, added = config.select(args.only)
+    if added:
+        print(f"also running what --only needs first: {', '.join(added)}")
+    result = run_report(config, only=args.only, reports_dir=args.output)
+    print(f"report {result.run_id} written to {result.folder}")
+    for outcome in result.notebooks.values():
+        print(f"  {outcome.describe()}")
+    return 0
