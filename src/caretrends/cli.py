@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from caretrends import __version__
+from caretrends import __version__, report
 from caretrends.errors import CaretrendsError
 from caretrends.sources import fetch
 
@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(handler=_validate)
 
     fetch.add_subcommand(commands)
+    report.add_subcommand(commands)
     return parser
 
 

@@ -219,6 +219,12 @@ def data_dictionary(tables: dict[str, pd.DataFrame]) -> str:
     return "\n".join(lines)
 
 
+def input_counts(processed_dir: Path | None = None) -> pd.DataFrame:
+    """Rows read, kept and rejected per input file of the last ``prepare`` (its manifest)."""
+    manifest = _read_manifest(processed_dir or paths.processed_dir())
+    return pd.DataFrame(manifest.get("inputs", []))
+
+
 def _read_manifest(processed_dir: Path) -> dict:
     path = processed_dir / MANIFEST_NAME
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from caretrends.report.cli import add_subcommand
 from caretrends.report.config import LANGUAGES, RunConfig, default_config_path, load_run_config
+from caretrends.report.notebook import OutputFolders, check_parameters, output_folders
 from caretrends.report.params import declared_parameters
 from caretrends.report.run import (
     KERNEL_NAME,
@@ -30,12 +31,15 @@ __all__ = [
     "KERNEL_NAME",
     "LANGUAGES",
     "NotebookOutcome",
+    "OutputFolders",
     "ReportRunError",
     "RunConfig",
     "RunResult",
     "add_subcommand",
+    "check_parameters",
     "declared_parameters",
     "default_config_path",
     "load_run_config",
+    "output_folders",
     "run_report",
 ]
