@@ -44,8 +44,19 @@ OBSERVATION_KEY: list[str] = [
     "period",
 ]
 
-#: SDMX age codes: total, not applicable, year ranges, open-ended, months.
-AGE_CODE_PATTERN = r"^(_T|_Z|Y\d+(T\d+)?|Y_GE\d+|M\d+(T\d+)?)$"
+#: Age codes of TransMonEE's code list CL_TMEE_AGE that are not a number of years or months.
+NAMED_AGE_CODES: tuple[str, ...] = (
+    "SCHOOL_AGE",
+    "OVER_AGE",
+    "UNDER_AGE",
+    "UNDER1_SCHOOL_ENTRY",
+    "SCHOOL_ENTRY_AGE",
+    "TH_ENTRY_GLAST",
+)
+
+#: SDMX age codes: total, not applicable, year ranges, open-ended, months, and the named
+#: school-age codes of CL_TMEE_AGE.
+AGE_CODE_PATTERN = r"^(_T|_Z|Y\d+(T\d+)?|Y_GE\d+|M\d+(T\d+)?|" + "|".join(NAMED_AGE_CODES) + r")$"
 
 _text = {"dtype": "str", "nullable": False, "coerce": True}
 
