@@ -21,6 +21,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
     __version__ = "0.0.0+unknown"
 
 _SUBMODULES = {
+    "analysis",
     "cases",
     "clean",
     "disclosure",
@@ -30,6 +31,7 @@ _SUBMODULES = {
     "models",
     "paths",
     "prepare",
+    "quality",
     "reconcile",
     "report",
     "schemas",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from caretrends import __version__, report
 from caretrends.errors import CaretrendsError
-from caretrends.sources import fetch
+from caretrends.sources import fetch, transmonee
 
 
 def _prepare(args: argparse.Namespace) -> int:
@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(handler=_validate)
 
     fetch.add_subcommand(commands)
+    transmonee.add_subcommand(commands)
     report.add_subcommand(commands)
     return parser
 

@@ -26,6 +26,7 @@ from caretrends.reconcile import ReconcileRules, infer_from_totals, reconcile
 from caretrends.schemas import REJECT_COLUMNS
 from caretrends.sources import kas, registry
 from caretrends.sources.figures import read_compiled_figures
+from caretrends.sources.sdmx_csv import read_sdmx_csv
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,12 @@ OBSERVATION_READERS: dict[str, ObservationReader] = {
         lambda record, raw_dir: read_compiled_figures(raw_dir / record.path), _count_csv_rows
     ),
     "kas-jsonstat": ObservationReader(kas.read_kas_record, _count_jsonstat_cells),
+    "observations-sdmx-csv": ObservationReader(
+        lambda record, raw_dir: tuple(
+            read_sdmx_csv(raw_dir / record.path, source=record.extra.get("source"))
+        ),
+        _count_csv_rows,
+    ),
 }
 
 MANIFEST_NAME = "prepare_manifest.json"

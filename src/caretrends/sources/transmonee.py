@@ -37,7 +37,7 @@ from caretrends.sources.sdmx_csv import SdmxRead, read_sdmx_csv, write_sdmx_csv
 from caretrends.warnings import DataQualityWarning
 
 #: ``source`` of every row read from the December 2020 workbook (and its extract).
-LEGACY_SOURCE = "transmonee_2020"
+LEGACY_SOURCE = "UNICEF TransMonEE 2020"
 #: The sheets read by default: population, births and fertility, child protection.
 DEFAULT_SHEETS: tuple[str, ...] = ("1.Population", "2.Fertility", "4.Child Protection")
 #: The nine South-East European countries of the bundled extract.
@@ -575,10 +575,10 @@ def build_transmonee_extract(workbook: Path | None = None, *, raw_dir: Path | No
                 f"{len(kept)} observations; {omitted} cells marked '-' (not available) in "
                 "the workbook are left out, as SDMX data leave out missing observations. "
                 "OBS_FOOTNOTE holds the workbook's footnote for the country row; "
-                f"SOURCE_TABLE the legacy table code. Read with read_sdmx_csv(path, "
-                f"source={LEGACY_SOURCE!r})."
+                "SOURCE_TABLE the legacy table code."
             ),
             extra={
+                "source": LEGACY_SOURCE,
                 "workbook_sha256": sha256_file(workbook),
                 "mapping_sha256": sha256_file(mapping),
             },
