@@ -75,3 +75,52 @@ def test_latest_by_country_takes_each_areas_last_year() -> None:
     )
     latest = analysis.latest_by_country(frame, indicator="X", age="Y0T2")
     assert latest[["ref_area", "year"]].values.tolist() == [["SRB", 2016], ["ALB", 2018]]
+
+
+def _regional(rows: list[tuple[str, str, str, int, float]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["ref_area", "indicator", "age", "year", "value"])
+    return frame.assign(sex="_T", freq="A", unit="NUMBER", source="TM", note="")
+
+
+def test_care_composition_keeps_only_years_with_both_kinds_of_care() -> None:
+    frame = _regional(
+        [
+            ("MKD", "PT_CHLD_INRESIDENTIAL", "_T", 2017, 100),
+            ("MKD", "PT_CHLD_INCARE_FOSTER", "_T", 2017, 300),
+            ("MKD", "PT_CHLD_INRESIDENTIAL", "_T", 2018, 90),  # no family-based figure
+            ("MKD", "PT_CHLD_INRESIDENTIAL", "Y0T2", 2017, 5),  # an age group: not used
+        ]
+    )
+    table = analysis.care_composition(frame, ref_areas=["MKD"])
+    assert table["year"].unique().tolist() == [2017]
+    shares = table.set_index("care_type")["share"]
+    assert shares.to_dict() == {"family_based": 0.75, "residential": 0.25}
+
+
+def test_residential_exits_take_each_countrys_latest_year() -> None:
+    frame = _regional(
+        [
+            ("SRB", "PT_CHLD_LEFTRESCARE_RETURNED", "_T", 2017, 50),
+            ("SRB", "PT_CHLD_LEFTRESCARE_RETURNED", "_T", 2018, 30),
+            ("SRB", "PT_CHLD_LEFTRESCARE_ADOPTED", "_T", 2018, 10),
+        ]
+    )
+    table = analysis.residential_exits(frame, ref_areas=["SRB"])
+    assert table["year"].unique().tolist() == [2018]
+    assert table.set_index("destination")["share"].to_dict() == {
+        "returned to parents": 0.75,
+        "adopted": 0.25,
+    }
+
+
+def test_young_adoptions_join_counts_and_published_rates() -> None:
+    frame = _regional(
+        [
+            ("SRB", "PT_CHLD_ADOPTION", "Y0T2", 2018, 33),
+            ("SRB", "PT_CHLD_ADOPTION_RATE", "Y0T3", 2018, 37.8),
+            ("SRB", "PT_CHLD_ADOPTION_RATE", "Y0T3", 2015, 59.3),
+        ]
+    )
+    table = analysis.young_adoptions(frame, ref_areas=["SRB"]).set_index("year")
+    assert table.loc[2018, ["adopted_0_2", "rate_0_3"]].tolist() == [33, 37.8]
+    assert np.isnan(table.loc[2015, "adopted_0_2"])
