@@ -101,6 +101,9 @@ def test_cumulative_incidence_matches_a_hand_calculation(exits: pd.DataFrame) ->
     last = table[table["time"] == 4].set_index("cause")["cumulative_incidence"]
     assert last["reunified"] == pytest.approx(0.2 + 0.8 * 2 / 3 / 2)
     assert last["adopted"] == pytest.approx(0.8 / 3)
+    reunified = table[table["cause"] == "reunified"].set_index("time")
+    assert reunified["at_risk"].to_dict() == {1: 5, 2: 4, 3: 3, 4: 2, 5: 1}
+    assert reunified["events"].to_dict() == {1: 1, 2: 0, 3: 0, 4: 1, 5: 0}
 
 
 def test_cumulative_incidences_add_up_to_one_minus_kaplan_meier() -> None:

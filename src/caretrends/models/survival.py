@@ -30,7 +30,15 @@ from caretrends.models.result import Estimate, ModelResult, describe_change, rec
 from caretrends.warnings import ConvergenceWarning, SmallNumbersWarning
 
 KM_COLUMNS = ["group", "time", "at_risk", "events", "survival", "conf_low", "conf_high"]
-CIF_COLUMNS = ["cause", "time", "cumulative_incidence", "conf_low", "conf_high"]
+CIF_COLUMNS = [
+    "cause",
+    "time",
+    "at_risk",
+    "events",
+    "cumulative_incidence",
+    "conf_low",
+    "conf_high",
+]
 #: Cox models with fewer events per coefficient than this are flagged (Peduzzi et al. 1995).
 MIN_EVENTS_PER_VARIABLE = 10
 ALL = "all"
@@ -304,8 +312,9 @@ def cumulative_incidence(
     Returns
     -------
     pandas.DataFrame
-        ``cause``, ``time``, ``cumulative_incidence``, ``conf_low``, ``conf_high`` at each time
-        an exit of any kind occurred.
+        ``cause``, ``time``, ``at_risk`` (records still followed just before ``time``),
+        ``events`` (exits of that cause at ``time``), ``cumulative_incidence``, ``conf_low``,
+        ``conf_high`` at each observed time (exit or censoring).
     """
     times, flags = _durations(data, duration, event)
     if cause not in data.columns:
@@ -324,14 +333,19 @@ def cumulative_incidence(
         codes[(kinds == name).to_numpy()] = code
     fit = CumIncidenceRight(times, codes)
     z = critical_value(level)
+    # Numbers at risk just before each exit time, for the table under a chart.
+    at_risk = (times[None, :] >= fit.times[:, None]).sum(axis=1)
     tables = []
-    for name, cif, se in zip(causes, fit.cinc, fit.cinc_se, strict=True):
+    for code, (name, cif, se) in enumerate(zip(causes, fit.cinc, fit.cinc_se, strict=True), 1):
         low, high = _loglog_interval(cif, se, z)
+        events = ((codes == code)[None, :] & (times[None, :] == fit.times[:, None])).sum(axis=1)
         tables.append(
             pd.DataFrame(
                 {
                     "cause": name,
                     "time": fit.times,
+                    "at_risk": at_risk,
+                    "events": events,
                     "cumulative_incidence": cif,
                     "conf_low": np.where(cif == 0, 0.0, low),
                     "conf_high": np.where(cif == 0, 0.0, high),
