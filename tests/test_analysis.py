@@ -124,3 +124,38 @@ def test_young_adoptions_join_counts_and_published_rates() -> None:
     table = analysis.young_adoptions(frame, ref_areas=["SRB"]).set_index("year")
     assert table.loc[2018, ["adopted_0_2", "rate_0_3"]].tolist() == [33, 37.8]
     assert np.isnan(table.loc[2015, "adopted_0_2"])
+
+
+def test_exit_incidence_uses_label_codes_and_value_at_reads_steps() -> None:
+    children = pd.DataFrame(
+        {
+            "duration_months": [1.0, 2.0, 3.0, 4.0, 5.0],
+            "exited": [True, False, True, True, False],
+            "exit_type": ["reunified", "censored", "adopted", "long_term_foster", "censored"],
+        }
+    )
+    table = analysis.exit_incidence(children)
+    assert set(table["group"]) == {"reunited", "adopted", "long_term_family"}
+    at = analysis.value_at(table, [0.5, 1, 3.5], estimate="cumulative_incidence")
+    reunited = at[at["group"] == "reunited"].set_index("time")["cumulative_incidence"]
+    assert reunited.to_dict() == {0.5: 0.0, 1: pytest.approx(0.2), 3.5: pytest.approx(0.2)}
+
+
+def test_counselling_outcomes_and_shares_by_risk_factor() -> None:
+    counselling = pd.DataFrame(
+        {
+            "counselling_date": pd.to_datetime(["2021-03-01", "2021-06-01", "2022-01-10"]),
+            "outcome": ["stayed_with_family", "placed_in_care", "stayed_with_family"],
+            "risk_factors": ["poverty;single_mother", "poverty", None],
+        }
+    )
+    outcomes = analysis.counselling_outcomes(counselling)
+    assert outcomes.values.tolist() == [
+        [2021, "entered_care", 1],
+        [2021, "stayed_in_family", 1],
+        [2022, "stayed_in_family", 1],
+    ]
+    by_risk = analysis.counselling_by_risk(counselling).set_index("risk_factor")
+    assert by_risk.loc["poverty", ["mothers", "stayed"]].tolist() == [2, 1]
+    assert by_risk.loc["none recorded", "share"] == 1.0
+    assert by_risk.loc["poverty", "conf_low"] < 0.5 < by_risk.loc["poverty", "conf_high"]

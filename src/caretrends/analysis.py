@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from caretrends.models import fit_its, wilson_interval
+from caretrends.models import cumulative_incidence, fit_its, wilson_interval
 
 KOSOVO = "XKX"
 ABANDONED = "PT_CHLD_NO_PARENTAL_CARE_ABANDON"
@@ -347,3 +347,108 @@ def young_adoptions(
         )
     )
     return table[table["year"] >= start].sort_values(["ref_area", "year"], ignore_index=True)
+
+
+#: Exit types of the children view, as the figures' ``outcome`` label codes.
+EXIT_LABELS: dict[str, str] = {
+    "reunified": "reunited",
+    "adopted": "adopted",
+    "guardianship": "guardianship",
+    "long_term_foster": "long_term_family",
+    "other_exit": "other_exit",
+}
+
+#: Counselling outcomes, as the figures' ``outcome`` label codes.
+COUNSELLING_LABELS: dict[str, str] = {
+    "stayed_with_family": "stayed_in_family",
+    "placed_in_care": "entered_care",
+    "consented_to_adoption": "consented_to_adoption",
+    "lost_to_follow_up": "lost_to_follow_up",
+}
+
+
+def exit_incidence(children: pd.DataFrame) -> pd.DataFrame:
+    """Aalen-Johansen cumulative incidence of each way of leaving care (competing exits).
+
+    Parameters
+    ----------
+    children : DataFrame
+        The children view: ``duration_months``, ``exited`` and ``exit_type``.
+
+    Returns
+    -------
+    DataFrame
+        The table of :func:`caretrends.models.cumulative_incidence` with ``group`` holding
+        the exit as an ``outcome`` label code, ready for the survival chart.
+    """
+    table = cumulative_incidence(
+        children, duration="duration_months", event="exited", cause="exit_type"
+    )
+    return table.rename(columns={"cause": "group"}).replace({"group": EXIT_LABELS})
+
+
+def value_at(table: pd.DataFrame, times: list[float], *, estimate: str) -> pd.DataFrame:
+    """Read a step curve (Kaplan-Meier or cumulative incidence) at given times, per group.
+
+    The value at ``t`` is the curve's last step at or before ``t``; before the first step
+    a survival curve is 1 and an incidence 0.
+
+    Returns
+    -------
+    DataFrame
+        ``group``, ``time``, the ``estimate`` column, ``conf_low``, ``conf_high``.
+    """
+    start = 1.0 if estimate == "survival" else 0.0
+    rows = []
+    for group, curve in table.sort_values("time").groupby("group", sort=False):
+        for time in times:
+            seen = curve[curve["time"] <= time]
+            last = seen.iloc[-1] if len(seen) else None
+            rows.append(
+                {
+                    "group": group,
+                    "time": time,
+                    estimate: start if last is None else last[estimate],
+                    "conf_low": start if last is None else last["conf_low"],
+                    "conf_high": start if last is None else last["conf_high"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def counselling_outcomes(counselling: pd.DataFrame) -> pd.DataFrame:
+    """Mothers counselled per year by outcome: ``year``, ``outcome`` (label code), ``value``."""
+    table = (
+        counselling.assign(
+            year=counselling["counselling_date"].dt.year,
+            outcome=counselling["outcome"].map(COUNSELLING_LABELS),
+        )
+        .groupby(["year", "outcome"])
+        .size()
+        .rename("value")
+        .reset_index()
+    )
+    return table.astype({"value": "int64"})
+
+
+def counselling_by_risk(counselling: pd.DataFrame) -> pd.DataFrame:
+    """Share of counselled mothers whose child stayed in the family, by risk factor.
+
+    A mother with several risk factors counts once under each.
+
+    Returns
+    -------
+    DataFrame
+        ``risk_factor`` (``none recorded`` for mothers without one), ``mothers``,
+        ``stayed``, ``share`` and its Wilson 95% ``conf_low`` / ``conf_high``.
+    """
+    factors = counselling["risk_factors"].fillna("none recorded").str.split(";")
+    long = counselling.assign(risk_factor=factors).explode("risk_factor")
+    long = long.assign(stayed=long["outcome"] == "stayed_with_family")
+    table = long.groupby("risk_factor").agg(mothers=("stayed", "size"), stayed=("stayed", "sum"))
+    interval = wilson_interval(table["stayed"], table["mothers"])
+    return table.reset_index().assign(
+        share=interval["estimate"].to_numpy(),
+        conf_low=interval["conf_low"].to_numpy(),
+        conf_high=interval["conf_high"].to_numpy(),
+    )
