@@ -22,6 +22,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 _SUBMODULES = {
     "analysis",
+    "brief",
     "cases",
     "clean",
     "disclosure",

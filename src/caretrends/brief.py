@@ -1,0 +1,145 @@
+"""The advocacy brief: its key numbers and the standard figures of a report run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from caretrends.labels import label
+from caretrends.models import kaplan_meier
+from caretrends.models.trend import RateTrendResult
+
+#: The brief's standard figures, in the order of the analysis plan (file stems).
+STANDARD_FIGURES: tuple[str, ...] = (
+    "kosovo_abandoned_trend",
+    "kosovo_abandoned_per_births",
+    "ucck_neonatology",
+    "region_residential_0_2",
+    "region_care_composition",
+    "exits_cumulative_incidence",
+    "prevention_outcomes",
+)
+
+PERMANENCY_MONTHS = 24
+
+
+def key_number_rows(
+    *,
+    series: pd.DataFrame,
+    trend: RateTrendResult,
+    hospital: pd.DataFrame,
+    children: pd.DataFrame,
+    lang: str,
+) -> pd.DataFrame:
+    """The headline figures, as rows for :func:`caretrends.figures.key_numbers`.
+
+    Parameters
+    ----------
+    series : DataFrame
+        Kosovo's abandoned children per year (:func:`caretrends.analysis.abandonment_series`).
+    trend : RateTrendResult
+        The trend fitted to ``series``; its APC is quoted with the latest count.
+    hospital : DataFrame
+        The UCCK series (:func:`caretrends.analysis.hospital_series`).
+    children : DataFrame
+        The children view of the case records.
+    lang : str
+        Language of the measure names and notes.
+    """
+    latest, previous = series.iloc[-1], series.iloc[-2]
+    first_year, last_year = int(series["year"].iloc[0]), int(latest["year"])
+    apc = trend.apc
+    ward = hospital.iloc[-1]
+    synthetic = bool(children["synthetic"].all())
+    permanent = _permanent_within(children, PERMANENCY_MONTHS)
+    rows = [
+        {
+            "measure": label("brief.key_abandoned", lang),
+            "period": str(last_year),
+            "value": latest["value"],
+            "source": latest["source"],
+            "previous_period": str(int(previous["year"])),
+            "previous_value": previous["value"],
+            "estimate": apc.estimate,
+            "conf_low": apc.conf_low,
+            "conf_high": apc.conf_high,
+            "estimate_unit": "percent",
+            "estimate_label": label("brief.key_apc", lang, first=first_year, last=last_year),
+        },
+        {
+            "measure": label("brief.key_babies_left", lang),
+            "period": str(int(ward["year"])),
+            "value": ward["left"],
+            "source": "UCCK",
+        },
+        {
+            "measure": label("brief.key_share_reunited", lang),
+            "period": str(int(ward["year"])),
+            "value": ward["share_reunited"],
+            "unit": "percent",
+            "numerator": ward["reunited"],
+            "source": "UCCK",
+            "estimate": 100 * ward["share_reunited"],
+            "conf_low": 100 * ward["conf_low"],
+            "conf_high": 100 * ward["conf_high"],
+            "estimate_unit": "percent",
+        },
+        {
+            "measure": label("brief.key_permanent", lang, months=PERMANENCY_MONTHS),
+            "period": f"{int(children['entry_year'].min())}–{int(children['entry_year'].max())}",
+            "value": permanent["estimate"],
+            "unit": "percent",
+            "source": "SOS Children's Villages Kosovo case records",
+            "estimate": 100 * permanent["estimate"],
+            "conf_low": 100 * permanent["conf_low"],
+            "conf_high": 100 * permanent["conf_high"],
+            "estimate_unit": "percent",
+            "note": label("brief.synthetic_note", lang) if synthetic else "",
+        },
+    ]
+    return pd.DataFrame(rows)
+
+
+def _permanent_within(children: pd.DataFrame, months: float) -> dict[str, float]:
+    """Share reaching a permanent family within ``months`` (1 - Kaplan-Meier) with its CI."""
+    curve = kaplan_meier(children, duration="duration_months", event="event")
+    seen = curve[curve["time"] <= months]
+    if seen.empty:
+        return {"estimate": 0.0, "conf_low": 0.0, "conf_high": 0.0}
+    step = seen.iloc[-1]
+    return {
+        "estimate": 1 - step["survival"],
+        "conf_low": 1 - step["conf_high"],
+        "conf_high": 1 - step["conf_low"],
+    }
+
+
+@dataclass(frozen=True)
+class StandardFigure:
+    """One exported figure of the brief: its PNG, key message and text alternative."""
+
+    name: str
+    png: Path
+    title: str
+    alt_text: str
+
+
+def standard_figures(folder: Path, *, lang: str) -> list[StandardFigure]:
+    """The brief's standard figures found in a run's ``figures/`` folder, in plan order.
+
+    Reads the text alternative each export wrote beside its PNG (title on the first line,
+    alt text on the third). Figures that were not exported are left out.
+    """
+    found = []
+    for name in STANDARD_FIGURES:
+        png = folder / f"{name}-{lang}.png"
+        alt = png.with_suffix(".txt")
+        if png.exists() and alt.exists():
+            lines = alt.read_text(encoding="utf-8").splitlines()
+            found.append(StandardFigure(name, png, lines[0], lines[2] if len(lines) > 2 else ""))
+    return found
+
+
+__all__ = ["STANDARD_FIGURES", "StandardFigure", "key_number_rows", "standard_figures"]
