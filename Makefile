@@ -19,6 +19,7 @@ venv: $(STAMP)
 
 report: $(STAMP)
 	$(BIN)/caretrends prepare
+	$(BIN)/caretrends run
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

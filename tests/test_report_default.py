@@ -1,0 +1,76 @@
+"""The whole default report on the bundled data, as `make report` runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import nbformat
+import pytest
+
+from caretrends.prepare import prepare
+from caretrends.report import load_run_config, run_report
+from caretrends.report.browser import image_loads
+
+
+@pytest.fixture(scope="module")
+def default_report(tmp_path_factory):
+    prepare()
+    reports = tmp_path_factory.mktemp("reports")
+    result = run_report(load_run_config(), reports_dir=reports, progress=False)
+    return reports, result
+
+
+def test_default_report_succeeds_with_a_complete_manifest(default_report) -> None:
+    reports, result = default_report
+    folder = reports / os.readlink(reports / "latest")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["status"] == "succeeded"
+    config = load_run_config()
+    names = [spec.name for spec in config.notebooks]
+    assert set(manifest["notebooks"]) == set(names)
+    assert all(entry["status"] == "succeeded" for entry in manifest["notebooks"].values())
+    inputs = manifest["inputs"]
+    assert any(key.endswith("kosovo_figures.csv") for key in inputs)
+    assert any(key.endswith("transmonee_see_2020.csv") for key in inputs)
+    assert manifest["git"]["commit"] is None or len(manifest["git"]["commit"]) == 40
+    assert manifest["packages"]["caretrends"]
+
+
+def test_no_notebook_has_an_error_and_the_html_hides_code(default_report) -> None:
+    reports, _ = default_report
+    folder = reports / "latest"
+    for executed in sorted((folder / "notebooks").glob("*.ipynb")):
+        notebook = nbformat.read(executed, as_version=4)
+        errors = [
+            output
+            for cell in notebook.cells
+            if cell.cell_type == "code"
+            for output in cell.get("outputs", [])
+            if output.get("output_type") == "error"
+        ]
+        assert errors == [], executed.name
+        page = (folder / "html" / f"{executed.stem}.html").read_text(encoding="utf-8")
+        assert "import caretrends" not in page  # inputs excluded
+    assert (folder / "index.html").exists()
+
+
+def test_brief_figures_and_key_numbers_are_exported(default_report) -> None:
+    reports, _ = default_report
+    folder = reports / "latest"
+    for stem in ("kosovo_abandoned_trend", "ucck_neonatology", "prevention_outcomes"):
+        for suffix in ("png", "svg", "pdf", "txt", "csv"):
+            assert (folder / "figures" / f"{stem}-en.{suffix}").exists()
+    assert (folder / "tables" / "key_numbers-en.xlsx").exists()
+    brief = (folder / "html" / "04_brief.html").read_text(encoding="utf-8")
+    assert "synthetic" in brief.lower()  # case-level figures say so on their face
+
+
+def test_every_figure_of_the_report_loads_in_a_headless_browser(default_report) -> None:
+    reports, _ = default_report
+    pages = sorted((reports / "latest" / "html").glob("*.html"))
+    assert len(pages) == 4
+    for page in pages:
+        images = image_loads(page)
+        assert images, f"{page.name}: no figures"
+        assert all(image.loaded and image.width > 0 for image in images), page.name
