@@ -211,4 +211,10 @@ def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
     Typed columns (dates, numbers, strings) compare equal exactly when their text does,
     and are left as they are: turning a million dates into text is slow.
     """
-    return frame.apply(lambda c: c.astype(str).fillna("") if c.dtype == object else c)
+    return pd.DataFrame(
+        {
+            name: column.astype(str).fillna("") if column.dtype == object else column
+            for name, column in frame.items()
+        },
+        index=frame.index,
+    )

@@ -204,10 +204,6 @@ class Distinct:
         """Each distinct text, stripped; None where it is a missing marker."""
         return self.array.to_pylist()
 
-    def broadcast(self, per_text: list | np.ndarray, fill: object = None) -> np.ndarray:
-        """Spread one result per distinct text back over the cells (``fill`` where missing)."""
-        return np.append(np.asarray(per_text, dtype=object), fill)[self.codes]
-
     def text_series(self, per_text: list[str | None], index: pd.Index) -> pd.Series:
         """Spread one text (or None) per distinct text over the cells, as a ``str`` Series.
 
@@ -221,7 +217,8 @@ class Distinct:
 
     def missing(self) -> np.ndarray:
         """Return True for each missing cell."""
-        return self.broadcast([t is None for t in self.texts], True).astype(bool)
+        nulls = np.asarray(self.array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        return np.append(nulls, True)[self.codes]
 
 
 def match_values(values: pd.Series, column: str) -> tuple[pd.Series, pd.Series]:

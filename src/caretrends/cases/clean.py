@@ -465,8 +465,8 @@ def overlap_rejects(episodes: pd.DataFrame) -> pd.DataFrame:
         Reject rows (:data:`~caretrends.schemas.REJECT_COLUMNS`), indexed like
         ``episodes``.
     """
-    child = pd.factorize(episodes["child_id"])[0]
-    files = pd.factorize(episodes["source_file"])[0]
+    child = Distinct.of(episodes["child_id"]).codes
+    files = Distinct.of(episodes["source_file"]).codes
     rows = episodes["source_row"].to_numpy()
     start = _days(episodes["episode_start"])
     end = _days(episodes["episode_end"])
