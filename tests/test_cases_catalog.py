@@ -21,13 +21,13 @@ from caretrends.errors import DataValidationError
 COLUMN_SYNONYMS = [
     (kind, canonical, str(name))
     for kind in ("episodes", "counselling")
-    for canonical, languages in catalog._load("columns.yaml")[kind].items()
+    for canonical, languages in catalog.load_catalog("columns.yaml")[kind].items()
     for names in languages.values()
     for name in names
 ]
 VALUE_SYNONYMS = [
     (column, str(code), str(word))
-    for column, codes in catalog._load("values.yaml").items()
+    for column, codes in catalog.load_catalog("values.yaml").items()
     if column != "missing"
     for code, languages in codes.items()
     for words in languages.values()

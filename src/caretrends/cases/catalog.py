@@ -50,7 +50,8 @@ def normalise_name(text: str) -> str:
 
 
 @cache
-def _load(name: str) -> dict:
+def load_catalog(name: str) -> dict:
+    """Return a catalog of the package (``columns.yaml`` or ``values.yaml``), parsed once."""
     text = (
         resources.files("caretrends.cases").joinpath("catalogs").joinpath(name).read_text("utf-8")
     )
@@ -81,7 +82,7 @@ def column_index(kind: str) -> dict[str, str]:
     DataValidationError
         When ``kind`` has no catalog, or a name means two columns.
     """
-    catalog = _load("columns.yaml")
+    catalog = load_catalog("columns.yaml")
     if kind not in catalog or kind == IDENTIFIERS:
         known = sorted(k for k in catalog if k != IDENTIFIERS)
         raise DataValidationError([f"kind {kind!r}: no column catalog (known: {known})"])
@@ -92,7 +93,7 @@ def column_index(kind: str) -> dict[str, str]:
 @cache
 def value_index(column: str) -> dict[str, str]:
     """Return normalised value -> code for a categorical column."""
-    return _synonym_index(_load("values.yaml")[column], f"values.yaml: {column}")
+    return _synonym_index(load_catalog("values.yaml")[column], f"values.yaml: {column}")
 
 
 # Cells this short are also compared with the missing markers after normalise_name.
@@ -101,13 +102,13 @@ _SHORT_CELL = 8
 
 @cache
 def _raw_markers() -> frozenset[str]:
-    return frozenset({"", *(str(m).lower() for m in _load("values.yaml")["missing"])})
+    return frozenset({"", *(str(m).lower() for m in load_catalog("values.yaml")["missing"])})
 
 
 @cache
 def missing_markers() -> frozenset[str]:
     """Return the normalised cell texts that mean "no value" (plus the empty string)."""
-    return frozenset({"", *(normalise_name(m) for m in _load("values.yaml")["missing"])})
+    return frozenset({"", *(normalise_name(m) for m in load_catalog("values.yaml")["missing"])})
 
 
 @dataclass(frozen=True)
@@ -259,4 +260,4 @@ def value_codes(column: str) -> list[str]:
     >>> value_codes("sex")
     ['F', 'M']
     """
-    return [str(code) for code in _load("values.yaml")[column]]
+    return [str(code) for code in load_catalog("values.yaml")[column]]

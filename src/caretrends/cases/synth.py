@@ -35,7 +35,7 @@ import pandas as pd
 from openpyxl.writer.excel import ExcelWriter
 
 from caretrends import paths
-from caretrends.cases.catalog import _load, value_codes
+from caretrends.cases.catalog import load_catalog, value_codes
 from caretrends.cases.dates import EXCEL_EPOCH
 from caretrends.sources.registry import SourceRecord, record_source, sha256_file
 
@@ -448,13 +448,13 @@ class Export:
 
 
 def _header(kind: str, column: str, language: str) -> str:
-    return str(_load("columns.yaml")[kind][column][language][0]).capitalize()
+    return str(load_catalog("columns.yaml")[kind][column][language][0]).capitalize()
 
 
 def _words(rng: np.random.Generator, codes: pd.Series, column: str, language: str) -> pd.Series:
     """Write codes as an office would: mostly the first synonym, sometimes another, random case."""
     out = pd.Series(None, index=codes.index, dtype=object)
-    for code, languages in _load("values.yaml")[column].items():
+    for code, languages in load_catalog("values.yaml")[column].items():
         rows = np.flatnonzero((codes == str(code)).to_numpy())
         synonyms = np.array([str(s) for s in languages[language]], dtype=object)
         pick = np.where(rng.random(len(rows)) < 0.75, 0, rng.integers(0, len(synonyms), len(rows)))
@@ -590,7 +590,7 @@ def messy_export(
     ]
     names = list(identifier_cells)
     cells |= {name: identifier_cells[name] for name in names[:2]}
-    for column in _load("columns.yaml")[kind]:
+    for column in load_catalog("columns.yaml")[kind]:
         if column in (id_column, "synthetic"):
             continue
         header = _header(kind, column, language)
@@ -603,7 +603,7 @@ def messy_export(
         else:  # mother's age: Albanian offices write years, the others a band
             cells[header] = _age_words(rng, records["mother_age"], language)
     cells |= {name: identifier_cells[name] for name in names[2:]}
-    flag = str(_load("values.yaml")["synthetic"]["true"][language][0])
+    flag = str(load_catalog("values.yaml")["synthetic"]["true"][language][0])
     cells[_header(kind, "synthetic", language)] = flag
     frame = pd.DataFrame(cells)
     category = records["placement_type" if kind == "episodes" else "outcome"]
@@ -652,7 +652,7 @@ def _inject_text_faults(
     clashing = frame.loc[clashes].copy()
     codes = value_codes(category)
     changed = [codes[(codes.index(c) + 1) % len(codes)] for c in own_codes.iloc[clashes]]
-    synonyms = _load("values.yaml")[category]
+    synonyms = load_catalog("values.yaml")[category]
     clashing[category_column] = [str(synonyms[c][language][0]) for c in changed]
     extra = pd.concat([frame.loc[copies], clashing])
     position = np.r_[np.arange(len(frame)), extra.index.to_numpy() + 0.5]
