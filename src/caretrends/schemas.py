@@ -139,7 +139,7 @@ def validate_table(
             [f"{source_file}: table {schema.name}: column {name!r}: missing" for name in missing]
         )
     duplicates = _duplicate_key_rejects(frame, schema, rows, source_file)
-    candidates = frame.drop(index=duplicates.index)
+    candidates = frame.drop(index=duplicates.index) if len(duplicates) else frame
     try:
         valid = schema.validate(candidates, lazy=True)
         return valid.reset_index(drop=True), duplicates.reset_index(drop=True)
@@ -178,21 +178,23 @@ def _duplicate_key_rejects(
     key = list(schema.unique or [])
     if not key:
         return empty_rejects()
-    whole = frame.astype(str).fillna("")  # pandas 3 keeps NaN through astype(str)
-    key_frame = whole[key]
-    repeated = key_frame.duplicated(keep=False)
+    repeated = _comparable(frame[key]).duplicated(keep=False)
     if not repeated.any():
         return empty_rejects()
-    exact_copy = whole.duplicated(keep="first") & repeated
+    # exact copies share their key, so only rows with a repeated key need the whole row
+    whole = frame[repeated].astype(str).fillna("")  # pandas 3 keeps NaN through astype(str)
+    rows = rows[repeated]
+    key_frame = whole[key]
+    exact_copy = whole.duplicated(keep="first")
     first_row_of = whole.groupby(list(whole.columns), sort=False).ngroup()
     first_source_row = rows.groupby(first_row_of.to_numpy()).transform("first")
-    distinct = whole[repeated].drop_duplicates()
+    distinct = whole.drop_duplicates()
     conflicting_keys = distinct[distinct[key].duplicated(keep=False)][key]
     conflict = key_frame.merge(conflicting_keys.drop_duplicates(), how="left", indicator=True)[
         "_merge"
     ].eq("both")
-    conflict.index = frame.index
-    reasons = pd.Series(pd.NA, index=frame.index, dtype="object")
+    conflict.index = whole.index
+    reasons = pd.Series(pd.NA, index=whole.index, dtype="object")
     reasons[exact_copy] = "exact duplicate of row " + first_source_row[exact_copy].astype(str)
     reasons[conflict] = "conflicting duplicate key: same " + "/".join(key) + ", different values"
     hit = reasons.notna()
@@ -201,8 +203,29 @@ def _duplicate_key_rejects(
             "source_file": source_file,
             "source_row": rows[hit].to_numpy(),
             "column": "/".join(key),
-            "value": key_frame[hit].apply("|".join, axis=1).to_numpy(),
+            "value": _joined(key_frame[hit]).to_numpy(),
             "reason": reasons[hit].to_numpy(),
         },
-        index=frame.index[hit],
+        index=whole.index[hit],
+    )
+
+
+def _joined(frame: pd.DataFrame) -> pd.Series:
+    """Join the text columns of each row with "|" (vectorised: rows may be many)."""
+    first, *others = (frame[c] for c in frame.columns)
+    return first.str.cat(others, sep="|") if others else first
+
+
+def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with object columns as text, so that ``2018`` equals ``"2018"``.
+
+    Typed columns (dates, numbers, strings) compare equal exactly when their text does,
+    and are left as they are: turning a million dates into text is slow.
+    """
+    return pd.DataFrame(
+        {
+            name: column.astype(str).fillna("") if column.dtype == object else column
+            for name, column in frame.items()
+        },
+        index=frame.index,
     )

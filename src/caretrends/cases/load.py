@@ -1,0 +1,146 @@
+"""Loading every case file of a kind: the private records if there are any, else the demo set.
+
+Real records live under ``data/private/cases/<kind>/`` (git-ignored, never committed;
+any ``.csv`` or ``.xlsx`` there is read). The synthetic demonstration records are
+registered in ``data/raw/sources.yaml`` (kinds ``episodes`` and ``counselling``). The two
+are never mixed: :func:`load_cases` reads the private files when a kind has any, and the
+bundled demo set otherwise, with a warning that results on it are a demonstration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from caretrends import paths
+from caretrends.cases.children import build_children
+from caretrends.cases.clean import (
+    KINDS,
+    REPORT_COLUMNS,
+    CaseCleaningResult,
+    check_reconciled,
+    clean_case_file,
+    overlap_rejects,
+)
+from caretrends.cases.read import SUFFIXES
+from caretrends.errors import DataValidationError, ParameterError
+from caretrends.schemas import REJECT_COLUMNS
+from caretrends.sources.registry import SourceRecord, load_registry
+from caretrends.warnings import DataQualityWarning
+
+SOURCES = ("auto", "private", "bundled")
+
+
+def private_case_files(kind: str, private_dir: Path | None = None) -> list[Path]:
+    """Return the real case files of ``kind``: ``<private_dir>/cases/<kind>/*.csv|xlsx``."""
+    folder = (private_dir or paths.private_dir()) / "cases" / kind
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+
+
+def read_case_record(
+    record: SourceRecord, raw_dir: Path | None = None, *, salt: str | None = None
+) -> CaseCleaningResult:
+    """Clean one registered case file, checking that its provenance says what its rows say.
+
+    Raises
+    ------
+    DataValidationError
+        When the register calls the file synthetic and its rows are not (or the reverse).
+    """
+    path = (raw_dir or paths.raw_dir()) / record.path
+    result = clean_case_file(path, kind=record.kind, salt=salt)
+    marked = bool(result.report["synthetic"].iloc[0])
+    if marked != record.synthetic:
+        raise DataValidationError(
+            [
+                f"{record.path}: registered with synthetic: {record.synthetic}, but its rows "
+                f"are {'all' if marked else 'not'} marked synthetic"
+            ]
+        )
+    return result
+
+
+def load_cases(
+    kind: str = "episodes",
+    *,
+    source: str = "auto",
+    raw_dir: Path | None = None,
+    private_dir: Path | None = None,
+    salt: str | None = None,
+) -> CaseCleaningResult:
+    """Clean and combine every case file of ``kind``.
+
+    Parameters
+    ----------
+    kind : {"episodes", "counselling"}
+    source : {"auto", "private", "bundled"}
+        ``auto`` reads the private files when there are any, else the bundled demo set.
+    raw_dir, private_dir : Path, optional
+        Defaults ``data/raw`` and ``data/private``.
+    salt : str, optional
+        Default ``$CARETRENDS_SALT`` (required for real records).
+
+    Returns
+    -------
+    CaseCleaningResult
+        Rows of all files; episodes of one child in two files that overlap are rejected
+        too. The report has one row per file.
+
+    Warns
+    -----
+    DataQualityWarning
+        When the records are synthetic demonstration records.
+    """
+    if kind not in KINDS or source not in SOURCES:
+        raise ParameterError(f"kind must be one of {sorted(KINDS)}, source one of {SOURCES}")
+    private = private_case_files(kind, private_dir) if source != "bundled" else []
+    if private:
+        results = [clean_case_file(path, kind=kind, salt=salt) for path in private]
+    elif source == "private":
+        raise DataValidationError([f"no private {kind} files in data/private/cases/{kind}/"])
+    else:
+        records = [r for r in load_registry(raw_dir) if r.kind == kind]
+        if not records:
+            raise DataValidationError([f"no {kind} files registered in data/raw/sources.yaml"])
+        results = [read_case_record(r, raw_dir, salt=salt) for r in records]
+    combined = combine_results(results, kind)
+    if combined.report["synthetic"].all():
+        warnings.warn(
+            f"{kind}: these are synthetic demonstration records; case-level results on them "
+            "are a demonstration, not evidence",
+            DataQualityWarning,
+            stacklevel=2,
+        )
+    return combined
+
+
+def combine_results(results: list[CaseCleaningResult], kind: str) -> CaseCleaningResult:
+    """Stack the results of several files; for episodes, reject overlaps across files."""
+    data = pd.concat([r.data for r in results], ignore_index=True)
+    rejects = pd.concat([r.rejects for r in results], ignore_index=True)[REJECT_COLUMNS]
+    report = pd.concat([r.report for r in results], ignore_index=True)[REPORT_COLUMNS]
+    if kind == "episodes" and len(data):
+        across = overlap_rejects(data)
+        data = data.drop(index=across.index).reset_index(drop=True)
+        rejects = pd.concat([rejects, across], ignore_index=True)
+        moved = across["source_file"].value_counts()
+        report = report.set_index("source_file", drop=False)
+        report["rows_kept"] -= moved.reindex(report.index, fill_value=0)
+        report["rows_rejected"] += moved.reindex(report.index, fill_value=0)
+        report = report.reset_index(drop=True)
+    check_reconciled(report)
+    return CaseCleaningResult(data, rejects, report)
+
+
+def load_children(
+    analysis_date: str | dt.date | pd.Timestamp, **load_options: object
+) -> pd.DataFrame:
+    """Return the children view (:func:`~caretrends.cases.children.build_children`) of
+    the episodes :func:`load_cases` finds, seen from ``analysis_date``."""
+    episodes = load_cases("episodes", **load_options).data  # type: ignore[arg-type]
+    return build_children(episodes, analysis_date=analysis_date)

@@ -1,0 +1,153 @@
+"""Case-record exports read as they come: CSV in any Windows office encoding, or XLSX.
+
+Every cell is read as text; parsing and checking are the cleaner's job
+(:mod:`caretrends.cases.clean`). The encoding of a CSV is detected with
+``charset-normalizer``, restricted to the encodings Kosovo offices export in (UTF-8 with
+or without BOM, Windows-1250 for Serbian, Windows-1252 for Albanian); the delimiter is the one
+of :data:`DELIMITERS` found most often in the header line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from charset_normalizer import from_bytes
+from pyarrow import csv as pa_csv
+
+from caretrends.errors import DataValidationError
+
+#: Encodings a CSV may be in (Python codec names as charset-normalizer reports them).
+CSV_ENCODINGS: list[str] = ["utf_8", "cp1250", "cp1252"]
+
+#: Delimiters a CSV may use (Windows exports in the region often use ";").
+DELIMITERS: tuple[str, ...] = (",", ";", "\t")
+
+#: File suffixes the reader accepts.
+SUFFIXES: frozenset[str] = frozenset({".csv", ".txt", ".xlsx"})
+
+_LINE_WITH_HIGH_BYTES = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
+_SAMPLE_LINES = 400
+_HEAD_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class Export:
+    """An opened export: its header and encoding, ready to read the columns wanted.
+
+    Attributes
+    ----------
+    path : Path
+    source_file : str
+        The name quoted in errors.
+    header : list of str
+        Column names as in the file.
+    encoding : str
+        The detected encoding (``"xlsx"`` for workbooks), reported with the file.
+    """
+
+    path: Path
+    source_file: str
+    header: list[str]
+    encoding: str
+    delimiter: str = ","
+    payload: bytes = field(default=b"", repr=False)  # CSV bytes, re-encoded as UTF-8
+
+    def read(self, columns: list[str]) -> pd.DataFrame:
+        """Read only ``columns`` (names from :attr:`header`), every cell as text or NA.
+
+        Columns not asked for are never parsed into memory: direct identifiers are left
+        in the file.
+        """
+        if self.encoding == "xlsx":
+            frame = pd.read_excel(self.path, sheet_name=0, dtype=str, engine="openpyxl")
+            return frame.set_axis(self.header, axis="columns")[columns]
+        wanted = set(columns)
+        positions = [str(i) for i, name in enumerate(self.header) if name in wanted]
+        try:
+            table = pa_csv.read_csv(
+                io.BytesIO(self.payload),
+                read_options=pa_csv.ReadOptions(
+                    column_names=[str(i) for i in range(len(self.header))], skip_rows=1
+                ),
+                parse_options=pa_csv.ParseOptions(delimiter=self.delimiter),
+                convert_options=pa_csv.ConvertOptions(
+                    include_columns=positions,
+                    column_types=dict.fromkeys(positions, pa.string()),
+                    strings_can_be_null=True,
+                ),
+            )
+        except pa.ArrowInvalid as exc:
+            raise DataValidationError([f"{self.source_file}: CSV cannot be parsed: {exc}"]) from exc
+        frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(na_value=np.nan)}.get)
+        return frame.set_axis([self.header[int(p)] for p in positions], axis="columns")
+
+
+def detect_encoding(data: bytes, *, source_file: str = "<bytes>") -> str:
+    """Return the codec name of CSV bytes: ``utf_8``, ``utf_8_sig``, ``cp1250`` or ``cp1252``.
+
+    charset-normalizer sees the file's first bytes (for a byte-order mark) and the lines
+    that hold non-ASCII bytes, which are the only lines where encodings differ.
+
+    Raises
+    ------
+    DataValidationError
+        When the bytes fit none of :data:`CSV_ENCODINGS`.
+
+    Examples
+    --------
+    >>> detect_encoding("Datum rođenja;Pol\\n01.02.2010;Ž\\n".encode("cp1250"))
+    'cp1250'
+    >>> detect_encoding("\\ufeffID,Emri\\n1,Drita\\n".encode("utf-8"))
+    'utf_8_sig'
+    """
+    if data.isascii():
+        return "utf_8"
+    found = _LINE_WITH_HIGH_BYTES.finditer(data)
+    lines = [m.group() for m in itertools.islice(found, _SAMPLE_LINES)]
+    best = from_bytes(b"\n".join([data[:_HEAD_BYTES], *lines]), cp_isolation=CSV_ENCODINGS).best()
+    if best is None:
+        raise DataValidationError(
+            [f"{source_file}: encoding not recognised (expected one of {CSV_ENCODINGS})"]
+        )
+    return "utf_8_sig" if best.encoding == "utf_8" and best.bom else best.encoding
+
+
+def open_export(path: Path, *, source_file: str) -> Export:
+    """Open a CSV or XLSX export: detect its encoding and delimiter, read its header.
+
+    Raises
+    ------
+    DataValidationError
+        When the file type is not supported or the bytes cannot be decoded.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise DataValidationError([f"{source_file}: unsupported file type {suffix!r}"])
+    if suffix == ".xlsx":
+        header = pd.read_excel(path, sheet_name=0, nrows=0, engine="openpyxl").columns
+        return Export(path, source_file, [str(c) for c in header], "xlsx")
+    data = path.read_bytes()
+    encoding = detect_encoding(data, source_file=source_file)
+    if encoding not in {"utf_8", "utf_8_sig"}:  # pyarrow parses UTF-8 only
+        try:
+            data = data.decode(encoding).encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataValidationError(
+                [f"{source_file}: byte {exc.start} cannot be decoded as {encoding}"]
+            ) from exc
+    head = data[:_HEAD_BYTES].decode("utf-8", errors="ignore").removeprefix("\ufeff")
+    first_line = head.splitlines()[0] if head else ""
+    # the header names columns, rarely holding a delimiter itself: the commonest one wins
+    delimiter = max(DELIMITERS, key=first_line.count)
+    header = next(csv.reader(io.StringIO(head), delimiter=delimiter), [])
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    return Export(path, source_file, [h.strip() for h in header], encoding, delimiter, data)
