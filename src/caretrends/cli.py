@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from caretrends import __version__, report
+from caretrends.cases.cli import add_synth_subcommand
 from caretrends.errors import CaretrendsError
 from caretrends.sources import fetch, transmonee
 
@@ -62,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.set_defaults(handler=_validate)
 
+    add_synth_subcommand(commands)
     fetch.add_subcommand(commands)
     transmonee.add_subcommand(commands)
     report.add_subcommand(commands)

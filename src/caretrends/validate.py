@@ -1,5 +1,8 @@
 """``caretrends validate``: is every raw file registered, unchanged and readable?
 
+Observation files go through their readers; case files (registered demo files and the
+private files under ``data/private/cases/``) through the case cleaner.
+
 File-level problems (a file missing, changed or unregistered; a table that breaks its
 schema as a whole) fail validation. Row-level problems are listed one per line with file,
 row, column and reason; they fail validation only when asked to be strict.
@@ -13,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from caretrends import paths
+from caretrends.cases.cli import check_case_files
 from caretrends.errors import DataValidationError
 from caretrends.prepare import OBSERVATION_READERS, ObservationReader
 from caretrends.sources import registry
@@ -87,6 +91,9 @@ def validate(
             continue
         report.checked.append(record.path)
         reject_frames.append(rejects.assign(source_file=record.path))
-    if reject_frames:
-        report.rejects = pd.concat(reject_frames, ignore_index=True)
+    cases = check_case_files(raw_dir=raw_dir)
+    report.file_problems.extend(cases.file_problems)
+    report.checked.extend(cases.report["source_file"])
+    reject_frames.append(cases.rejects)
+    report.rejects = pd.concat(reject_frames, ignore_index=True)
     return report
