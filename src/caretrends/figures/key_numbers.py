@@ -76,8 +76,10 @@ def _estimate_cell(row: pd.Series, lang: str) -> str:
         decimals=1 if percent else 2,
         percent=percent,
     )
-    prefix = f"{name} " if isinstance(name, str) and name else ""
-    return f"{prefix}{show(estimate, sign=True)} ({interval})"
+    # A labelled estimate is a change (an APC): signed; an unlabelled one is a level.
+    labelled = isinstance(name, str) and bool(name)
+    prefix = f"{name} " if labelled else ""
+    return f"{prefix}{show(estimate, sign=labelled)} ({interval})"
 
 
 def key_numbers_table(rows: pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
