@@ -159,3 +159,13 @@ def test_counselling_outcomes_and_shares_by_risk_factor() -> None:
     assert by_risk.loc["poverty", ["mothers", "stayed"]].tolist() == [2, 1]
     assert by_risk.loc["none recorded", "share"] == 1.0
     assert by_risk.loc["poverty", "conf_low"] < 0.5 < by_risk.loc["poverty", "conf_high"]
+
+
+def test_a_variant_too_short_to_fit_is_reported_not_raised() -> None:
+    series = pd.DataFrame({"year": range(2010, 2016), "value": [50, 48, 47, 40, 38, 37]})
+    variants = analysis.campaign_variants(dt.date(2013, 5, 15), placebo_year=2012)
+    table = analysis.its_sensitivity(series, variants, family="poisson").set_index("variant")
+    placebo = table.iloc[3]
+    assert placebo["caveats"].startswith("not estimated:")
+    assert np.isnan(placebo["level_change"])
+    assert table.iloc[0]["level_change"] > 0

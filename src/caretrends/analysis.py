@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from caretrends.errors import ParameterError
 from caretrends.models import cumulative_incidence, fit_its, wilson_interval
 
 KOSOVO = "XKX"
@@ -113,6 +114,22 @@ def campaign_variants(campaign: dt.date, *, placebo_year: int, covid_year: int =
     ]
 
 
+#: Columns of :func:`its_sensitivity`.
+SENSITIVITY_COLUMNS: list[str] = [
+    "variant",
+    "first_year_after",
+    "years_before",
+    "years_after",
+    "level_change",
+    "conf_low",
+    "conf_high",
+    "p_value",
+    "dispersion",
+    "caveats",
+    "summary",
+]
+
+
 def its_sensitivity(
     series: pd.DataFrame,
     variants: list[ItsVariant],
@@ -137,7 +154,8 @@ def its_sensitivity(
     DataFrame
         ``variant``, ``first_year_after``, ``years_before``, ``years_after``,
         ``level_change`` (rate ratio), ``conf_low``, ``conf_high``, ``p_value``,
-        ``dispersion``, ``caveats`` and the model's ``summary``.
+        ``dispersion``, ``caveats`` and the model's ``summary``; a variant with too few
+        years to fit keeps its row, with the reason in ``caveats`` and no estimate.
     """
     rows = []
     for variant in variants:
@@ -146,25 +164,32 @@ def its_sensitivity(
             data = data[data["year"] <= variant.last_year]
         if offset is not None:
             data = data[data[offset].notna()]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the caveats travel in the result's text
-            result = fit_its(
-                data,
-                outcome="value",
-                time="year",
-                intervention_start=variant.first_year_after,
-                offset=offset,
-                family=family,
-                labels=[f"{variant.first_year_after}"],
-                time_unit="year",
-            )
+        counts = {
+            "variant": variant.name,
+            "first_year_after": variant.first_year_after,
+            "years_before": int((data["year"] < variant.first_year_after).sum()),
+            "years_after": int((data["year"] >= variant.first_year_after).sum()),
+        }
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the caveats travel in the result's text
+                result = fit_its(
+                    data,
+                    outcome="value",
+                    time="year",
+                    intervention_start=variant.first_year_after,
+                    offset=offset,
+                    family=family,
+                    labels=[f"{variant.first_year_after}"],
+                    time_unit="year",
+                )
+        except ParameterError as refused:  # too few years for this variant: say so
+            rows.append({**counts, "caveats": f"not estimated: {refused}"})
+            continue
         change = result.level_change
         rows.append(
             {
-                "variant": variant.name,
-                "first_year_after": variant.first_year_after,
-                "years_before": int((data["year"] < variant.first_year_after).sum()),
-                "years_after": int((data["year"] >= variant.first_year_after).sum()),
+                **counts,
                 "level_change": change.estimate,
                 "conf_low": change.conf_low,
                 "conf_high": change.conf_high,
@@ -174,7 +199,7 @@ def its_sensitivity(
                 "summary": result.summary_text(),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
 
 
 def hospital_series(reconciled: pd.DataFrame) -> pd.DataFrame:

@@ -7,9 +7,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from caretrends import __version__, report
+from caretrends import __version__
 from caretrends.cases.cli import add_synth_subcommand
 from caretrends.errors import CaretrendsError
+from caretrends.report import cli as report_cli
 from caretrends.sources import fetch, transmonee
 
 
@@ -66,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_synth_subcommand(commands)
     fetch.add_subcommand(commands)
     transmonee.add_subcommand(commands)
-    report.add_subcommand(commands)
+    report_cli.add_subcommand(commands)
     return parser
 
 

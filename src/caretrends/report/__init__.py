@@ -15,31 +15,31 @@ that a page's images load) and :mod:`~caretrends.report.cli`.
 
 from __future__ import annotations
 
-from caretrends.report.cli import add_subcommand
-from caretrends.report.config import LANGUAGES, RunConfig, default_config_path, load_run_config
-from caretrends.report.notebook import OutputFolders, check_parameters, output_folders
-from caretrends.report.params import declared_parameters
-from caretrends.report.run import (
-    KERNEL_NAME,
-    NotebookOutcome,
-    ReportRunError,
-    RunResult,
-    run_report,
-)
+import importlib
 
-__all__ = [
-    "KERNEL_NAME",
-    "LANGUAGES",
-    "NotebookOutcome",
-    "OutputFolders",
-    "ReportRunError",
-    "RunConfig",
-    "RunResult",
-    "add_subcommand",
-    "check_parameters",
-    "declared_parameters",
-    "default_config_path",
-    "load_run_config",
-    "output_folders",
-    "run_report",
-]
+# Names are loaded from their module on first use, so that `caretrends --help` does not
+# pay for papermill and nbformat (about two seconds) before it prints anything.
+_HOMES: dict[str, str] = {
+    "KERNEL_NAME": "run",
+    "LANGUAGES": "config",
+    "NotebookOutcome": "run",
+    "OutputFolders": "notebook",
+    "ReportRunError": "run",
+    "RunConfig": "config",
+    "RunResult": "run",
+    "add_subcommand": "cli",
+    "check_parameters": "notebook",
+    "declared_parameters": "params",
+    "default_config_path": "config",
+    "load_run_config": "config",
+    "output_folders": "notebook",
+    "run_report": "run",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> object:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'caretrends.report' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"caretrends.report.{_HOMES[name]}"), name)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from caretrends.report.config import LANGUAGES, load_run_config
-from caretrends.report.run import run_report
+from caretrends.labels import LANGUAGES
 
 
 def add_subcommand(subparsers: argparse._SubParsersAction) -> None:
@@ -36,6 +35,9 @@ def add_subcommand(subparsers: argparse._SubParsersAction) -> None:
 
 def handle_run(args: argparse.Namespace) -> int:
     """Run the report; return 0. Failures raise ``CaretrendsError`` for the CLI to print."""
+    from caretrends.report.config import load_run_config  # heavy: papermill, nbformat
+    from caretrends.report.run import run_report
+
     config = load_run_config(args.config, language=args.language)
     _, added = config.select(args.only)
     if added:

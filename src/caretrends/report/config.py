@@ -26,10 +26,10 @@ import yaml
 
 from caretrends import paths
 from caretrends.errors import ParameterError
+from caretrends.labels import LANGUAGES
 from caretrends.report.params import DeclaredParameter, TypeSpec, declared_parameters
 
 DEFAULT_CONFIG_NAME = "report.yaml"
-LANGUAGES: tuple[str, ...] = ("en", "sq", "sr")
 
 #: Parameters the runner sets itself in every notebook that declares them.
 RUNNER_PARAMETERS: tuple[str, ...] = ("language", "output_dir", "run_id")
