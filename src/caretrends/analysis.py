@@ -61,18 +61,6 @@ def abandonment_series(reconciled: pd.DataFrame, *, start: int = 2000) -> pd.Dat
     return counts.merge(births, on="year", how="left")
 
 
-def decimal_year(day: dt.date) -> float:
-    """A date as a fractional year (15 May 2013 -> 2013.37).
-
-    Examples
-    --------
-    >>> round(decimal_year(dt.date(2013, 5, 15)), 2)
-    2013.37
-    """
-    start = dt.date(day.year, 1, 1)
-    return day.year + (day - start).days / (dt.date(day.year + 1, 1, 1) - start).days
-
-
 @dataclass(frozen=True)
 class ItsVariant:
     """One specification of the campaign analysis.

@@ -6,6 +6,7 @@ Each function takes published text as it comes and returns a normalised value, o
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import unicodedata
@@ -351,3 +352,16 @@ def age_label_to_code(label: str) -> str:
         years = int(match.group(1))
         return "Y0" if years == 0 else f"Y{years:02d}"
     raise ValueError(f"age {raw!r}: not a range (0-2), 'under N', 'N and over' or a single age")
+
+
+def decimal_year(day: dt.date) -> float:
+    """Return a date as a fractional year, to mark it on an axis of years.
+
+    Examples
+    --------
+    >>> round(decimal_year(dt.date(2013, 7, 2)), 2)
+    2013.5
+    """
+    start = dt.date(day.year, 1, 1)
+    length = (dt.date(day.year + 1, 1, 1) - start).days
+    return day.year + (day - start).days / length

@@ -16,9 +16,10 @@ import pandas as pd
 import yaml
 
 from caretrends import paths
+from caretrends.schemas import OBSERVATION_KEY
 
 #: The columns that say which figure a row is (the source columns excluded).
-FIGURE_KEY: list[str] = ["ref_area", "indicator", "sex", "age", "unit", "period"]
+FIGURE_KEY: list[str] = [c for c in OBSERVATION_KEY if c not in ("source", "source_table")]
 
 #: Columns the reconciled view adds to the Observations columns.
 RECONCILE_COLUMNS: list[str] = ["n_sources", "conflict", "alternatives"]

@@ -32,17 +32,9 @@ OBSERVATION_COLUMNS: list[str] = [
     "note",
 ]
 
-#: Columns that identify one figure of one source (no two rows may share them).
-OBSERVATION_KEY: list[str] = [
-    "source",
-    "source_table",
-    "ref_area",
-    "indicator",
-    "sex",
-    "age",
-    "unit",
-    "period",
-]
+#: Columns that identify one figure of one source (no two rows may share them): the
+#: Observations columns up to ``period``.
+OBSERVATION_KEY: list[str] = OBSERVATION_COLUMNS[: OBSERVATION_COLUMNS.index("period") + 1]
 
 #: Age codes of TransMonEE's code list CL_TMEE_AGE that are not a number of years or months.
 NAMED_AGE_CODES: tuple[str, ...] = (

@@ -15,6 +15,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
+from caretrends.clean import decimal_year
 from caretrends.figures.chart import (
     Chart,
     axis_label,
@@ -58,19 +59,6 @@ KOSOVO_CAMPAIGNS = pd.DataFrame(
 OBSERVED_COLOUR = HIGHLIGHT
 MODEL_COLOUR = PALETTE[1]
 CAMPAIGN_COLOUR = PALETTE[2]
-
-
-def decimal_year(day: dt.date) -> float:
-    """Return a date as a fractional year, to mark it on an axis of years.
-
-    Examples
-    --------
-    >>> round(decimal_year(dt.date(2013, 7, 2)), 2)
-    2013.5
-    """
-    start = dt.date(day.year, 1, 1)
-    length = (dt.date(day.year + 1, 1, 1) - start).days
-    return day.year + (day - start).days / length
 
 
 def _draw_observed(ax: Axes, x: pd.Series, protected: pd.DataFrame, lang: str) -> Line2D:
@@ -486,7 +474,6 @@ def joinpoint_chart(
 __all__ = [
     "KOSOVO_CAMPAIGNS",
     "apc_text",
-    "decimal_year",
     "its_chart",
     "joinpoint_chart",
     "trend_chart",
