@@ -61,6 +61,17 @@ def abandonment_series(reconciled: pd.DataFrame, *, start: int = 2000) -> pd.Dat
     return counts.merge(births, on="year", how="left")
 
 
+def first_full_year(day: dt.date) -> int:
+    """The first calendar year wholly after ``day``: annual counts start "after" there.
+
+    Examples
+    --------
+    >>> first_full_year(dt.date(2013, 5, 15)), first_full_year(dt.date(2015, 1, 1))
+    (2014, 2015)
+    """
+    return day.year + 1 if (day.month, day.day) > (1, 1) else day.year
+
+
 @dataclass(frozen=True)
 class ItsVariant:
     """One specification of the campaign analysis.
@@ -91,7 +102,7 @@ def campaign_variants(campaign: dt.date, *, placebo_year: int, covid_year: int =
     (COVID-19) is left out; then a placebo date inside the years before the campaign.
     """
     year = campaign.year
-    first_full = year + 1 if (campaign.month, campaign.day) > (1, 1) else year
+    first_full = first_full_year(campaign)
     return [
         ItsVariant(f"campaign year {year} counted as after", year),
         ItsVariant(f"campaign year {year} counted as before", first_full),
