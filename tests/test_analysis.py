@@ -169,3 +169,14 @@ def test_a_variant_too_short_to_fit_is_reported_not_raised() -> None:
     assert placebo["caveats"].startswith("not estimated:")
     assert np.isnan(placebo["level_change"])
     assert table.iloc[0]["level_change"] > 0
+
+
+def test_case_level_outputs_say_when_records_are_synthetic() -> None:
+    assert analysis.case_title("brief.permanency_title", "en", synthetic=True) == (
+        "Time to a permanent family (demonstration data)"
+    )
+    assert analysis.case_title("brief.permanency_title", "sq", synthetic=False) == (
+        "Koha deri në një familje të përhershme"
+    )
+    table = analysis.mark_case_table(pd.DataFrame({"x": [1]}), synthetic=True)
+    assert table["records"].iloc[0] == analysis.SYNTHETIC_RECORDS

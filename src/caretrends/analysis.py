@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from caretrends.errors import ParameterError
+from caretrends.labels import label
 from caretrends.models import cumulative_incidence, fit_its, wilson_interval
 
 KOSOVO = "XKX"
@@ -476,3 +477,17 @@ def counselling_by_risk(counselling: pd.DataFrame) -> pd.DataFrame:
         conf_low=interval["conf_low"].to_numpy(),
         conf_high=interval["conf_high"].to_numpy(),
     )
+
+
+SYNTHETIC_RECORDS = "synthetic demonstration records, not real children"
+
+
+def case_title(key: str, lang: str, *, synthetic: bool) -> str:
+    """A case-level figure's title, saying on its face when the records are synthetic."""
+    title = label(key, lang)
+    return label("brief.demonstration_suffix", lang, title=title) if synthetic else title
+
+
+def mark_case_table(table: pd.DataFrame, *, synthetic: bool) -> pd.DataFrame:
+    """Add a ``records`` column saying whether a case-level table rests on real records."""
+    return table.assign(records=SYNTHETIC_RECORDS if synthetic else "case records")
