@@ -62,3 +62,21 @@ def test_unreconciled_input_is_refused() -> None:
     )
     with pytest.raises(ValueError, match="reconcile first"):
         derive_rate(figures, RATES["abandoned_per_1000_live_births"])
+
+
+def test_derived_residential_rates_match_the_published_rates_in_the_bundled_extract() -> None:
+    from caretrends.indicators import derive_all
+    from caretrends.sources.transmonee import read_transmonee_extract
+
+    observations, _ = read_transmonee_extract()
+    rates = derive_all(observations)
+    ours = rates[rates["indicator"] == "CT_INRESIDENTIAL_RATE_Y0T17"].set_index(
+        ["ref_area", "year"]
+    )["value"]
+    assert round(ours.loc[("SRB", 2018)], 2) == 104.39
+    published = observations[observations["indicator"] == "PT_CHLD_INRESIDENTIAL_RATE_A"]
+    published = published.set_index(["ref_area", "year"])["value"]
+    both = ours.to_frame("ours").join(published.rename("published"), how="inner")
+    # Where TransMonEE's own rate uses the same numerator (4.2.1), they agree to rounding.
+    close = (both["ours"] - both["published"]).abs() <= 0.01 * both["published"]
+    assert len(both) > 50 and close.mean() > 0.8
