@@ -6,6 +6,8 @@ README): readers produce them, models and figures consume them.
 
 from __future__ import annotations
 
+import copy
+
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -132,6 +134,7 @@ def validate_table(
         )
     duplicates = _duplicate_key_rejects(frame, schema, rows, source_file)
     candidates = frame.drop(index=duplicates.index) if len(duplicates) else frame
+    schema = _without_unique(schema)
     try:
         valid = schema.validate(candidates, lazy=True)
         return valid.reset_index(drop=True), duplicates.reset_index(drop=True)
@@ -158,6 +161,21 @@ def validate_table(
     kept = candidates.drop(index=sorted(set(bad_index)))
     rejects = pd.concat([duplicates, value_rejects], ignore_index=True)
     return schema.validate(kept, lazy=True).reset_index(drop=True), rejects
+
+
+def _without_unique(schema: pa.DataFrameSchema) -> pa.DataFrameSchema:
+    """Return ``schema`` without its key-uniqueness check.
+
+    Once :func:`_duplicate_key_rejects` has taken out every row with a repeated key (and
+    it counts keys equal as text as repeated, which is stricter than pandera), pandera's
+    own uniqueness check cannot fail; on a large table it costs as much as all the other
+    checks together.
+    """
+    if not schema.unique:
+        return schema
+    relaxed = copy.deepcopy(schema)
+    relaxed.unique = None
+    return relaxed
 
 
 def _duplicate_key_rejects(

@@ -205,12 +205,14 @@ class Distinct:
         """Each distinct text, stripped; None where it is a missing marker."""
         return self.array.to_pylist()
 
-    def text_series(self, per_text: list[str | None], index: pd.Index) -> pd.Series:
+    def text_series(self, per_text: list[str | None] | pa.Array, index: pd.Index) -> pd.Series:
         """Spread one text (or None) per distinct text over the cells, as a ``str`` Series.
 
         Done in Arrow: building a million-row string column from Python objects is slow.
         """
-        dictionary = pa.array([*per_text, None], type=pa.string())
+        dictionary = pa.concat_arrays(
+            [pa.array(per_text, type=pa.string()), pa.nulls(1, pa.string())]
+        )
         if not len(self.codes):
             return pd.Series([], index=index, dtype="str")
         positions = np.where(self.codes < 0, len(per_text), self.codes)

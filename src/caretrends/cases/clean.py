@@ -465,13 +465,13 @@ def overlap_rejects(episodes: pd.DataFrame) -> pd.DataFrame:
         Reject rows (:data:`~caretrends.schemas.REJECT_COLUMNS`), indexed like
         ``episodes``.
     """
-    child = Distinct.of(episodes["child_id"]).codes
-    files = Distinct.of(episodes["source_file"]).codes
+    child = _group_codes(episodes["child_id"])
+    files = _group_codes(episodes["source_file"])
     rows = episodes["source_row"].to_numpy()
     start = _days(episodes["episode_start"])
     end = _days(episodes["episode_end"])
     end[np.isnan(end)] = np.inf  # an open episode reaches beyond every later start
-    order = np.lexsort((rows, files, start, child))
+    order = _order_by_child_and_start(child, start, np.lexsort((rows, files)))
     same_child = np.r_[False, child[order][1:] == child[order][:-1]]
     reach, latest = _running_reach(end[order], same_child)
     overlap = same_child & (start[order] < np.r_[-np.inf, reach[:-1]])
@@ -494,6 +494,29 @@ def overlap_rejects(episodes: pd.DataFrame) -> pd.DataFrame:
         },
         index=episodes.index[hit],
     )
+
+
+def _group_codes(values: pd.Series) -> np.ndarray:
+    """Number the distinct values of a column in order of first appearance (missing: -1).
+
+    Only equality matters here, so no trimming or missing markers as in
+    :class:`~caretrends.cases.catalog.Distinct`.
+    """
+    return pd.factorize(values)[0].astype(np.int64)
+
+
+def _order_by_child_and_start(child: np.ndarray, start: np.ndarray, ties: np.ndarray) -> np.ndarray:
+    """Positions sorted by child, then start day (missing last), then in the order ``ties``.
+
+    One stable sort of a combined integer key is several times faster than sorting by
+    each key in turn, and the data usually come nearly in that order already.
+    """
+    known = np.isfinite(start)
+    low = start[known].min() if known.any() else 0.0
+    span = (start[known].max() - low if known.any() else 0.0) + 2
+    day = np.where(known, start - low, span - 1).astype(np.int64)
+    combined = (child + 1) * int(span) + day
+    return ties[np.argsort(combined[ties], kind="stable")]
 
 
 def _days(dates: pd.Series) -> np.ndarray:
