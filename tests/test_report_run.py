@@ -70,6 +70,19 @@ def test_the_run_is_published_and_latest_points_to_it(published, project) -> Non
     assert all(f'href="html/{name}.html"' in index for name in ("trend", "care", "brief"))
 
 
+def test_a_partial_run_is_published_beside_latest_without_moving_it(published, project) -> None:
+    config = load_run_config(
+        project / "config" / "report.yaml", notebooks_dir=project / "notebooks"
+    )
+    reports = project / "reports"
+    partial = run_report(config, only=["care"], reports_dir=reports, progress=False)
+    assert partial.ok and not partial.complete
+    assert partial.folder == reports / partial.run_id
+    assert partial.manifest["selected"] == ["care"] and partial.manifest["complete"] is False
+    assert os.readlink(reports / "latest") == published.run_id
+    assert published.complete and published.manifest["complete"] is True
+
+
 def test_the_manifest_traces_code_inputs_parameters_and_software(published, project) -> None:
     manifest = json.loads((published.folder / "manifest.json").read_text())
     assert manifest["run_id"] == published.run_id
@@ -165,7 +178,7 @@ def test_two_runs_at_once_from_the_command_line_do_not_collide(
     add_subcommand(parser.add_subparsers())
     reports = tmp_path / "reports"
     args = parser.parse_args(
-        ["run", "--only", "care", "--language", "sr", "--output", str(reports)]
+        ["run", "--language", "sr", "--output", str(reports)]
     )
     codes: list[int] = []
     runs = [threading.Thread(target=lambda: codes.append(args.handler(args))) for _ in range(2)]
@@ -179,5 +192,5 @@ def test_two_runs_at_once_from_the_command_line_do_not_collide(
     assert os.readlink(reports / "latest") == folders[1]  # the run that started last
     for folder in folders[:2]:
         manifest = json.loads((reports / folder / "manifest.json").read_text())
-        assert manifest["selected"] == ["care"] and manifest["language"] == "sr"
+        assert manifest["selected"] == ["trend", "care", "brief"] and manifest["language"] == "sr"
         assert manifest["notebooks"]["care"]["parameters"]["output_dir"].endswith(f".tmp-{folder}")

@@ -44,6 +44,9 @@ def handle_run(args: argparse.Namespace) -> int:
         print(f"also running what --only needs first: {', '.join(added)}")
     result = run_report(config, only=args.only, reports_dir=args.output)
     print(f"report {result.run_id} written to {result.folder}")
+    if not result.complete:
+        latest = result.folder.parent / "latest"
+        print(f"  a partial run (--only): {latest} still points to the last whole report")
     for outcome in result.notebooks.values():
         print(f"  {outcome.describe()}")
     return 0

@@ -1,9 +1,10 @@
 """Run the report notebooks with papermill and publish the result atomically.
 
 A run is assembled in ``reports/.tmp-<run-id>/``. When every notebook succeeded it is
-renamed to ``reports/<run-id>/`` and ``reports/latest`` is pointed at it; otherwise it
-is renamed to ``reports/<run-id>-failed/`` and ``latest`` keeps pointing at the last
-good report. Renames within one folder are atomic, so a reader never sees half a report,
+renamed to ``reports/<run-id>/`` and, when it ran every configured notebook,
+``reports/latest`` is pointed at it (a run narrowed with ``only`` is kept beside it, so
+``latest`` is always a whole report); otherwise it is renamed to
+``reports/<run-id>-failed/`` and ``latest`` keeps pointing at the last good report. Renames within one folder are atomic, so a reader never sees half a report,
 and two runs at once work in different folders and take a lock to move ``latest``.
 """
 
@@ -109,6 +110,8 @@ class RunResult:
         ``reports/<run-id>`` or, after a failure, ``reports/<run-id>-failed``.
     ok : bool
         Every notebook succeeded and the report was published.
+    complete : bool
+        Every configured notebook ran; only a complete report becomes ``latest``.
     notebooks : dict of str to NotebookOutcome
         In the order they were run.
     added_dependencies : list of str
@@ -123,6 +126,7 @@ class RunResult:
     notebooks: dict[str, NotebookOutcome]
     added_dependencies: list[str]
     manifest: dict
+    complete: bool
 
 
 def new_run_id(now: dt.datetime | None = None) -> str:
@@ -181,6 +185,7 @@ def run_report(
         When the kernel is not registered (before anything runs).
     """
     selected, added = config.select(only)
+    complete = selected == config.select()[0]
     kernel_python = _kernel_python(kernel_name)
     reports_dir = Path(reports_dir) if reports_dir is not None else paths.reports_dir()
     reports_dir.mkdir(parents=True, exist_ok=True)
@@ -206,6 +211,7 @@ def run_report(
             "configuration": config.loaded,
             "language": config.language,
             "selected": selected,
+            "complete": complete,
             "added_dependencies": added,
             "kernel": {"name": kernel_name, "python": kernel_python},
             "notebooks": {name: _manifest_entry(o, work) for name, o in outcomes.items()},
@@ -231,12 +237,13 @@ def run_report(
         raise ReportRunError(
             f"report run {run_id} failed; executed notebooks kept in {failed}; "
             f"{reports_dir / LATEST} not changed\n  " + "\n  ".join(problems),
-            RunResult(run_id, failed, False, outcomes, added, manifest),
+            RunResult(run_id, failed, False, outcomes, added, manifest, complete),
         )
     final = reports_dir / run_id
     os.replace(work, final)
-    point_latest(reports_dir, run_id)
-    return RunResult(run_id, final, True, outcomes, added, manifest)
+    if complete:
+        point_latest(reports_dir, run_id)
+    return RunResult(run_id, final, True, outcomes, added, manifest, complete)
 
 
 def _kernel_python(kernel_name: str) -> str:
