@@ -4,8 +4,9 @@ A run is assembled in ``reports/.tmp-<run-id>/``. When every notebook succeeded 
 renamed to ``reports/<run-id>/`` and, when it ran every configured notebook,
 ``reports/latest`` is pointed at it (a run narrowed with ``only`` is kept beside it, so
 ``latest`` is always a whole report); otherwise it is renamed to
-``reports/<run-id>-failed/`` and ``latest`` keeps pointing at the last good report. Renames within one folder are atomic, so a reader never sees half a report,
-and two runs at once work in different folders and take a lock to move ``latest``.
+``reports/<run-id>-failed/`` and ``latest`` keeps pointing at the last good report.
+Renames within one folder are atomic, so a reader never sees half a report, and two runs
+at once work in different folders and take a lock to move ``latest``.
 """
 
 from __future__ import annotations
