@@ -177,9 +177,7 @@ def test_two_runs_at_once_from_the_command_line_do_not_collide(
     parser = argparse.ArgumentParser()
     add_subcommand(parser.add_subparsers())
     reports = tmp_path / "reports"
-    args = parser.parse_args(
-        ["run", "--language", "sr", "--output", str(reports)]
-    )
+    args = parser.parse_args(["run", "--language", "sr", "--output", str(reports)])
     codes: list[int] = []
     runs = [threading.Thread(target=lambda: codes.append(args.handler(args))) for _ in range(2)]
     for run in runs:
