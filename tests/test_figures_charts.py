@@ -239,6 +239,43 @@ def test_a_suppressed_count_is_marked_c_and_never_plotted_as_zero() -> None:
     assert "c = suppressed" in chart.note
 
 
+def test_prevention_bars_keep_the_published_total_with_hidden_cells_as_one_block() -> None:
+    counts = {2020: (20, 10, 3), 2021: (25, 12, 2), 2022: (30, 9, 8)}
+    outcomes = ("stayed_in_family", "entered_care", "consented_to_adoption")
+    data = pd.DataFrame(
+        [
+            {"year": year, "outcome": outcome, "value": value}
+            for year, row in counts.items()
+            for outcome, value in zip(outcomes, row, strict=True)
+        ]
+    )
+    chart = figures.prevention_chart(
+        data, success="stayed_in_family", title="t", measure="m", source="s"
+    )
+    count_ax = chart.figure.axes[0]
+    tops: dict[int, float] = {}
+    for bar in count_ax.patches:
+        year = round(bar.get_x() + bar.get_width() / 2)
+        tops[year] = max(tops.get(year, 0), bar.get_y() + bar.get_height())
+        assert bar.get_height() > 0  # hidden cells get no bar, never one of height 0
+    assert tops == {year: sum(row) for year, row in counts.items()}
+    hatched = [bar for bar in count_ax.patches if bar.get_hatch()]
+    assert sorted(round(bar.get_height()) for bar in hatched) == [13, 14]  # 10+3, 12+2
+    shares = chart.data[chart.data["outcome"] == "share_stayed_in_family"]
+    assert shares["share"].tolist() == pytest.approx([20 / 33, 25 / 39, 30 / 47], abs=1e-4)
+    totals = chart.data[chart.data["outcome"] == "total"]
+    assert totals["value"].tolist() == [33, 39, 47]
+    hidden = chart.data[chart.data["value"].eq("c")]
+    assert len(hidden) == 4 and set(hidden["year"]) == {2020, 2021}
+
+
+def test_charts_are_not_left_open_in_pyplot() -> None:
+    open_before = plt.get_fignums()
+    for build in BUILDERS.values():
+        build("en")
+    assert plt.get_fignums() == open_before
+
+
 def test_composition_protects_the_yearly_total_and_draws_no_bar_for_that_year() -> None:
     chart = composition("en")
     hidden_year = chart.data.loc[chart.data["value"].eq("c"), "year"].unique()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -120,6 +122,20 @@ def test_cumulative_incidences_add_up_to_one_minus_kaplan_meier() -> None:
     total = cif.groupby("time")["cumulative_incidence"].sum()
     km = kaplan_meier(data, duration="months", event="exited").set_index("time")["survival"]
     np.testing.assert_allclose(total.loc[km.index], 1 - km, atol=1e-12)
+
+
+def test_when_everyone_left_exits_at_once_the_interval_is_undefined_without_warnings(
+    exits: pd.DataFrame,
+) -> None:
+    exits.loc[4, ["exited", "exit"]] = [1, "adopted"]  # the last child at risk leaves
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = cumulative_incidence(exits, duration="months", event="exited", cause="exit")
+    last = table[table["time"] == 5].set_index("cause")
+    assert last["cumulative_incidence"].sum() == pytest.approx(1.0)
+    assert last[["conf_low", "conf_high"]].isna().all().all()
+    earlier = table[table["time"] == 4]
+    assert earlier[["conf_low", "conf_high"]].notna().all().all()
 
 
 def test_an_exit_without_its_kind_is_refused(exits: pd.DataFrame) -> None:

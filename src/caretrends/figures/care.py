@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -14,6 +13,7 @@ from caretrends import disclosure
 from caretrends.figures.chart import (
     Chart,
     axis_label,
+    blank_figure,
     disclosure_notes,
     finish,
     hidden_sentence,
@@ -34,7 +34,6 @@ from caretrends.figures.style import (
     FONT_SIZES,
     HIGHLIGHT,
     PALETTE,
-    SIZES,
     style_context,
 )
 from caretrends.labels import (
@@ -101,7 +100,7 @@ def composition_chart(
     rows = int(np.ceil(len(areas) / columns))
     colours = {kind: PALETTE[i % len(PALETTE)] for i, kind in enumerate(types)}
     with style_context(size):
-        figure = plt.figure(figsize=SIZES[size], layout="constrained")
+        figure = blank_figure(size)
         grid = figure.add_gridspec(rows + 1, columns, height_ratios=[0.001] + [1] * rows)
         legend_ax = figure.add_subplot(grid[0, :])
         legend_ax.axis("off")

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -67,10 +66,19 @@ class Chart:
     size: str
 
 
+def blank_figure(size: str) -> Figure:
+    """Return an empty figure of the house size with constrained layout.
+
+    The figure is not registered with pyplot: a notebook shows it once, where it is
+    displayed, and a script drawing many charts does not keep them all open.
+    """
+    return Figure(figsize=SIZES[size], layout="constrained")
+
+
 def new_figure(size: str, **subplot_kw: object) -> tuple[Figure, Axes | np.ndarray]:
-    """Return a figure of the house size with constrained layout and its axes."""
-    figure, axes = plt.subplots(figsize=SIZES[size], layout="constrained", **subplot_kw)
-    return figure, axes
+    """Return a :func:`blank_figure` and its axes (``subplot_kw`` as for ``subplots``)."""
+    figure = blank_figure(size)
+    return figure, figure.subplots(**subplot_kw)
 
 
 def source_text(data: pd.DataFrame, source: str | Sequence[str] | None) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
@@ -19,6 +18,7 @@ from caretrends.figures.chart import (
     join_sentences,
     locale_axis,
     mark_hidden,
+    new_figure,
     protect,
     published_values,
     require_columns,
@@ -28,7 +28,7 @@ from caretrends.figures.chart import (
     value_text,
     year_axis,
 )
-from caretrends.figures.style import HIGHLIGHT, PALETTE, SIZES, style_context
+from caretrends.figures.style import HIGHLIGHT, PALETTE, SUPPRESSED_FILL, style_context
 from caretrends.labels import format_percent, label
 
 
@@ -105,33 +105,51 @@ def prevention_chart(
     counts = protected.pivot_table(index="year", columns="outcome", values="value", dropna=False)
     counts = counts.reindex(columns=outcomes)
     hidden = protected.pivot_table(index="year", columns="outcome", values="hidden", aggfunc="any")
-    hidden_years = hidden.index[hidden.any(axis=1)]
-    totals = counts.sum(axis=1, min_count=len(outcomes))
+    # The yearly total is published (secondary suppression protects every hidden cell
+    # against it), so bars keep their full height, with the hidden cells as one block,
+    # and shares use the true total. A table that came already suppressed has no totals.
+    totals = (
+        data.pivot_table(index="year", columns="outcome", values="value", aggfunc="sum")
+        .reindex(index=counts.index, columns=outcomes)
+        .sum(axis=1, min_count=len(outcomes))
+    )
+    hidden_block = (totals - counts.sum(axis=1)).where(hidden.any(axis=1))
+    unknown_years = totals.index[totals.isna()]
     shares = wilson_share(counts[success], totals).where(~hidden[success], np.nan)
     unreliable = counts[success] < disclosure.DEFAULT_RULES.unreliable_below
     stacked = size == "column"
     share_of_height = 0.3 if stacked else 0.6
     with style_context(size):
-        figure, (count_ax, share_ax) = plt.subplots(
-            2 if stacked else 1,
-            1 if stacked else 2,
-            figsize=SIZES[size],
-            layout="constrained",
+        figure, (count_ax, share_ax) = new_figure(
+            size, nrows=2 if stacked else 1, ncols=1 if stacked else 2
         )
-        complete = counts.drop(index=hidden_years)
-        bottom = np.zeros(len(complete))
+        drawn = counts.drop(index=unknown_years)
+        bottom = np.zeros(len(drawn))
         for number, outcome in enumerate(outcomes):
+            visible = drawn[outcome].notna().to_numpy()  # a hidden cell gets no bar, not 0
             count_ax.bar(
-                complete.index,
-                complete[outcome],
-                bottom=bottom,
+                drawn.index[visible],
+                drawn.loc[visible, outcome],
+                bottom=bottom[visible],
                 color=PALETTE[number % len(PALETTE)],
                 edgecolor="white",
                 linewidth=0.6,
                 label=text_or_label(outcome, "outcome", lang),
             )
-            bottom += complete[outcome].to_numpy()
-        mark_hidden(count_ax, hidden_years)
+            bottom += drawn[outcome].fillna(0).to_numpy()
+        block = hidden_block.drop(index=unknown_years)
+        if block.gt(0).any():
+            count_ax.bar(
+                block.index[block.gt(0)],
+                block[block.gt(0)],
+                bottom=bottom[block.gt(0).to_numpy()],
+                color=SUPPRESSED_FILL,
+                edgecolor="white",
+                hatch="///",
+                linewidth=0.6,
+                label=label("suppressed_block", lang),
+            )
+        mark_hidden(count_ax, unknown_years)
         axis_label(count_ax, measure, size, share=share_of_height)
         handles, names = count_ax.get_legend_handles_labels()
         count_ax.legend(
@@ -159,7 +177,7 @@ def prevention_chart(
                 markerfacecolor=face,
                 markeredgecolor=HIGHLIGHT,
             )
-        mark_hidden(share_ax, hidden_years)
+        mark_hidden(share_ax, shares.index[shares["share"].isna()])
         share_ax.set_ylim(0, 1)
         axis_label(
             share_ax,
@@ -179,7 +197,15 @@ def prevention_chart(
         [shares["share"].isna() & totals.notna(), unreliable], ["c", "u"], default=""
     )
     share_rows = shares.reset_index().assign(outcome=f"share_{success}", status=share_status)
-    table = pd.concat([table, share_rows.round(4)], ignore_index=True)
+    total_rows = pd.DataFrame(
+        {
+            "year": totals.index,
+            "outcome": "total",
+            "value": totals.astype(object).where(totals.notna(), disclosure.SUPPRESSED),
+            "status": np.where(totals.isna(), disclosure.SUPPRESSED, ""),
+        }
+    )
+    table = pd.concat([table, total_rows, share_rows.round(4)], ignore_index=True)
     last_year = int(counts.index.max())
     latest = ", ".join(
         f"{text_or_label(o, 'outcome', lang)} {value_text(counts.at[last_year, o], lang)}"

@@ -29,6 +29,8 @@ HIGHLIGHT = PALETTE[0]
 CONTEXT_GREY = "#767676"
 #: Body text and axis labels.
 TEXT_COLOUR = "#1A1A1A"
+#: The block standing for suppressed counts in a stacked bar (hatched, so not a category).
+SUPPRESSED_FILL = "#D9D9D9"
 #: Source and note lines (7:1 on white).
 MUTED_TEXT = "#595959"
 BACKGROUND = "#FFFFFF"

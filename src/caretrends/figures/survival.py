@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -12,6 +11,7 @@ from caretrends import disclosure
 from caretrends.figures.chart import (
     Chart,
     axis_label,
+    blank_figure,
     finish,
     join_sentences,
     locale_axis,
@@ -19,7 +19,7 @@ from caretrends.figures.chart import (
     source_text,
     text_or_label,
 )
-from caretrends.figures.style import FONT_SIZES, PALETTE, SIZES, style_context
+from caretrends.figures.style import FONT_SIZES, PALETTE, style_context
 from caretrends.labels import format_number, format_percent, label
 
 #: Months at which briefs quote the share reaching a permanent family (CFSR, England).
@@ -134,7 +134,7 @@ def survival_chart(
     )
     base = FONT_SIZES[size]
     with style_context(size):
-        figure = plt.figure(figsize=SIZES[size], layout="constrained")
+        figure = blank_figure(size)
         grid = figure.add_gridspec(2, 1, height_ratios=[4, 0.5 + 0.35 * len(risk_rows)])
         ax = figure.add_subplot(grid[0])
         table_ax = figure.add_subplot(grid[1], sharex=ax)

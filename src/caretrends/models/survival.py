@@ -314,7 +314,8 @@ def cumulative_incidence(
     pandas.DataFrame
         ``cause``, ``time``, ``at_risk`` (records still followed just before ``time``),
         ``events`` (exits of that cause at ``time``), ``cumulative_incidence``, ``conf_low``,
-        ``conf_high`` at each observed time (exit or censoring).
+        ``conf_high`` at each observed time (exit or censoring); the interval is NaN
+        from a time at which every record still at risk exits.
     """
     times, flags = _durations(data, duration, event)
     if cause not in data.columns:
@@ -331,7 +332,10 @@ def cumulative_incidence(
     codes = np.zeros(len(times), dtype=int)
     for code, name in enumerate(causes, start=1):
         codes[(kinds == name).to_numpy()] = code
-    fit = CumIncidenceRight(times, codes)
+    # Where everyone still at risk exits at once, the delta-method variance divides by
+    # zero: the interval is undefined (NaN) from there on, which is what we report.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fit = CumIncidenceRight(times, codes)
     z = critical_value(level)
     # Numbers at risk just before each exit time, for the table under a chart.
     at_risk = (times[None, :] >= fit.times[:, None]).sum(axis=1)
