@@ -180,3 +180,18 @@ def test_case_level_outputs_say_when_records_are_synthetic() -> None:
     )
     table = analysis.mark_case_table(pd.DataFrame({"x": [1]}), synthetic=True)
     assert table["records"].iloc[0] == analysis.SYNTHETIC_RECORDS
+
+
+def test_median_sentence_names_groups_and_says_when_the_median_is_not_reached() -> None:
+    medians = pd.DataFrame(
+        {
+            "group": ["residential", "sos_family"],
+            "median": [18.25, float("nan")],
+            "conf_low": [15.0, float("nan")],
+            "conf_high": [22.5, float("nan")],
+        }
+    )
+    assert analysis.median_sentence(medians, what="reunification") == (
+        "Median time to reunification: residential: 18.2 months (95% CI 15.0 to 22.5); "
+        "sos_family: not reached (fewer than half within follow-up)."
+    )

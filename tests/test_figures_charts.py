@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable
 
 import matplotlib
@@ -269,10 +270,11 @@ def test_prevention_bars_keep_the_published_total_with_hidden_cells_as_one_block
     assert len(hidden) == 4 and set(hidden["year"]) == {2020, 2021}
 
 
-def test_charts_are_not_left_open_in_pyplot() -> None:
+def test_charts_are_not_left_open_in_pyplot_and_show_themselves_in_notebooks() -> None:
     open_before = plt.get_fignums()
     for build in BUILDERS.values():
-        build("en")
+        image = Image.open(io.BytesIO(build("en")._repr_png_()))
+        assert image.format == "PNG" and image.width > 300
     assert plt.get_fignums() == open_before
 
 
@@ -322,3 +324,25 @@ def test_missing_model_columns_are_named() -> None:
             measure="m",
             source="s",
         )
+
+
+def test_placement_curves_are_named_in_the_chart_language() -> None:
+    times = np.array([1.0, 6.0, 12.0])
+    table = pd.concat(
+        pd.DataFrame(
+            {
+                "group": group,
+                "time": times,
+                "at_risk": [30, 20, 10],
+                "events": 3,
+                "survival": [0.9, 0.7, 0.5],
+                "conf_low": [0.8, 0.6, 0.4],
+                "conf_high": [0.95, 0.8, 0.6],
+            }
+        )
+        for group in ("residential", "sos_family")
+    )
+    chart = figures.survival_chart(table, title="t", lang="sq", labels_from="placement", source="s")
+    names = set(chart.data["group"])
+    assert names == {label("placement.residential", "sq"), label("placement.sos_family", "sq")}
+    assert "Familja SOS" in chart.alt_text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import nbformat
 import pytest
@@ -50,6 +51,14 @@ def test_no_notebook_has_an_error_and_the_html_hides_code(default_report) -> Non
             if output.get("output_type") == "error"
         ]
         assert errors == [], executed.name
+        warned = [
+            output["text"]
+            for cell in notebook.cells
+            if cell.cell_type == "code"
+            for output in cell.get("outputs", [])
+            if output.get("name") == "stderr" and "Warning" in output.get("text", "")
+        ]
+        assert warned == [], executed.name  # caveats belong in the text, not in warnings
         page = (folder / "html" / f"{executed.stem}.html").read_text(encoding="utf-8")
         assert "import caretrends" not in page  # inputs excluded
     assert (folder / "index.html").exists()
@@ -74,3 +83,15 @@ def test_every_figure_of_the_report_loads_in_a_headless_browser(default_report) 
         images = image_loads(page)
         assert images, f"{page.name}: no figures"
         assert all(image.loaded and image.width > 0 for image in images), page.name
+
+
+def test_each_analysis_figure_is_shown_once_where_it_is_made(default_report) -> None:
+    # Notebooks 1-3 draw every figure they write to figures/ (PNG) once; the brief then
+    # gathers the standard ones again, by design.
+    reports, _ = default_report
+    folder = reports / "latest"
+    shown = sum(
+        len(re.findall(r"<img ", (folder / "html" / f"{name}.html").read_text(encoding="utf-8")))
+        for name in ("01_data_quality", "02_abandonment", "03_care_outcomes")
+    )
+    assert shown == len(list((folder / "figures").glob("*.png")))

@@ -441,6 +441,39 @@ def value_at(table: pd.DataFrame, times: list[float], *, estimate: str) -> pd.Da
     return pd.DataFrame(rows)
 
 
+def median_sentence(medians: pd.DataFrame, *, what: str, unit: str = "months") -> str:
+    """Say each group's median time with its interval, as a report quotes it.
+
+    Parameters
+    ----------
+    medians : DataFrame
+        From :func:`caretrends.models.median_survival`: ``group``, ``median``,
+        ``conf_low``, ``conf_high`` (``inf`` where the upper limit is not reached).
+    what : str
+        The event, e.g. ``"a permanent family"``.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"group": ["all"], "median": [13.0], "conf_low": [12.2],
+    ...                       "conf_high": [float("inf")]})
+    >>> median_sentence(table, what="a permanent family")
+    'Median time to a permanent family: 13.0 months (95% CI 12.2 to not reached).'
+    """
+    parts = []
+    for row in medians.itertuples(index=False):
+        prefix = "" if row.group == "all" else f"{row.group}: "
+        if pd.isna(row.median):
+            parts.append(f"{prefix}not reached (fewer than half within follow-up)")
+            continue
+        high = (
+            "not reached"
+            if pd.isna(row.conf_high) or row.conf_high == float("inf")
+            else (f"{row.conf_high:.1f}")
+        )
+        parts.append(f"{prefix}{row.median:.1f} {unit} (95% CI {row.conf_low:.1f} to {high})")
+    return f"Median time to {what}: " + "; ".join(parts) + "."
+
+
 def counselling_outcomes(counselling: pd.DataFrame) -> pd.DataFrame:
     """Mothers counselled per year by outcome: ``year``, ``outcome`` (label code), ``value``."""
     table = (

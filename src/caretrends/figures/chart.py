@@ -7,6 +7,7 @@ and the plotted data as a small table (hidden counts written ``c``).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -64,6 +65,12 @@ class Chart:
     alt_text: str
     lang: str
     size: str
+
+    def _repr_png_(self) -> bytes:
+        """Show the chart where a notebook displays it (the figure is not in pyplot)."""
+        image = io.BytesIO()
+        self.figure.savefig(image, format="png", bbox_inches="tight")
+        return image.getvalue()
 
 
 def blank_figure(size: str) -> Figure:

@@ -73,6 +73,7 @@ def survival_chart(
     lang: str = "en",
     estimate: str = "survival",
     group: str = "group",
+    labels_from: str = "outcome",
     risk_times: Sequence[float] | None = None,
     source: str | Sequence[str] | None = None,
     note: str = "",
@@ -97,6 +98,10 @@ def survival_chart(
         The column drawn.
     group : str
         The column that splits the curves.
+    labels_from : str
+        The label group its codes are translated from: ``outcome`` for ways of leaving
+        care, ``placement`` for placements (``residential``, ``sos_family`` ...); a code
+        without a label is shown as it is.
     risk_times : sequence of float, optional
         Times of the numbers-at-risk table; default every 12 months.
     source, note, size
@@ -115,7 +120,7 @@ def survival_chart(
     groups = list(pd.unique(table[group]))
     horizon = float(table["time"].max())
     times = list(risk_times) if risk_times is not None else list(np.arange(0, horizon + 1, 12))
-    names = {g: text_or_label(str(g), "outcome", lang) for g in groups}
+    names = {g: text_or_label(str(g), labels_from, lang) for g in groups}
     risk = pd.DataFrame(
         {g: at_risk_at(table[table[group] == g], times) for g in groups}, index=times
     )
