@@ -195,3 +195,30 @@ def test_median_sentence_names_groups_and_says_when_the_median_is_not_reached() 
         "Median time to reunification: residential: 18.2 months (95% CI 15.0 to 22.5); "
         "sos_family: not reached (fewer than half within follow-up)."
     )
+
+
+def test_counselling_tables_leave_the_project_with_small_counts_hidden() -> None:
+    outcomes = pd.DataFrame(
+        {
+            "year": [2020, 2020, 2020, 2021, 2021, 2021],
+            "outcome": ["stayed_in_family", "entered_care", "lost_to_follow_up"] * 2,
+            "value": [30, 12, 3, 25, 9, 7],
+        }
+    )
+    published = analysis.published_outcomes(outcomes)
+    assert published["value"].tolist() == [30, "c", "c", 25, 9, 7]
+    assert "suppression" not in published.columns
+    by_risk = pd.DataFrame(
+        {
+            "risk_factor": ["poverty", "adolescent_mother", "other"],
+            "mothers": [40, 3, 30],
+            "stayed": [36, 3, 12],
+            "share": [0.9, 1.0, 0.4],
+            "conf_low": [0.77, 0.44, 0.25],
+            "conf_high": [0.96, 1.0, 0.58],
+        }
+    )
+    shown = analysis.published_by_risk(by_risk).set_index("risk_factor")
+    assert shown.loc["poverty"].tolist() == [40, "c", "c", "c", "c"]  # 4 did not stay
+    assert shown.loc["adolescent_mother"].eq("c").all()
+    assert shown.loc["other", "stayed"] == 12 and shown.loc["other", "share"] == 0.4

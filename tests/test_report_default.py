@@ -7,6 +7,7 @@ import os
 import re
 
 import nbformat
+import pandas as pd
 import pytest
 
 from caretrends.prepare import prepare
@@ -95,3 +96,17 @@ def test_each_analysis_figure_is_shown_once_where_it_is_made(default_report) -> 
         for name in ("01_data_quality", "02_abandonment", "03_care_outcomes")
     )
     assert shown == len(list((folder / "figures").glob("*.png")))
+
+
+def test_case_count_tables_of_the_report_show_no_small_counts(default_report) -> None:
+    reports, _ = default_report
+    tables = reports / "latest" / "tables"
+    for name, columns in (
+        ("prevention_outcomes.csv", ["value"]),
+        ("prevention_by_risk.csv", ["mothers", "stayed"]),
+    ):
+        table = pd.read_csv(tables / name, dtype=str)
+        counts = pd.to_numeric(table[columns].stack(), errors="coerce")
+        assert not counts.between(1, 4).any(), name
+    published = pd.read_csv(tables / "prevention_outcomes.csv", dtype=str)
+    assert published["value"].eq("c").any()  # the demo data has small cells to hide

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from caretrends import disclosure
 from caretrends.errors import ParameterError
 from caretrends.labels import label
 from caretrends.models import cumulative_incidence, fit_its, wilson_interval
@@ -510,6 +511,45 @@ def counselling_by_risk(counselling: pd.DataFrame) -> pd.DataFrame:
         conf_low=interval["conf_low"].to_numpy(),
         conf_high=interval["conf_high"].to_numpy(),
     )
+
+
+def published_outcomes(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Return :func:`counselling_outcomes` as it may leave the project.
+
+    Counts from 1 to 4, and the cells of the same year that would reveal them through the
+    yearly total, are written ``c`` (:mod:`caretrends.disclosure`).
+    """
+    protected = disclosure.suppress(outcomes, dims=["year", "outcome"], totals_over=["outcome"])
+    return disclosure.to_publication(protected)
+
+
+def published_by_risk(by_risk: pd.DataFrame) -> pd.DataFrame:
+    """Return :func:`counselling_by_risk` as it may leave the project.
+
+    Each risk factor's mothers split into those whose child stayed and the rest; with the
+    number of mothers published, a small count on either side hides both (and the share
+    and its interval), and a small number of mothers hides the whole row.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"risk_factor": ["poverty", "other"], "mothers": [40, 30],
+    ...                       "stayed": [38, 12], "share": [0.95, 0.4],
+    ...                       "conf_low": [0.8, 0.2], "conf_high": [1.0, 0.6]})
+    >>> published_by_risk(table)[["stayed", "share"]].values.tolist()
+    [['c', 'c'], [12, 0.4]]
+    """
+    split = by_risk.assign(not_stayed=by_risk["mothers"] - by_risk["stayed"]).melt(
+        id_vars="risk_factor", value_vars=["stayed", "not_stayed"], var_name="side"
+    )
+    protected = disclosure.suppress(split, dims=["risk_factor", "side"], totals_over=["side"])
+    hidden = protected[protected["suppression"].ne("")].groupby("risk_factor").size()
+    withheld = by_risk["risk_factor"].isin(hidden.index).to_numpy()
+    small = disclosure.DEFAULT_RULES.is_small(by_risk["mothers"]).to_numpy()
+    published = by_risk.astype(object)
+    columns = ["stayed", "share", "conf_low", "conf_high"]
+    published.loc[withheld | small, columns] = disclosure.SUPPRESSED
+    published.loc[small, "mothers"] = disclosure.SUPPRESSED
+    return published
 
 
 SYNTHETIC_RECORDS = "synthetic demonstration records, not real children"
