@@ -136,7 +136,9 @@ def validate_table(
     candidates = frame.drop(index=duplicates.index) if len(duplicates) else frame
     schema = _without_unique(schema)
     try:
-        valid = schema.validate(candidates, lazy=True)
+        # in place: ``candidates`` is this function's own frame, and pandera would
+        # otherwise copy every column first
+        valid = schema.validate(candidates, lazy=True, inplace=True)
         return valid.reset_index(drop=True), duplicates.reset_index(drop=True)
     except SchemaErrors as exc:
         cases = exc.failure_cases
@@ -160,7 +162,7 @@ def validate_table(
     )
     kept = candidates.drop(index=sorted(set(bad_index)))
     rejects = pd.concat([duplicates, value_rejects], ignore_index=True)
-    return schema.validate(kept, lazy=True).reset_index(drop=True), rejects
+    return schema.validate(kept, lazy=True, inplace=True).reset_index(drop=True), rejects
 
 
 def _without_unique(schema: pa.DataFrameSchema) -> pa.DataFrameSchema:

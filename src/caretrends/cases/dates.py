@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -85,6 +86,13 @@ def parse_date_text(text: str, *, allow_month_only: bool = False) -> dt.date | s
     return date
 
 
+# The date columns of one file share most of their texts (the same days recur as births,
+# entries and exits), so each text is parsed once for all of them.
+@lru_cache(maxsize=1 << 17)
+def _parse_date_text_cached(text: str, allow_month_only: bool) -> dt.date | str:
+    return parse_date_text(text, allow_month_only=allow_month_only)
+
+
 def parse_dates(
     values: pd.Series, *, allow_month_only: bool = False
 ) -> tuple[pd.Series, pd.Series]:
@@ -112,7 +120,7 @@ def parse_dates(
     """
     cells = Distinct.of(values)
     parsed = [
-        None if text is None else parse_date_text(text, allow_month_only=allow_month_only)
+        None if text is None else _parse_date_text_cached(text, allow_month_only)
         for text in cells.texts
     ]
     # Dates become day numbers through their ordinals (0 for none, and for the missing
