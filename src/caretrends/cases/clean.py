@@ -31,13 +31,14 @@ import pandera.pandas as pa
 from caretrends import paths
 from caretrends.cases.catalog import (
     Distinct,
+    distinct_codes,
     match_columns,
     match_values,
     normalise_name,
     value_index,
 )
 from caretrends.cases.dates import parse_dates
-from caretrends.cases.pseudonymise import month_of, pseudonymise_ids, resolve_salt
+from caretrends.cases.pseudonymise import distinct_pseudonyms, month_of, resolve_salt
 from caretrends.cases.read import open_export
 from caretrends.cases.schemas import COUNSELLING_RECORD, EPISODE_RECORD
 from caretrends.errors import DataValidationError
@@ -270,7 +271,7 @@ def clean_case_file(
     ok = ~_any_problem(problems, len(cells))
     record = _record(parsed, spec.record, synthetic)
     valid, more = validate_table(
-        record[ok], spec.record, source_file=source_file, row_numbers=rows[ok]
+        _as_strings(record[ok]), spec.record, source_file=source_file, row_numbers=rows[ok]
     )
     valid["source_file"] = source_file
     valid["source_row"] = rows[ok][~rows[ok].isin(more["source_row"])].to_numpy()
@@ -350,13 +351,17 @@ def _parse_field(
     text: pd.Series, field: Field, salt: str
 ) -> tuple[pd.Series, pd.Series | np.ndarray, pd.Series]:
     """Parse one column: values, then a reason per cell (or a mask of unknown values),
-    then the values as rejects may show them (pseudonyms, not identifiers)."""
+    then the values as rejects may show them (pseudonyms, not identifiers).
+
+    Text values come as category Series (see :func:`_as_strings`)."""
     if field.parse == "id":
-        values = pseudonymise_ids(text, salt)
+        cells, pseudonyms = distinct_pseudonyms(text, salt)
+        values = cells.categorical(pseudonyms, text.index)
         return values, np.zeros(len(text), dtype=bool), values
     if field.parse == "category":
-        values, unknown = match_values(text, field.name)
-        return values, unknown.to_numpy(), text
+        cells, codes = distinct_codes(text, field.name)
+        values = cells.categorical(codes, text.index)
+        return values, values.isna().to_numpy() & ~cells.missing(), text
     if field.parse == "categories":
         return (*_match_lists(text, field.name), text)
     if field.parse == "age_band":
@@ -381,7 +386,7 @@ def _match_lists(text: pd.Series, column: str) -> tuple[pd.Series, pd.Series]:
         unknown = [p for p, code in zip(parts, found, strict=True) if code is None]
         codes.append(";".join(sorted(set(found))) if parts and not unknown else None)
         reasons.append(f"{UNKNOWN}: {'; '.join(unknown)}" if unknown else None)
-    return cells.text_series(codes, text.index), cells.text_series(reasons, text.index)
+    return cells.categorical(codes, text.index), cells.text_series(reasons, text.index)
 
 
 def _age_bands(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -402,7 +407,7 @@ def _age_bands(text: pd.Series) -> tuple[pd.Series, pd.Series]:
             reason = None if band else UNKNOWN
         bands.append(band)
         reasons.append(reason)
-    return cells.text_series(bands, text.index), cells.text_series(reasons, text.index)
+    return cells.categorical(bands, text.index), cells.text_series(reasons, text.index)
 
 
 def _problem_rejects(problems: list[_Problem], rows: pd.Series, source_file: str) -> pd.DataFrame:
@@ -457,6 +462,16 @@ def _record(parsed: Parsed, schema: pa.DataFrameSchema, synthetic: bool) -> pd.D
     n_rows = len(next(iter(columns.values())))
     columns["synthetic"] = pd.Series(np.full(n_rows, synthetic))
     return pd.DataFrame({name: columns[name] for name in schema.columns})
+
+
+def _as_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Turn the category columns of parsed text into ``str``, once the rows are chosen.
+
+    Parsed text stays categorical until then because dropping rows from a category
+    column copies small integers, not a million strings.
+    """
+    categorical = [name for name, dtype in frame.dtypes.items() if dtype == "category"]
+    return frame.astype(dict.fromkeys(categorical, "str"))
 
 
 def overlap_rejects(episodes: pd.DataFrame) -> pd.DataFrame:
