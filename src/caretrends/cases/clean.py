@@ -31,6 +31,7 @@ import pandera.pandas as pa
 from caretrends import paths
 from caretrends.cases.catalog import (
     Distinct,
+    category_strings,
     distinct_codes,
     match_columns,
     match_values,
@@ -470,8 +471,13 @@ def _as_strings(frame: pd.DataFrame) -> pd.DataFrame:
     Parsed text stays categorical until then because dropping rows from a category
     column copies small integers, not a million strings.
     """
-    categorical = [name for name, dtype in frame.dtypes.items() if dtype == "category"]
-    return frame.astype(dict.fromkeys(categorical, "str"))
+    return frame.assign(
+        **{
+            name: category_strings(frame[name])
+            for name, dtype in frame.dtypes.items()
+            if dtype == "category"
+        }
+    )
 
 
 def overlap_rejects(episodes: pd.DataFrame) -> pd.DataFrame:
