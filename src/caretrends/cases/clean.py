@@ -39,7 +39,7 @@ from caretrends.cases.catalog import (
     value_index,
 )
 from caretrends.cases.dates import parse_dates
-from caretrends.cases.pseudonymise import distinct_pseudonyms, month_of, resolve_salt
+from caretrends.cases.pseudonymise import month_of, pseudonymise_ids, resolve_salt
 from caretrends.cases.read import open_export
 from caretrends.cases.schemas import COUNSELLING_RECORD, EPISODE_RECORD
 from caretrends.errors import DataValidationError
@@ -354,10 +354,9 @@ def _parse_field(
     """Parse one column: values, then a reason per cell (or a mask of unknown values),
     then the values as rejects may show them (pseudonyms, not identifiers).
 
-    Text values come as category Series (see :func:`_as_strings`)."""
+    Category values come as category Series (see :func:`_as_strings`)."""
     if field.parse == "id":
-        cells, pseudonyms = distinct_pseudonyms(text, salt)
-        values = cells.categorical(pseudonyms, text.index)
+        values = pseudonymise_ids(text, salt)  # nearly one per cell: no gain as categories
         return values, np.zeros(len(text), dtype=bool), values
     if field.parse == "category":
         cells, codes = distinct_codes(text, field.name)

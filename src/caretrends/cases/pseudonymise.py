@@ -180,24 +180,16 @@ def pseudonymise_ids(values: pd.Series, salt: str) -> pd.Series:
     Identifiers are compared without surrounding spaces and case (as lower-case UTF-8),
     so ``"ks-0001 "`` and ``"KS-0001"`` are the same child.
     """
-    cells, per_text = distinct_pseudonyms(values, salt)
-    return cells.text_series(per_text, values.index)
-
-
-def distinct_pseudonyms(values: pd.Series, salt: str) -> tuple[Distinct, pa.StringArray]:
-    """Return the distinct texts of ``values`` and the pseudonym of each (null where missing).
-
-    The work of :func:`pseudonymise_ids` before the pseudonyms are spread over the cells.
-    """
     cells = Distinct.of(values)
     identifiers = pc.cast(pc.utf8_lower(cells.array), pa.binary())
     present = identifiers.is_valid()
     hashes = keyed_hash_array(identifiers.drop_null().to_pylist(), salt)
     if not len(hashes):
-        return cells, pa.nulls(len(identifiers), pa.string())
+        return cells.text_series(pa.nulls(len(identifiers), pa.string()), values.index)
     # the k-th present text has the k-th hash; missing texts stay null
     slots = np.maximum(np.cumsum(present.to_numpy(zero_copy_only=False)) - 1, 0)
-    return cells, pc.if_else(present, hashes.take(pa.array(slots)), pa.scalar(None, pa.string()))
+    per_text = pc.if_else(present, hashes.take(pa.array(slots)), pa.scalar(None, pa.string()))
+    return cells.text_series(per_text, values.index)
 
 
 def month_of(dates: pd.Series) -> pd.Series:
