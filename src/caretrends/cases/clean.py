@@ -354,9 +354,11 @@ def _parse_field(
     """Parse one column: values, then a reason per cell (or a mask of unknown values),
     then the values as rejects may show them (pseudonyms, not identifiers).
 
-    Category values come as category Series (see :func:`_as_strings`)."""
+    Category values come as category Series (see :func:`_as_strings`).
+    """
     if field.parse == "id":
-        values = pseudonymise_ids(text, salt)  # nearly one per cell: no gain as categories
+        # text, not categories: there are nearly as many pseudonyms as cells
+        values = pseudonymise_ids(text, salt)
         return values, np.zeros(len(text), dtype=bool), values
     if field.parse == "category":
         cells, codes = distinct_codes(text, field.name)
@@ -544,8 +546,7 @@ def _file_order(files: np.ndarray, rows: np.ndarray) -> np.ndarray:
     Rows usually come file by file in row order already: checking that is one pass,
     sorting two keys of a million rows is many.
     """
-    following = files[1:] > files[:-1]
-    in_order = following | ((files[1:] == files[:-1]) & (rows[1:] > rows[:-1]))
+    in_order = (files[1:] > files[:-1]) | ((files[1:] == files[:-1]) & (rows[1:] > rows[:-1]))
     if in_order.all():
         return np.arange(len(files))
     return np.lexsort((rows, files))

@@ -17,6 +17,7 @@ import binascii
 import hashlib
 import multiprocessing as mp
 import os
+import sys
 from multiprocessing.connection import Connection
 
 import numpy as np
@@ -140,8 +141,12 @@ def _digests(texts: list[bytes], salt: str) -> bytes:
 
 
 def _can_fork() -> bool:
-    """Whether a second process can start without re-importing the package, on 2+ cores."""
-    return "fork" in mp.get_all_start_methods() and (os.cpu_count() or 1) > 1
+    """Whether a second process can start cheaply and safely here, with a core to run on.
+
+    Only Linux: forking is what makes a second process cheap (no re-import, no copy of
+    the texts), and macOS does not support forking a process that may hold threads.
+    """
+    return sys.platform == "linux" and (os.cpu_count() or 1) > 1
 
 
 def _digests_in_two_processes(texts: list[bytes], salt: str) -> bytes:
