@@ -115,3 +115,20 @@ def test_codes_of_the_schemas_come_from_the_catalog() -> None:
         "lost_to_follow_up",
     ]
     assert value_codes("mother_age_band") == ["under_18", "18_24", "25_34", "35_plus"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from(["F", " f ", "Femër", "M", "n/a", "x", ""]))),
+    st.booleans(),
+)
+def test_categories_become_the_same_text_as_a_text_column(
+    cells: list[str | None], drop_every_other: bool
+) -> None:
+    values = pd.Series(cells, dtype="str")
+    distinct, codes = catalog.distinct_codes(values, "sex")
+    as_text = distinct.text_series(codes, values.index)
+    as_categories = distinct.categorical(codes, values.index)
+    if drop_every_other:
+        as_text, as_categories = as_text.iloc[::2], as_categories.iloc[::2]
+    pd.testing.assert_series_equal(catalog.category_strings(as_categories), as_text)

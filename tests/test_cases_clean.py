@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import warnings
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from caretrends.cases import clean_case_file
+from caretrends.cases import clean_case_file, pseudonymise
 from caretrends.cases.pseudonymise import DEMO_SALT, SALT_ENV, MissingSaltError, keyed_hashes
 from caretrends.cases.schemas import COUNSELLING, EPISODES
 from caretrends.errors import DataValidationError
@@ -204,6 +205,21 @@ def test_the_salt_comes_from_the_environment_and_keys_the_pseudonyms(
     assert child == keyed_hashes([b"ks-2010-00017"], TEST_SALT)[0]
     other = clean_case_file(path, salt=TEST_SALT + "x").data["child_id"].iloc[0]
     assert other != child
+
+
+def test_many_identifiers_hash_the_same_in_two_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [f"ks-{i}".encode() for i in range(101)] + ["đorđe".encode()]
+    expected = [hmac.new(TEST_SALT.encode(), t, "sha256").hexdigest()[:16] for t in texts]
+    forked = []
+    in_two = pseudonymise._digests_in_two_processes
+    monkeypatch.setattr(pseudonymise, "PARALLEL_MIN_TEXTS", 2)
+    monkeypatch.setattr(
+        pseudonymise,
+        "_digests_in_two_processes",
+        lambda *args: forked.append(True) or in_two(*args),
+    )
+    assert keyed_hashes(texts, TEST_SALT) == expected
+    assert forked == ([True] if pseudonymise._can_fork() else [])
 
 
 def test_synthetic_files_use_the_demo_salt_and_mixed_files_are_refused(tmp_path: Path) -> None:

@@ -218,10 +218,34 @@ class Distinct:
         positions = np.where(self.codes < 0, len(per_text), self.codes)
         return pd.Series(pd.array(dictionary.take(pa.array(positions)), dtype="str"), index=index)
 
+    def categorical(self, per_text: list[str | None] | pa.Array, index: pd.Index) -> pd.Series:
+        """Spread one text (or None) per distinct text over the cells, as a category Series.
+
+        Holds one small integer per cell: taking rows out of it copies no text, so a
+        cleaner can drop rows first and turn the rest into ``str`` once
+        (:func:`category_strings` gives what :meth:`text_series` would).
+        """
+        encoded = pa.array(per_text, type=pa.string()).dictionary_encode()
+        per_distinct = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        codes = np.append(per_distinct, -1).astype(np.int32)[self.codes]
+        categories = pd.Index(pd.array(encoded.dictionary, dtype="str"))
+        return pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=index)
+
     def missing(self) -> np.ndarray:
         """Return True for each missing cell."""
         nulls = np.asarray(self.array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
         return np.append(nulls, True)[self.codes]
+
+
+def category_strings(values: pd.Series) -> pd.Series:
+    """Return a category Series of text as a ``str`` Series (missing stays missing).
+
+    Done in Arrow: pandas' own ``astype("str")`` goes through a Python object per cell.
+    """
+    codes = values.cat.codes.to_numpy()
+    categories = pa.array(values.cat.categories.array, type=pa.string())
+    taken = categories.take(pa.array(codes, mask=codes < 0))
+    return pd.Series(pd.array(taken, dtype="str"), index=values.index, name=values.name)
 
 
 def match_values(values: pd.Series, column: str) -> tuple[pd.Series, pd.Series]:
@@ -247,11 +271,19 @@ def match_values(values: pd.Series, column: str) -> tuple[pd.Series, pd.Series]:
     >>> codes.tolist(), unknown.tolist()
     (['F', 'F', 'M', nan, nan], [False, False, False, True, False])
     """
-    cells = Distinct.of(values)
-    index = value_index(column)
-    looked_up = [None if t is None else index.get(normalise_name(t)) for t in cells.texts]
+    cells, looked_up = distinct_codes(values, column)
     result = cells.text_series(looked_up, values.index)
     return result, pd.Series(result.isna().to_numpy() & ~cells.missing(), index=values.index)
+
+
+def distinct_codes(values: pd.Series, column: str) -> tuple[Distinct, list[str | None]]:
+    """Return the distinct texts of ``values`` and the code of each (None: missing or unknown).
+
+    The work of :func:`match_values` before the codes are spread over the cells.
+    """
+    cells = Distinct.of(values)
+    index = value_index(column)
+    return cells, [None if t is None else index.get(normalise_name(t)) for t in cells.texts]
 
 
 def value_codes(column: str) -> list[str]:

@@ -31,6 +31,8 @@ import pandera.pandas as pa
 from caretrends import paths
 from caretrends.cases.catalog import (
     Distinct,
+    category_strings,
+    distinct_codes,
     match_columns,
     match_values,
     normalise_name,
@@ -107,11 +109,15 @@ class CaseCleaningResult:
     report: pd.DataFrame
 
 
+#: Parsed columns of a file by canonical name, each as long as the file.
+Parsed = dict[str, pd.Series]
+
+
 @dataclass(frozen=True)
 class _Kind:
     fields: tuple[Field, ...]
     record: pa.DataFrameSchema
-    row_checks: Callable[[pd.DataFrame, pd.Timestamp], list[_Problem]]
+    row_checks: Callable[[Parsed, pd.Timestamp], list[_Problem]]
 
 
 @dataclass(frozen=True)
@@ -124,7 +130,7 @@ class _Problem:
     reason: str | pd.Series
 
 
-def _episode_checks(parsed: pd.DataFrame, today: pd.Timestamp) -> list[_Problem]:
+def _episode_checks(parsed: Parsed, today: pd.Timestamp) -> list[_Problem]:
     start, end, birth = parsed["episode_start"], parsed["episode_end"], parsed["birth_date"]
     has_end, has_exit = end.notna(), parsed["exit_reason"].notna()
     return [
@@ -148,7 +154,7 @@ def _episode_checks(parsed: pd.DataFrame, today: pd.Timestamp) -> list[_Problem]
     ]
 
 
-def _counselling_checks(parsed: pd.DataFrame, today: pd.Timestamp) -> list[_Problem]:
+def _counselling_checks(parsed: Parsed, today: pd.Timestamp) -> list[_Problem]:
     early = parsed["follow_up_date"] < parsed["counselling_date"]
     return [
         *_future_dates(parsed, ["counselling_date", "follow_up_date"], today),
@@ -161,7 +167,7 @@ def _counselling_checks(parsed: pd.DataFrame, today: pd.Timestamp) -> list[_Prob
     ]
 
 
-def _future_dates(parsed: pd.DataFrame, columns: list[str], today: pd.Timestamp) -> list[_Problem]:
+def _future_dates(parsed: Parsed, columns: list[str], today: pd.Timestamp) -> list[_Problem]:
     return [_Problem((parsed[c] > today).to_numpy(), c, parsed[c], FUTURE) for c in columns]
 
 
@@ -263,10 +269,10 @@ def clean_case_file(
     parsed, problems = _parse_fields(cells, spec.fields, key)
     problems += spec.row_checks(parsed, pd.Timestamp.today().normalize())
     rejects = _problem_rejects(problems, rows, source_file)
-    ok = ~rows.isin(rejects["source_row"]).to_numpy()
+    ok = ~_any_problem(problems, len(cells))
     record = _record(parsed, spec.record, synthetic)
     valid, more = validate_table(
-        record[ok], spec.record, source_file=source_file, row_numbers=rows[ok]
+        _as_strings(record[ok]), spec.record, source_file=source_file, row_numbers=rows[ok]
     )
     valid["source_file"] = source_file
     valid["source_row"] = rows[ok][~rows[ok].isin(more["source_row"])].to_numpy()
@@ -324,7 +330,7 @@ def _synthetic_flag(values: pd.Series | None, source_file: str) -> bool:
 
 def _parse_fields(
     cells: pd.DataFrame, fields: tuple[Field, ...], salt: str
-) -> tuple[pd.DataFrame, list[_Problem]]:
+) -> tuple[Parsed, list[_Problem]]:
     """Parse each field's cells; return typed columns and the cells that failed."""
     parsed: dict[str, pd.Series] = {}
     problems: list[_Problem] = []
@@ -339,20 +345,25 @@ def _parse_fields(
         if field.required:
             missing = values.isna().to_numpy() & ~failed
             problems.append(_Problem(missing, field.name, shown, MISSING))
-    return pd.DataFrame(parsed), problems
+    return parsed, problems
 
 
 def _parse_field(
     text: pd.Series, field: Field, salt: str
 ) -> tuple[pd.Series, pd.Series | np.ndarray, pd.Series]:
     """Parse one column: values, then a reason per cell (or a mask of unknown values),
-    then the values as rejects may show them (pseudonyms, not identifiers)."""
+    then the values as rejects may show them (pseudonyms, not identifiers).
+
+    Category values come as category Series (see :func:`_as_strings`).
+    """
     if field.parse == "id":
+        # text, not categories: there are nearly as many pseudonyms as cells
         values = pseudonymise_ids(text, salt)
         return values, np.zeros(len(text), dtype=bool), values
     if field.parse == "category":
-        values, unknown = match_values(text, field.name)
-        return values, unknown.to_numpy(), text
+        cells, codes = distinct_codes(text, field.name)
+        values = cells.categorical(codes, text.index)
+        return values, values.isna().to_numpy() & ~cells.missing(), text
     if field.parse == "categories":
         return (*_match_lists(text, field.name), text)
     if field.parse == "age_band":
@@ -377,7 +388,7 @@ def _match_lists(text: pd.Series, column: str) -> tuple[pd.Series, pd.Series]:
         unknown = [p for p, code in zip(parts, found, strict=True) if code is None]
         codes.append(";".join(sorted(set(found))) if parts and not unknown else None)
         reasons.append(f"{UNKNOWN}: {'; '.join(unknown)}" if unknown else None)
-    return cells.text_series(codes, text.index), cells.text_series(reasons, text.index)
+    return cells.categorical(codes, text.index), cells.text_series(reasons, text.index)
 
 
 def _age_bands(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -398,7 +409,7 @@ def _age_bands(text: pd.Series) -> tuple[pd.Series, pd.Series]:
             reason = None if band else UNKNOWN
         bands.append(band)
         reasons.append(reason)
-    return cells.text_series(bands, text.index), cells.text_series(reasons, text.index)
+    return cells.categorical(bands, text.index), cells.text_series(reasons, text.index)
 
 
 def _problem_rejects(problems: list[_Problem], rows: pd.Series, source_file: str) -> pd.DataFrame:
@@ -437,13 +448,37 @@ def _as_text(values: pd.Series, column: str) -> np.ndarray:
     return values.astype("str").fillna("").to_numpy()
 
 
-def _record(parsed: pd.DataFrame, schema: pa.DataFrameSchema, synthetic: bool) -> pd.DataFrame:
+def _any_problem(problems: list[_Problem], n_rows: int) -> np.ndarray:
+    """Return True for each row that fails at least one rule."""
+    failed = np.zeros(n_rows, dtype=bool)
+    for problem in problems:
+        failed |= problem.rows
+    return failed
+
+
+def _record(parsed: Parsed, schema: pa.DataFrameSchema, synthetic: bool) -> pd.DataFrame:
     """Arrange parsed columns as the schema's record, birth dates cut to the month."""
-    frame = parsed.copy()
-    if "birth_date" in frame:
-        frame["birth_month"] = month_of(frame.pop("birth_date"))
-    frame["synthetic"] = synthetic
-    return frame[list(schema.columns)]
+    columns = dict(parsed)
+    if "birth_date" in columns:
+        columns["birth_month"] = month_of(columns.pop("birth_date"))
+    n_rows = len(next(iter(columns.values())))
+    columns["synthetic"] = pd.Series(np.full(n_rows, synthetic))
+    return pd.DataFrame({name: columns[name] for name in schema.columns})
+
+
+def _as_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Turn the category columns of parsed text into ``str``, once the rows are chosen.
+
+    Parsed text stays categorical until then because dropping rows from a category
+    column copies small integers, not a million strings.
+    """
+    return frame.assign(
+        **{
+            name: category_strings(frame[name])
+            for name, dtype in frame.dtypes.items()
+            if dtype == "category"
+        }
+    )
 
 
 def overlap_rejects(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -471,7 +506,7 @@ def overlap_rejects(episodes: pd.DataFrame) -> pd.DataFrame:
     start = _days(episodes["episode_start"])
     end = _days(episodes["episode_end"])
     end[np.isnan(end)] = np.inf  # an open episode reaches beyond every later start
-    order = _order_by_child_and_start(child, start, np.lexsort((rows, files)))
+    order = _order_by_child_and_start(child, start, _file_order(files, rows))
     same_child = np.r_[False, child[order][1:] == child[order][:-1]]
     reach, latest = _running_reach(end[order], same_child)
     overlap = same_child & (start[order] < np.r_[-np.inf, reach[:-1]])
@@ -479,17 +514,17 @@ def overlap_rejects(episodes: pd.DataFrame) -> pd.DataFrame:
         return empty_rejects()
     hit = order[overlap]
     earlier = order[np.r_[0, latest[:-1]][overlap]]
+    # only the few rows named are turned into Python strings, never the whole column
+    earlier_files = episodes["source_file"].iloc[earlier].tolist()
     return pd.DataFrame(
         {
-            "source_file": episodes["source_file"].to_numpy()[hit],
+            "source_file": episodes["source_file"].iloc[hit].to_numpy(),
             "source_row": rows[hit],
             "column": "episode_start",
             "value": episodes["episode_start"].iloc[hit].dt.strftime("%Y-%m-%d").to_numpy(),
             "reason": [
                 f"overlaps the episode of the same child in {f} row {r}"
-                for f, r in zip(
-                    episodes["source_file"].to_numpy()[earlier], rows[earlier], strict=True
-                )
+                for f, r in zip(earlier_files, rows[earlier], strict=True)
             ],
         },
         index=episodes.index[hit],
@@ -503,6 +538,18 @@ def _group_codes(values: pd.Series) -> np.ndarray:
     :class:`~caretrends.cases.catalog.Distinct`.
     """
     return pd.factorize(values)[0].astype(np.int64)
+
+
+def _file_order(files: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Positions sorted by file (numbered in order of appearance), then row number.
+
+    Rows usually come file by file in row order already: checking that is one pass,
+    sorting two keys of a million rows is many.
+    """
+    in_order = (files[1:] > files[:-1]) | ((files[1:] == files[:-1]) & (rows[1:] > rows[:-1]))
+    if in_order.all():
+        return np.arange(len(files))
+    return np.lexsort((rows, files))
 
 
 def _order_by_child_and_start(child: np.ndarray, start: np.ndarray, ties: np.ndarray) -> np.ndarray:

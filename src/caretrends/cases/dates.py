@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,8 @@ EARLIEST_YEAR, LATEST_YEAR = 1950, 2100
 
 #: Day 0 of Excel's serial day numbers (the 1900 date system, past its 1900 leap-year bug).
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+_UNIX_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _DAY_FIRST = re.compile(r"^(?P<day>\d{1,2})[./-](?P<month>\d{1,2})[./-](?P<year>\d{4})\.?$")
@@ -83,6 +86,13 @@ def parse_date_text(text: str, *, allow_month_only: bool = False) -> dt.date | s
     return date
 
 
+# The date columns of one file share most of their texts (the same days recur as births,
+# entries and exits), so each text is parsed once for all of them.
+@lru_cache(maxsize=1 << 17)
+def _parse_date_text_cached(text: str, allow_month_only: bool) -> dt.date | str:
+    return parse_date_text(text, allow_month_only=allow_month_only)
+
+
 def parse_dates(
     values: pd.Series, *, allow_month_only: bool = False
 ) -> tuple[pd.Series, pd.Series]:
@@ -110,14 +120,16 @@ def parse_dates(
     """
     cells = Distinct.of(values)
     parsed = [
-        None if text is None else parse_date_text(text, allow_month_only=allow_month_only)
+        None if text is None else _parse_date_text_cached(text, allow_month_only)
         for text in cells.texts
     ]
-    days = [
-        np.datetime64(p, "D") if isinstance(p, dt.date) else np.datetime64("NaT") for p in parsed
-    ]
+    # Dates become day numbers through their ordinals (0 for none, and for the missing
+    # cells' code -1): one np.datetime64 per date would cost more than the parsing.
+    ordinals = np.array([p.toordinal() if isinstance(p, dt.date) else 0 for p in parsed] + [0])
+    days = (ordinals - _UNIX_EPOCH_ORDINAL).astype("datetime64[D]")
+    days[ordinals == 0] = np.datetime64("NaT")
     reasons = [p if isinstance(p, str) else None for p in parsed]
-    dates = np.append(np.array(days, dtype="datetime64[D]"), np.datetime64("NaT"))[cells.codes]
+    dates = days[cells.codes]
     return (
         pd.Series(dates.astype("datetime64[ns]"), index=values.index),
         cells.text_series(reasons, values.index),
