@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import binascii
 import hashlib
-import multiprocessing as mp
 import os
-import sys
-from multiprocessing.connection import Connection
 
 import numpy as np
 import pandas as pd
@@ -39,10 +36,6 @@ MIN_SALT_LENGTH = 16
 
 #: Hex digits kept of each keyed hash.
 PSEUDONYM_LENGTH = 16
-
-#: Identifiers from this many on are hashed in two processes (below, starting one costs
-#: more than it saves).
-PARALLEL_MIN_TEXTS = 100_000
 
 _BLOCK = 64  # SHA-256 block size in bytes, as RFC 2104 needs it
 
@@ -103,13 +96,10 @@ def keyed_hashes(texts: list[bytes], salt: str) -> list[str]:
 def keyed_hash_array(texts: list[bytes], salt: str) -> pa.StringArray:
     """Return :func:`keyed_hashes` as an Arrow string array, without a Python string each.
 
-    Many texts are hashed in two processes (see :func:`_digests_in_two_processes`); the
-    result is the same either way.
+    Hashing stays in this process: forking one that may hold Arrow's threads to share the
+    work saved under a fifth of a second on a million rows and risks a deadlock.
     """
-    if len(texts) >= PARALLEL_MIN_TEXTS and _can_fork():
-        digests = _digests_in_two_processes(texts, salt)
-    else:
-        digests = _digests(texts, salt)
+    digests = _digests(texts, salt)
     offsets = np.arange(len(texts) + 1, dtype=np.int32) * PSEUDONYM_LENGTH
     return pa.StringArray.from_buffers(
         len(texts), pa.py_buffer(offsets), pa.py_buffer(binascii.hexlify(digests))
@@ -138,45 +128,6 @@ def _digests(texts: list[bytes], salt: str) -> bytes:
         final.update(state.digest())
         digests += final.digest()[:keep]
     return bytes(digests)
-
-
-def _can_fork() -> bool:
-    """Whether a second process can start cheaply and safely here, with a core to run on.
-
-    Only Linux: forking is what makes a second process cheap (no re-import, no copy of
-    the texts), and macOS does not support forking a process that may hold threads.
-    """
-    return sys.platform == "linux" and (os.cpu_count() or 1) > 1
-
-
-def _digests_in_two_processes(texts: list[bytes], salt: str) -> bytes:
-    """Return :func:`_digests` of ``texts``, the first half computed in a forked process.
-
-    Hashing is pure Python per text and holds the GIL, so threads would not help; a
-    forked child sees ``texts`` without copying them and sends back only the digests.
-    The halves are joined in order, so the result equals ``_digests(texts, salt)``.
-    """
-    half = len(texts) // 2
-    context = mp.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_send_digests, args=(sender, texts[:half], salt), daemon=True)
-    child.start()
-    sender.close()
-    try:
-        second = _digests(texts[half:], salt)
-        first = receiver.recv_bytes()
-    except EOFError as exc:
-        raise RuntimeError("the process hashing identifiers ended without a result") from exc
-    finally:
-        receiver.close()
-        child.join()
-    return first + second
-
-
-def _send_digests(sender: Connection, texts: list[bytes], salt: str) -> None:
-    """Child process of :func:`_digests_in_two_processes`: hash and send the digests."""
-    sender.send_bytes(_digests(texts, salt))
-    sender.close()
 
 
 def pseudonymise_ids(values: pd.Series, salt: str) -> pd.Series:
