@@ -461,8 +461,7 @@ def _record(parsed: Parsed, schema: pa.DataFrameSchema, synthetic: bool) -> pd.D
     columns = dict(parsed)
     if "birth_date" in columns:
         columns["birth_month"] = month_of(columns.pop("birth_date"))
-    n_rows = len(next(iter(columns.values())))
-    columns["synthetic"] = pd.Series(np.full(n_rows, synthetic))
+    columns["synthetic"] = pd.Series(synthetic, index=next(iter(columns.values())).index)
     return pd.DataFrame({name: columns[name] for name in schema.columns})
 
 
