@@ -222,3 +222,10 @@ def test_counselling_tables_leave_the_project_with_small_counts_hidden() -> None
     assert shown.loc["poverty"].tolist() == [40, "c", "c", "c", "c"]  # 4 did not stay
     assert shown.loc["adolescent_mother"].eq("c").all()
     assert shown.loc["other", "stayed"] == 12 and shown.loc["other", "share"] == 0.4
+
+
+def test_case_sources_use_the_organisations_sourced_name_and_say_synthetic() -> None:
+    albanian = analysis.case_source("sq", synthetic=True)
+    assert "SOS Fshatrat e Fëmijëve Kosovë" in albanian and "sintetike" in albanian
+    assert "synthetic" not in analysis.case_source("en", synthetic=False)
+    assert "SOS Dečija sela Kosovo" in analysis.case_source("sr", synthetic=False)

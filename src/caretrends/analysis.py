@@ -561,6 +561,11 @@ def case_title(key: str, lang: str, *, synthetic: bool) -> str:
     return label("brief.demonstration_suffix", lang, title=title) if synthetic else title
 
 
+def case_source(lang: str, *, synthetic: bool) -> str:
+    """The source line of a case-level figure or key number, saying when it is synthetic."""
+    return label("brief.case_records_synthetic" if synthetic else "brief.case_records_source", lang)
+
+
 def mark_case_table(table: pd.DataFrame, *, synthetic: bool) -> pd.DataFrame:
     """Add a ``records`` column saying whether a case-level table rests on real records."""
     return table.assign(records=SYNTHETIC_RECORDS if synthetic else "case records")

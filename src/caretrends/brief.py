@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from caretrends.analysis import case_source
 from caretrends.labels import label
 from caretrends.models import kaplan_meier
 from caretrends.models.trend import RateTrendResult
@@ -91,7 +92,7 @@ def key_number_rows(
             "period": f"{int(children['entry_year'].min())}–{int(children['entry_year'].max())}",
             "value": permanent["estimate"],
             "unit": "percent",
-            "source": "SOS Children's Villages Kosovo case records",
+            "source": case_source(lang, synthetic=synthetic),
             "estimate": 100 * permanent["estimate"],
             "conf_low": 100 * permanent["conf_low"],
             "conf_high": 100 * permanent["conf_high"],
