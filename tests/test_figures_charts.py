@@ -15,7 +15,7 @@ from PIL import Image
 matplotlib.use("agg")
 import matplotlib.pyplot as plt
 
-from caretrends import figures
+from caretrends import disclosure, figures
 from caretrends.errors import DataValidationError, ParameterError
 from caretrends.labels import LANGUAGES, label
 
@@ -268,6 +268,27 @@ def test_prevention_bars_keep_the_published_total_with_hidden_cells_as_one_block
     assert totals["value"].tolist() == [33, 39, 47]
     hidden = chart.data[chart.data["value"].eq("c")]
     assert len(hidden) == 4 and set(hidden["year"]) == {2020, 2021}
+
+
+def test_prevention_chart_of_an_already_suppressed_table_draws_no_total_it_cannot_know() -> None:
+    counts = {2020: (20, 10, 3), 2021: (30, 9, 8)}
+    outcomes = ("stayed_in_family", "entered_care", "consented_to_adoption")
+    raw = pd.DataFrame(
+        [
+            {"year": year, "outcome": outcome, "value": value}
+            for year, row in counts.items()
+            for outcome, value in zip(outcomes, row, strict=True)
+        ]
+    )
+    suppressed = disclosure.suppress(raw, dims=["year", "outcome"], totals_over=["outcome"])
+    chart = figures.prevention_chart(
+        suppressed, success="stayed_in_family", title="t", measure="m", source="s"
+    )
+    bar_years = {round(b.get_x() + b.get_width() / 2) for b in chart.figure.axes[0].patches}
+    assert bar_years == {2021}
+    shares = chart.data[chart.data["outcome"] == "share_stayed_in_family"].set_index("year")
+    assert np.isnan(shares.at[2020, "share"]) and shares.at[2020, "status"] == "c"
+    assert shares.at[2021, "share"] == pytest.approx(30 / 47, abs=1e-4)
 
 
 def test_charts_are_not_left_open_in_pyplot_and_show_themselves_in_notebooks() -> None:

@@ -109,7 +109,7 @@ def prevention_chart(
     # against it), so bars keep their full height, with the hidden cells as one block,
     # and shares use the true total. A table that came already suppressed has no totals.
     totals = (
-        data.pivot_table(index="year", columns="outcome", values="value", aggfunc="sum")
+        data.pivot(index="year", columns="outcome", values="value")  # keeps hidden NaN
         .reindex(index=counts.index, columns=outcomes)
         .sum(axis=1, min_count=len(outcomes))
     )
@@ -193,9 +193,7 @@ def prevention_chart(
     table = protected[["year", "outcome"]].assign(
         value=published_values(protected), status=status_column(protected)
     )
-    share_status = np.select(
-        [shares["share"].isna() & totals.notna(), unreliable], ["c", "u"], default=""
-    )
+    share_status = np.select([shares["share"].isna(), unreliable], ["c", "u"], default="")
     share_rows = shares.reset_index().assign(outcome=f"share_{success}", status=share_status)
     total_rows = pd.DataFrame(
         {
