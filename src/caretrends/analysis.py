@@ -8,6 +8,7 @@ or a series built from them and returns a tidy table; notebooks only call and sh
 from __future__ import annotations
 
 import datetime as dt
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -466,11 +467,7 @@ def median_sentence(medians: pd.DataFrame, *, what: str, unit: str = "months") -
         if pd.isna(row.median):
             parts.append(f"{prefix}not reached (fewer than half within follow-up)")
             continue
-        high = (
-            "not reached"
-            if pd.isna(row.conf_high) or row.conf_high == float("inf")
-            else (f"{row.conf_high:.1f}")
-        )
+        high = f"{row.conf_high:.1f}" if math.isfinite(row.conf_high) else "not reached"
         parts.append(f"{prefix}{row.median:.1f} {unit} (95% CI {row.conf_low:.1f} to {high})")
     return f"Median time to {what}: " + "; ".join(parts) + "."
 

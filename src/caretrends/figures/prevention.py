@@ -138,11 +138,12 @@ def prevention_chart(
             )
             bottom += drawn[outcome].fillna(0).to_numpy()
         block = hidden_block.drop(index=unknown_years)
-        if block.gt(0).any():
+        has_block = block.gt(0).to_numpy()
+        if has_block.any():
             count_ax.bar(
-                block.index[block.gt(0)],
-                block[block.gt(0)],
-                bottom=bottom[block.gt(0).to_numpy()],
+                block.index[has_block],
+                block[has_block],
+                bottom=bottom[has_block],
                 color=SUPPRESSED_FILL,
                 edgecolor="white",
                 hatch="///",

@@ -36,7 +36,7 @@ def add_subcommand(subparsers: argparse._SubParsersAction) -> None:
 def handle_run(args: argparse.Namespace) -> int:
     """Run the report; return 0. Failures raise ``CaretrendsError`` for the CLI to print."""
     from caretrends.report.config import load_run_config  # heavy: papermill, nbformat
-    from caretrends.report.run import run_report
+    from caretrends.report.run import LATEST, run_report
 
     config = load_run_config(args.config, language=args.language)
     _, added = config.select(args.only)
@@ -45,7 +45,7 @@ def handle_run(args: argparse.Namespace) -> int:
     result = run_report(config, only=args.only, reports_dir=args.output)
     print(f"report {result.run_id} written to {result.folder}")
     if not result.complete:
-        latest = result.folder.parent / "latest"
+        latest = result.folder.parent / LATEST
         print(f"  a partial run (--only): {latest} still points to the last whole report")
     for outcome in result.notebooks.values():
         print(f"  {outcome.describe()}")
