@@ -135,7 +135,7 @@ def validate_table(
         )
     duplicates = _duplicate_key_rejects(frame, schema, rows, source_file)
     candidates = _without_rows(frame, duplicates.index.to_numpy()) if len(duplicates) else frame
-    schema = _without_unique(schema)
+    schema = without_unique(schema)
     try:
         # in place: ``candidates`` is this function's own frame, and pandera would
         # otherwise copy every column first
@@ -177,7 +177,7 @@ def _without_rows(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
     return frame.take(np.flatnonzero(keep))
 
 
-def _without_unique(schema: pa.DataFrameSchema) -> pa.DataFrameSchema:
+def without_unique(schema: pa.DataFrameSchema) -> pa.DataFrameSchema:
     """Return ``schema`` without its key-uniqueness check.
 
     Once :func:`_duplicate_key_rejects` has taken out every row with a repeated key (and
