@@ -1,7 +1,7 @@
 """Answers built from the documented formats, shared by the fetch tests (no network).
 
 - SDMX-CSV as UNICEF's SDMX API sends it with ``labels=both``: each code column followed
-  by its label column (shared/data/README.md quotes such a header).
+  by its label column (as in the recorded answers of UNICEF's client library unicefData).
 - JSON-stat 2.0 datasets as PxWeb sends them: ``id``/``size``/``dimension``/``value``
   with optional ``status``, Albanian variable codes (``Viti``, ``Variabla``).
 """

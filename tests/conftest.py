@@ -7,7 +7,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from caretrends import paths
 from caretrends.sources import registry
 from caretrends.sources.figures import FIGURE_COLUMNS
 
@@ -79,12 +78,3 @@ def raw_dir(tmp_path: Path) -> Path:
     )
     register(raw, "kosovo/figures.csv")
     return raw
-
-
-@pytest.fixture
-def shared() -> Path:
-    """The shared public-source folder (skips when it is absent)."""
-    folder = paths.shared_dir()
-    if not folder.exists():
-        pytest.skip(f"shared folder {folder} not present")
-    return folder

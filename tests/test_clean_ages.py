@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from caretrends.clean import age_label_to_code
-from caretrends.paths import shared_dir
 from caretrends.schemas import AGE_CODE_PATTERN
+from caretrends.sources.transmonee import transmonee_dir
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_under_n_is_zero_to_n_minus_one(limit) -> None:
 
 
 def test_every_code_of_the_transmonee_age_list_is_kept() -> None:
-    codes = pd.read_csv(shared_dir() / "data" / "transmonee" / "CL_TMEE_AGE.csv")["code"]
+    codes = pd.read_csv(transmonee_dir() / "CL_TMEE_AGE.csv")["code"]
     assert [age_label_to_code(c) for c in codes] == codes.tolist()
     assert all(re.match(AGE_CODE_PATTERN, c) for c in codes)
 

@@ -9,12 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from caretrends import disclosure, paths
+from caretrends import disclosure
 from caretrends.errors import DataValidationError
+from tests._data import TEST_DATA
 
-DFE = (
-    paths.shared_dir() / "data" / "england_dfe" / "national_cla_on_31_march_by_characteristics.csv"
-)
+DFE = TEST_DATA / "england_dfe" / "national_cla_on_31_march_by_characteristics.csv"
 
 
 def intruder_ranges(

@@ -11,7 +11,6 @@ import pytest
 import requests
 import responses
 
-from caretrends import paths
 from caretrends.errors import ParameterError
 from caretrends.sources.fetch import (
     FetchError,
@@ -22,6 +21,7 @@ from caretrends.sources.fetch import (
     sdmx_data_url,
 )
 from caretrends.sources.registry import check_files, load_registry
+from caretrends.sources.transmonee import transmonee_dir
 from tests._fetch_helpers import FAST, SDMX_HEADER, cli, sdmx_csv
 
 BASE = "https://sdmx.example/rest/data/"
@@ -165,7 +165,7 @@ def test_check_reports_the_row_of_a_short_row(tmp_path: Path) -> None:
 
 def test_default_groups_use_codes_published_by_unicef() -> None:
     config = load_transmonee_config()
-    folder = paths.shared_dir() / "data" / "transmonee"
+    folder = transmonee_dir()
     with (folder / "CL_TMEE_INDICATORS.csv").open(encoding="utf-8") as handle:
         code_list = {row["Code"] for row in csv.DictReader(handle)}
     with (folder / "content_legacy_codes_v3.csv").open(encoding="utf-8") as handle:

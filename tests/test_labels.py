@@ -9,10 +9,10 @@ import string
 import pytest
 from babel import Locale
 
-from caretrends import labels, paths
+from caretrends import labels
 from caretrends.errors import ParameterError
 
-GLOSSARY = paths.shared_dir() / "glossary.csv"
+GLOSSARY = labels.GLOSSARY_PATH
 
 
 def _placeholders(text: str) -> set[str]:

@@ -6,15 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from caretrends import paths
 from caretrends.errors import ParameterError
 from caretrends.models.its import fit_its
 from caretrends.warnings import DataQualityWarning, SmallNumbersWarning
+from tests._data import TEST_DATA
 
 
 @pytest.fixture(scope="module")
 def sicily() -> pd.DataFrame:
-    return pd.read_csv(paths.shared_dir() / "reference" / "its_sicily" / "sicily.csv")
+    return pd.read_csv(TEST_DATA / "its_sicily" / "sicily.csv")
 
 
 def test_quasipoisson_with_seasonality_matches_the_tutorial(sicily: pd.DataFrame) -> None:

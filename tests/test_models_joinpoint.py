@@ -6,15 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from caretrends import paths
 from caretrends.errors import DataValidationError, ParameterError
 from caretrends.models.joinpoint import fit_joinpoint
 from caretrends.warnings import SmallNumbersWarning
+from tests._data import TEST_DATA
 
 
 @pytest.fixture(scope="module")
 def opioid() -> pd.DataFrame:
-    path = paths.shared_dir() / "reference" / "joinpoint_opioid" / "opioid_rate_ratio.csv"
+    path = TEST_DATA / "joinpoint_opioid" / "opioid_rate_ratio.csv"
     return pd.read_csv(path)
 
 

@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from caretrends import paths
 from caretrends.errors import DataValidationError
 from caretrends.models.survival import (
     cumulative_incidence,
@@ -18,8 +17,9 @@ from caretrends.models.survival import (
     median_survival,
 )
 from caretrends.warnings import SmallNumbersWarning
+from tests._data import TEST_DATA
 
-REFERENCE = paths.shared_dir() / "reference"
+REFERENCE = TEST_DATA
 
 
 @pytest.fixture(scope="module")

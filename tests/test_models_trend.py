@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from caretrends import paths
 from caretrends.errors import DataValidationError
 from caretrends.models.trend import fit_rate_model, fit_rate_trend
 from caretrends.warnings import DataQualityWarning, SmallNumbersWarning
+from tests._data import TEST_DATA
 
-REFERENCE = paths.shared_dir() / "reference"
+REFERENCE = TEST_DATA
 
 
 @pytest.fixture(scope="module")

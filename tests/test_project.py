@@ -1,32 +1,101 @@
-"""Checks on the project itself: dependency lists in step, notebooks without outputs."""
+"""Checks on the project itself: dependencies declared and in step, notebooks without outputs."""
 
 from __future__ import annotations
 
+import ast
+import importlib
+import importlib.metadata
 import json
+import pkgutil
 import re
+import sys
 import tomllib
+from pathlib import Path
 
+import pytest
 import yaml
 
+import caretrends
 from caretrends import paths
 
 ROOT = paths.project_root()
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 
 
-def _name(requirement: str) -> str:
-    return re.split(r"[<>=!~\[ ;]", requirement, maxsplit=1)[0].strip().lower()
+def _requirements(requirements: list[str]) -> dict[str, str]:
+    """Map each requirement's normalised name to its version bounds (``pandas>=2.3``)."""
+    parsed = {}
+    for requirement in requirements:
+        name, bounds = re.match(r"\s*([A-Za-z0-9_.\-]+)\s*(.*)", requirement).groups()
+        parsed[re.sub(r"[-_.]+", "-", name).lower()] = bounds.replace(" ", "")
+    return parsed
 
 
-def test_environment_yml_names_the_same_packages_as_pyproject() -> None:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = {_name(r) for r in project["dependencies"]}
-    wanted |= {_name(r) for r in project["optional-dependencies"]["dev"]}
+RUNTIME = _requirements(PROJECT["dependencies"])
+DEVELOPMENT = _requirements(PROJECT["optional-dependencies"]["dev"])
+
+
+def test_environment_yml_asks_for_the_same_packages_and_bounds_as_pyproject() -> None:
     environment = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
-    conda = {_name(d) for d in environment["dependencies"] if isinstance(d, str)}
-    conda -= {"python", "pip"}
-    assert conda == wanted
-    pip_section = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
+    entries = environment["dependencies"]
+    pip_section = next(d["pip"] for d in entries if isinstance(d, dict))
     assert "-e ." in pip_section
+    listed = [d for d in entries if isinstance(d, str)] + [d for d in pip_section if d != "-e ."]
+    conda = _requirements(listed)
+    conda.pop("python")
+    assert conda.pop("pip") == ""
+    assert conda == RUNTIME | DEVELOPMENT
+
+
+def _imported_top_level_names(source: str) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.partition(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.partition(".")[0])
+    return names - set(sys.stdlib_module_names) - {"caretrends", "tests", "__future__"}
+
+
+def _notebook_code(path: Path) -> str:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    lines = [c["source"] if isinstance(c["source"], str) else "".join(c["source"]) for c in cells]
+    code = [text for cell, text in zip(cells, lines, strict=True) if cell["cell_type"] == "code"]
+    # IPython magics are not Python: leave their lines out of the parse.
+    return "\n".join(line for text in code for line in text.splitlines() if line[:1] not in "%!")
+
+
+def _undeclared(names: set[str], declared: dict[str, str]) -> list[str]:
+    distributions = importlib.metadata.packages_distributions()
+    missing = []
+    for name in sorted(names):
+        owners = {re.sub(r"[-_.]+", "-", d).lower() for d in distributions.get(name, [name])}
+        if not owners & declared.keys():
+            missing.append(f"{name} (from {', '.join(sorted(owners))})")
+    return missing
+
+
+@pytest.mark.parametrize(
+    ("folder", "pattern", "declared"),
+    [
+        ("src", "*.py", RUNTIME),
+        ("notebooks", "*.ipynb", RUNTIME),
+        ("tests", "*.py", RUNTIME | DEVELOPMENT),
+        ("benchmarks", "*.py", RUNTIME | DEVELOPMENT),
+    ],
+)
+def test_every_imported_package_is_declared(folder: str, pattern: str, declared: dict) -> None:
+    names = set()
+    for file in (ROOT / folder).rglob(pattern):
+        text = file.read_text(encoding="utf-8")
+        names |= _imported_top_level_names(_notebook_code(file) if pattern == "*.ipynb" else text)
+    assert _undeclared(names, declared) == []
+
+
+def test_every_module_of_the_package_imports() -> None:
+    modules = pkgutil.walk_packages(caretrends.__path__, prefix="caretrends.")
+    for module in modules:
+        importlib.import_module(module.name)
 
 
 def test_committed_notebooks_carry_no_outputs() -> None:

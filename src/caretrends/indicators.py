@@ -4,7 +4,7 @@ Every derived row keeps the numerator, the denominator, the sources of both and 
 formula, so a figure in a brief can be recomputed by hand. Inputs are reconciled
 observations (one row per figure, see :func:`caretrends.reconcile.reconcile`).
 
-Conventions (``../shared/ANALYSIS_PLAN.md``): TransMonEE rates are per 100,000 of the age
+Conventions (the analysis plan): TransMonEE rates are per 100,000 of the age
 group, stocks at the end of year *t* over the population on 1 January of *t + 1*;
 abandonment in Kosovo is per 1,000 live births in Kosovo of the same year; rates on fewer
 than 20 events are flagged unreliable (the ONS convention).

@@ -1,13 +1,11 @@
 """Every filesystem location the project uses, resolved in one place.
 
 Nothing in the package depends on the current working directory: notebooks run by
-papermill, the CLI and the tests all resolve paths from here. Two environment variables
-override the defaults, for deployments and for tests:
+papermill, the CLI and the tests all resolve paths from here. One environment variable
+overrides the default, for deployments and for tests:
 
 ``CARETRENDS_ROOT``
     The project root (holding ``data/``, ``config/``, ``notebooks/`` and ``reports/``).
-``CARETRENDS_SHARED``
-    The folder of shared public source files (``../shared`` beside the checkout).
 """
 
 from __future__ import annotations
@@ -24,14 +22,6 @@ def project_root() -> Path:
     if override:
         return Path(override).resolve()
     return PACKAGE_DIR.parents[1]
-
-
-def shared_dir() -> Path:
-    """Return the shared public-source folder: ``$CARETRENDS_SHARED`` or ``<root>/../shared``."""
-    override = os.environ.get("CARETRENDS_SHARED")
-    if override:
-        return Path(override).resolve()
-    return project_root().parent / "shared"
 
 
 def raw_dir() -> Path:

@@ -3,8 +3,10 @@
 Every word a figure or a table shows comes from a catalog in this folder (``en.yaml``,
 ``sq.yaml``, ``sr.yaml``), so that a brief reads the same in all three languages and a
 translator has one place to look. Albanian and Serbian entries either cite the row of
-``shared/glossary.csv`` where the term was found in a Kosovo source (``glossary: key``)
-or are marked ``provisional`` with the reason, for a native speaker to review.
+the project glossary ``glossary.csv`` (in this folder: each term with the public page and
+the quote it was found in) where the term was found in a Kosovo source
+(``glossary: key``) or are marked ``provisional`` with the reason, for a native speaker
+to review.
 
 Numbers and dates are formatted by Babel for the locale of each language: Kosovo's
 Albanian (``sq_XK``: ``1 234,5``) and Serbian Latin (``sr_Latn_XK``: ``1.234,5``), and
@@ -26,6 +28,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -34,6 +37,9 @@ from babel.numbers import format_decimal
 from babel.numbers import format_percent as _babel_format_percent
 
 from caretrends.errors import ParameterError
+
+#: The project glossary: sourced Albanian and Serbian terms, one row per concept.
+GLOSSARY_PATH = Path(str(files(__package__) / "glossary.csv"))
 
 #: Language codes of the catalogs, in the order briefs list them.
 LANGUAGES: tuple[str, ...] = ("en", "sq", "sr")
@@ -51,7 +57,7 @@ class Entry:
     text : str
         The label, possibly with ``{name}`` placeholders.
     glossary : str or None
-        Key of the ``shared/glossary.csv`` row the term was taken from.
+        Key of the :data:`GLOSSARY_PATH` row the term was taken from.
     provisional : str or None
         Why the wording needs a native speaker's review; None when it is sourced.
     """

@@ -18,9 +18,17 @@ from caretrends.errors import DataValidationError
 
 REGISTRY_NAME = "sources.yaml"
 
-#: The kinds of raw file, each with its own reader.
+#: The kinds of raw file: each with its own reader, except ``source-material``, the inputs
+#: of a derived file (read by the command that derives it, not by ``prepare``).
 KINDS: frozenset[str] = frozenset(
-    {"observations-sdmx-csv", "observations-figures", "episodes", "counselling", "kas-jsonstat"}
+    {
+        "observations-sdmx-csv",
+        "observations-figures",
+        "episodes",
+        "counselling",
+        "kas-jsonstat",
+        "source-material",
+    }
 )
 
 

@@ -58,6 +58,8 @@ EXTRACT_DENOMINATOR_TABLES: tuple[str, ...] = (
 EXTRACT_PATH = "transmonee/transmonee_see_2020.csv"
 #: The command that makes the extract (recorded as its provenance).
 EXTRACT_COMMAND = "caretrends extract-transmonee"
+#: Where UNICEF's workbook, mapping and code lists (the extract's inputs) live in ``data/raw``.
+SOURCE_MATERIAL_DIR = "transmonee/source"
 
 WORKBOOK_NAME = "TM-2020-EN-December.xlsx"
 MAPPING_NAME = "content_legacy_codes_v3.csv"
@@ -80,8 +82,8 @@ _NOTE_NUMBER, _TEXT, _NOTE_REF, _FIRST_VALUE = 0, 1, 2, 3
 
 
 def transmonee_dir() -> Path:
-    """Return the shared folder holding the workbook, the mapping and the code lists."""
-    return paths.shared_dir() / "data" / "transmonee"
+    """Return ``data/raw/transmonee/source``: the workbook, the mapping and the code lists."""
+    return paths.raw_dir() / SOURCE_MATERIAL_DIR
 
 
 @dataclass(frozen=True)
@@ -197,7 +199,8 @@ def read_legacy_workbook(
     Parameters
     ----------
     path : Path, optional
-        The workbook; defaults to the December 2020 edition in the shared folder.
+        The workbook; defaults to the December 2020 edition bundled in
+        ``data/raw/transmonee/source``.
     mapping : DataFrame, optional
         :func:`load_legacy_mapping`'s table; read from beside the workbook by default.
     sheets : sequence of str
@@ -516,7 +519,7 @@ def build_transmonee_extract(workbook: Path | None = None, *, raw_dir: Path | No
     Parameters
     ----------
     workbook : Path, optional
-        The December 2020 workbook; by default the shared copy. The mapping and code
+        The December 2020 workbook; by default the bundled copy. The mapping and code
         lists are read from the same folder.
     raw_dir : Path, optional
         The ``data/raw`` folder to write into.
