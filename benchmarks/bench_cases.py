@@ -34,10 +34,11 @@ from pyarrow import csv as pa_csv
 
 from caretrends.cases import clean_case_file
 from caretrends.cases.catalog import match_columns
+from caretrends.cases.demo.export import Office, messy_export
+from caretrends.cases.demo.simulate import simulate_episodes
 from caretrends.cases.pseudonymise import DEMO_SALT, keyed_hash_array
 from caretrends.cases.read import open_export
-from caretrends.cases.schemas import EPISODE_RECORD
-from caretrends.cases.synth import Office, messy_export, simulate_episodes
+from caretrends.cases.record_schemas import EPISODE_RECORD
 from caretrends.schemas import without_unique
 
 ROWS_PER_UNIT_SCALE = 1500  # episodes the simulation gives at scale 1, roughly

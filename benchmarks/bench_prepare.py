@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from caretrends.prepare import prepare
+from caretrends.pipeline.prepare import prepare
 
 
 def main() -> None:

@@ -9,12 +9,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from caretrends.sources.transmonee import (
-    read_legacy_workbook,
-    read_sdmx_csv,
-    read_transmonee_extract,
-    write_sdmx_csv,
-)
+from caretrends.sources.sdmx_csv import read_sdmx_csv, write_sdmx_csv
+from caretrends.sources.transmonee.extract import read_transmonee_extract
+from caretrends.sources.transmonee.workbook import read_legacy_workbook
 
 
 def main() -> None:

@@ -14,7 +14,8 @@ import io
 import json
 from typing import Any
 
-from caretrends.sources.fetch import HttpSettings, add_subcommand
+from caretrends.sources.cli import add_fetch_subcommand
+from caretrends.sources.http import HttpSettings
 
 #: No waiting between retries in tests.
 FAST = HttpSettings(timeout=5.0, retries=2, backoff=0.0)
@@ -112,5 +113,5 @@ def as_bytes(document: dict[str, Any]) -> bytes:
 def cli(argv: list[str]) -> argparse.Namespace:
     """Parse ``argv`` with a parser holding only the ``fetch`` subcommand."""
     parser = argparse.ArgumentParser(prog="caretrends")
-    add_subcommand(parser.add_subparsers(dest="command", required=True))
+    add_fetch_subcommand(parser.add_subparsers(dest="command", required=True))
     return parser.parse_args(argv)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from caretrends.sources import registry
-from caretrends.sources.figures import FIGURE_COLUMNS
+from caretrends import provenance
+from caretrends.sources.compiled import FIGURE_COLUMNS
 
 
 def figure_row(**overrides: object) -> dict[str, object]:
@@ -46,8 +46,8 @@ def register(
     extra: dict[str, str] | None = None,
 ) -> None:
     """Register a file of ``raw_dir`` with test provenance."""
-    registry.record_source(
-        registry.SourceRecord(
+    provenance.record_source(
+        provenance.SourceRecord(
             path=relative,
             kind=kind,
             title="test",
@@ -56,7 +56,7 @@ def register(
             obtained="2026-01-01",
             licence="test",
             produced_by="tests",
-            sha256=registry.sha256_file(raw_dir / relative),
+            sha256=provenance.sha256_file(raw_dir / relative),
             extra=extra or {},
         ),
         raw_dir,

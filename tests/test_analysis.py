@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from caretrends import analysis, paths
-from caretrends.reconcile import ReconcileRules, infer_from_totals, reconcile
-from caretrends.sources.figures import read_compiled_figures
+from caretrends import analysis, labels, paths
+from caretrends.pipeline.reconcile import ReconcileRules, infer_from_totals, reconcile
+from caretrends.sources.compiled import read_compiled_figures
 
 
 @pytest.fixture(scope="module")
@@ -172,10 +172,10 @@ def test_a_variant_too_short_to_fit_is_reported_not_raised() -> None:
 
 
 def test_case_level_outputs_say_when_records_are_synthetic() -> None:
-    assert analysis.case_title("brief.permanency_title", "en", synthetic=True) == (
+    assert labels.case_title("brief.permanency_title", "en", synthetic=True) == (
         "Time to a permanent family (demonstration data)"
     )
-    assert analysis.case_title("brief.permanency_title", "sq", synthetic=False) == (
+    assert labels.case_title("brief.permanency_title", "sq", synthetic=False) == (
         "Koha deri në një familje të përhershme"
     )
     table = analysis.mark_case_table(pd.DataFrame({"x": [1]}), synthetic=True)
@@ -191,7 +191,7 @@ def test_median_sentence_names_groups_and_says_when_the_median_is_not_reached() 
             "conf_high": [22.5, float("nan")],
         }
     )
-    assert analysis.median_sentence(medians, what="reunification") == (
+    assert labels.median_sentence(medians, what="reunification") == (
         "Median time to reunification: residential: 18.2 months (95% CI 15.0 to 22.5); "
         "sos_family: not reached (fewer than half within follow-up)."
     )
@@ -225,7 +225,7 @@ def test_counselling_tables_leave_the_project_with_small_counts_hidden() -> None
 
 
 def test_case_sources_use_the_organisations_sourced_name_and_say_synthetic() -> None:
-    albanian = analysis.case_source("sq", synthetic=True)
+    albanian = labels.case_source("sq", synthetic=True)
     assert "SOS Fshatrat e Fëmijëve Kosovë" in albanian and "sintetike" in albanian
-    assert "synthetic" not in analysis.case_source("en", synthetic=False)
-    assert "SOS Dečija sela Kosovo" in analysis.case_source("sr", synthetic=False)
+    assert "synthetic" not in labels.case_source("en", synthetic=False)
+    assert "SOS Dečija sela Kosovo" in labels.case_source("sr", synthetic=False)

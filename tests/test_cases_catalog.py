@@ -15,7 +15,7 @@ from caretrends.cases.catalog import (
     normalise_name,
     value_codes,
 )
-from caretrends.cases.synth import _IDENTIFIER_HEADERS
+from caretrends.cases.demo.export import _IDENTIFIER_HEADERS
 from caretrends.errors import DataValidationError
 
 COLUMN_SYNONYMS = [

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from caretrends.cases import build_children, load_cases, load_children
-from caretrends.cases.cli import check_case_files
+from caretrends.cases.load import check_case_files
 from caretrends.cases.pseudonymise import SALT_ENV
-from caretrends.cases.schemas import CHILDREN
+from caretrends.cases.record_schemas import CHILDREN
 from caretrends.errors import DataValidationError
-from caretrends.sources.registry import SourceRecord, record_source, sha256_file
+from caretrends.provenance import SourceRecord, record_source, sha256_file
 from caretrends.warnings import DataQualityWarning
 from tests._cases_helpers import TEST_SALT, episode_row, write_rows
 

@@ -13,7 +13,7 @@ import pytest
 
 from caretrends.cases import clean_case_file
 from caretrends.cases.pseudonymise import DEMO_SALT, SALT_ENV, MissingSaltError, keyed_hashes
-from caretrends.cases.schemas import COUNSELLING, EPISODES
+from caretrends.cases.record_schemas import COUNSELLING, EPISODES
 from caretrends.errors import DataValidationError
 from caretrends.schemas import REJECT_COLUMNS
 from caretrends.warnings import DataQualityWarning

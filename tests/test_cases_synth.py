@@ -10,14 +10,9 @@ import pytest
 from caretrends import paths
 from caretrends.cases import clean_case_file
 from caretrends.cases.cli import synth_command
-from caretrends.cases.synth import (
-    DEMO_SEED,
-    demo_exports,
-    simulate_counselling,
-    simulate_episodes,
-    write_demo_set,
-)
-from caretrends.sources.registry import load_registry, sha256_file
+from caretrends.cases.demo.files import DEMO_SEED, demo_exports, write_demo_set
+from caretrends.cases.demo.simulate import simulate_counselling, simulate_episodes
+from caretrends.provenance import load_registry, sha256_file
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +35,7 @@ def test_the_bundled_demo_set_is_what_its_registered_command_writes(tmp_path: Pa
 
 
 def test_every_injected_fault_is_rejected_exactly(exports, tmp_path: Path) -> None:
-    from caretrends.cases.synth import write_export
+    from caretrends.cases.demo.files import write_export
 
     for export in exports:
         result = clean_case_file(write_export(export, tmp_path), kind=export.kind)

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caretrends.clean import age_label_to_code
 from caretrends.schemas import AGE_CODE_PATTERN
-from caretrends.sources.transmonee import transmonee_dir
+from caretrends.sources.cells import age_label_to_code
+from caretrends.sources.transmonee.codes import transmonee_dir
 
 
 @pytest.mark.parametrize(

@@ -7,14 +7,14 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from caretrends.clean import (
+from caretrends.paths import PACKAGE_DIR
+from caretrends.sources.cells import (
     area_code,
     area_labels,
     country_to_iso3,
     is_aggregate_area,
     split_aggregates,
 )
-from caretrends.paths import PACKAGE_DIR
 
 AREAS = pd.read_csv(PACKAGE_DIR / "codelists" / "ref_areas.csv", dtype=str, keep_default_na=False)
 COUNTRY_NAMES = AREAS[AREAS["kind"] == "country"]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caretrends.clean import MISSING_MARKERS, OBS_STATUS_LABELS, missing_to_nan
+from caretrends.sources.cells import MISSING_MARKERS, OBS_STATUS_LABELS, missing_to_nan
 
 finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 padding = st.text(alphabet=" \u00a0\t", max_size=3)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caretrends.clean import parse_period
+from caretrends.sources.cells import parse_period
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from caretrends import paths
 from caretrends.errors import DataValidationError
 from caretrends.schemas import OBSERVATION_COLUMNS
-from caretrends.sources.figures import read_compiled_figures
+from caretrends.sources.compiled import read_compiled_figures
 from tests.conftest import figure_row, write_figures
 
 

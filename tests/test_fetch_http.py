@@ -14,16 +14,16 @@ import requests
 import responses
 
 from caretrends.errors import DataValidationError
-from caretrends.sources.fetch import (
+from caretrends.paths import write_atomically
+from caretrends.provenance import SourceRecord, load_registry, sha256_file
+from caretrends.sources.http import (
     RETRY_STATUSES,
     FetchError,
     HttpSettings,
     download,
     make_session,
     store,
-    write_atomically,
 )
-from caretrends.sources.registry import SourceRecord, load_registry, sha256_file
 from tests._fetch_helpers import FAST
 
 URL = "https://service.example/api/table"
@@ -132,10 +132,10 @@ def test_write_atomically_moves_only_a_validated_file(tmp_path: Path) -> None:
     target = tmp_path / "file.csv"
     target.write_bytes(b"good")
     with pytest.raises(DataValidationError):
-        write_atomically(b"bad", target, _reject)
+        write_atomically(target, lambda path: path.write_bytes(b"bad"), _reject)
     assert target.read_bytes() == b"good"
     assert [p.name for p in tmp_path.iterdir()] == ["file.csv"]  # no temporary left
-    facts = write_atomically(b"better", target, _accept)
+    facts = write_atomically(target, lambda path: path.write_bytes(b"better"), _accept)
     assert target.read_bytes() == b"better"
     assert facts == {"size": "6"}
     assert [p.name for p in tmp_path.iterdir()] == ["file.csv"]

@@ -17,10 +17,12 @@ from hypothesis import strategies as st
 from responses import matchers
 
 from caretrends.errors import DataValidationError, ParameterError
+from caretrends.provenance import check_files, load_registry
 from caretrends.schemas import OBSERVATION_COLUMNS, REJECT_COLUMNS
-from caretrends.sources.fetch import FetchError, browse_kas, fetch_kas
+from caretrends.sources.http import FetchError
 from caretrends.sources.jsonstat import parse_jsonstat
-from caretrends.sources.kas import (
+from caretrends.sources.kas.fetch import browse_kas, fetch_kas
+from caretrends.sources.kas.mapping import (
     FieldRule,
     KasConfig,
     KasTable,
@@ -29,7 +31,6 @@ from caretrends.sources.kas import (
     read_kas_jsonstat,
     read_kas_record,
 )
-from caretrends.sources.registry import check_files, load_registry
 from tests._fetch_helpers import FAST, as_bytes, cli, jsonstat
 
 BASE = "https://askdata.example/api/v1/en/ASKdata/"

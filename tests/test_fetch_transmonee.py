@@ -12,16 +12,16 @@ import requests
 import responses
 
 from caretrends.errors import ParameterError
-from caretrends.sources.fetch import (
-    FetchError,
+from caretrends.provenance import check_files, load_registry
+from caretrends.sources.http import FetchError
+from caretrends.sources.transmonee.codes import transmonee_dir
+from caretrends.sources.transmonee.live import (
     TransmoneeConfig,
     check_sdmx_csv,
     fetch_transmonee,
     load_transmonee_config,
     sdmx_data_url,
 )
-from caretrends.sources.registry import check_files, load_registry
-from caretrends.sources.transmonee import transmonee_dir
 from tests._fetch_helpers import FAST, SDMX_HEADER, cli, sdmx_csv
 
 BASE = "https://sdmx.example/rest/data/"

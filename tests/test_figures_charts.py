@@ -16,8 +16,16 @@ matplotlib.use("agg")
 import matplotlib.pyplot as plt
 
 from caretrends import disclosure, figures
+from caretrends.analysis import campaign_table
 from caretrends.errors import DataValidationError, ParameterError
 from caretrends.labels import LANGUAGES, label
+
+CAMPAIGNS = campaign_table(
+    [
+        {"campaign": "care_for_me", "start": "2013-05-15", "end": "2016-05-15"},
+        {"campaign": "i_give_hope", "start": "2015-05-15"},
+    ]
+)
 
 YEARS = np.arange(2012, 2020)
 SOURCE = "KAS; Ministry of Finance, Labour and Transfers"
@@ -33,7 +41,7 @@ def trend(lang: str) -> figures.Chart:
         measure=label("measure.number_of_children", lang),
         lang=lang,
         fit=fit,
-        campaigns=figures.KOSOVO_CAMPAIGNS,
+        campaigns=CAMPAIGNS,
     )
 
 

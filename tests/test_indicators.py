@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from caretrends.indicators import RATES, derive_rate, family_based_share
+from caretrends.pipeline.indicators import RATES, derive_rate, family_based_share
 
 
 def _figures(rows: list[tuple[str, str, str, str, int, float]]) -> pd.DataFrame:
@@ -65,8 +65,8 @@ def test_unreconciled_input_is_refused() -> None:
 
 
 def test_derived_residential_rates_match_the_published_rates_in_the_bundled_extract() -> None:
-    from caretrends.indicators import derive_all
-    from caretrends.sources.transmonee import read_transmonee_extract
+    from caretrends.pipeline.indicators import derive_all
+    from caretrends.sources.transmonee.extract import read_transmonee_extract
 
     observations, _ = read_transmonee_extract()
     rates = derive_all(observations)

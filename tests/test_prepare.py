@@ -9,7 +9,7 @@ import pytest
 
 from caretrends.cli import main
 from caretrends.errors import DataValidationError
-from caretrends.prepare import prepare
+from caretrends.pipeline.prepare import prepare
 from tests._fetch_helpers import as_bytes, jsonstat
 from tests.conftest import figure_row, register, write_figures
 

@@ -113,3 +113,74 @@ def test_paths_do_not_depend_on_the_working_directory(tmp_path, monkeypatch) -> 
     monkeypatch.chdir(tmp_path)
     assert paths.raw_dir() == before
     assert paths.raw_dir().is_relative_to(ROOT)
+
+
+def _package_modules() -> dict[str, Path]:
+    """Every module of the package by dotted name (a package by its ``__init__``)."""
+    source = paths.PACKAGE_DIR.parent
+    modules = {}
+    for file in paths.PACKAGE_DIR.rglob("*.py"):
+        parts = file.relative_to(source).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = file
+    return modules
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Which package modules each module imports, at the top or inside a function."""
+    modules = _package_modules()
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, file in modules.items():
+        package = name if file.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1])
+                    base = f"{base}.{node.module}" if node.module else base
+                targets = [
+                    f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base
+                    for a in node.names
+                ]
+            else:
+                continue
+            graph[name] |= {t for t in targets if t in modules and t != name}
+    return graph
+
+
+def test_the_package_has_no_import_cycle() -> None:
+    graph = _import_graph()
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def cycle_from(module: str, path: list[str]) -> list[str] | None:
+        state[module] = 1
+        for target in sorted(graph[module]):
+            if state.get(target) == 1:
+                return [*path[path.index(target) :], target] if target in path else [target]
+            if target not in state and (found := cycle_from(target, [*path, target])):
+                return found
+        state[module] = 2
+        return None
+
+    for module in sorted(graph):
+        if module not in state:
+            assert cycle_from(module, [module]) is None
+
+
+def test_only_the_command_root_imports_command_modules_and_none_the_package_face() -> None:
+    graph = _import_graph()
+    for module, targets in graph.items():
+        if module != "caretrends.cli":
+            assert not {t for t in targets if t.endswith(".cli")}, module
+        if module != "caretrends":
+            assert "caretrends" not in targets, module
+
+
+def test_no_module_is_longer_than_450_lines() -> None:
+    long = {
+        name: n
+        for name, file in _package_modules().items()
+        if (n := len(file.read_text(encoding="utf-8").splitlines())) > 450
+    }
+    assert long == {}

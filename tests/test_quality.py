@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from caretrends import quality
-from caretrends.sources import registry
+from caretrends import provenance
+from caretrends.pipeline import quality
 
 
 def _obs(area: str, year: int, value: float | None, indicator: str = "X") -> dict:
@@ -53,6 +53,6 @@ def test_conflicts_inferred_and_rejects_summary() -> None:
 
 
 def test_source_table_lists_every_record() -> None:
-    records = registry.load_registry()
+    records = provenance.load_registry()
     table = quality.source_table(records)
     assert len(table) == len(records) and table["licence"].str.len().gt(0).all()

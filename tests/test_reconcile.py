@@ -5,8 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from caretrends import paths
-from caretrends.reconcile import INFERRED_SOURCE, ReconcileRules, infer_from_totals, reconcile
-from caretrends.sources.figures import read_compiled_figures
+from caretrends.pipeline.reconcile import (
+    INFERRED_SOURCE,
+    ReconcileRules,
+    infer_from_totals,
+    reconcile,
+)
+from caretrends.sources.compiled import read_compiled_figures
 
 
 def _obs(source: str, period: str, value: float, freq: str = "A", table: str = "t") -> dict:

@@ -5,15 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from caretrends import paths
+from caretrends import paths, provenance
 from caretrends.errors import DataValidationError
 from caretrends.schemas import OBSERVATIONS, validate_table
-from caretrends.sources import registry
 
 
 def test_bundled_raw_data_all_registered_and_unchanged() -> None:
-    assert registry.check_files(paths.raw_dir()) == []
-    for record in registry.load_registry():
+    assert provenance.check_files(paths.raw_dir()) == []
+    for record in provenance.load_registry():
         assert record.producer and record.licence and record.produced_by
         assert record.url or record.synthetic  # generated files have no public source
 
@@ -24,7 +23,7 @@ def test_unknown_kind_is_reported_with_entry(tmp_path) -> None:
         "licence: l, produced_by: b, sha256: s}\n"
     )
     with pytest.raises(DataValidationError, match="entry 1 .*unknown kind 'nonsense'"):
-        registry.load_registry(tmp_path)
+        provenance.load_registry(tmp_path)
 
 
 def _row(**overrides: object) -> dict[str, object]:

@@ -10,7 +10,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from caretrends.prepare import prepare
+from caretrends.pipeline.prepare import prepare
 from caretrends.report import load_run_config, run_report
 from caretrends.report.browser import image_loads
 

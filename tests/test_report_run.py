@@ -11,9 +11,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from caretrends.provenance import sha256_file
 from caretrends.report import ReportRunError, add_subcommand, load_run_config, run_report
 from caretrends.report.browser import image_loads
-from caretrends.sources.registry import sha256_file
 from tests.conftest import figure_row, register, write_figures
 from tests.report_helpers import figure_notebook, write_config, write_notebook
 

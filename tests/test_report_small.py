@@ -8,7 +8,7 @@ import json
 import pytest
 import yaml
 
-from caretrends.prepare import prepare
+from caretrends.pipeline.prepare import prepare
 from caretrends.report import load_run_config, run_report
 
 SMALL = {

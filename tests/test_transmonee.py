@@ -12,22 +12,19 @@ import pytest
 
 from caretrends.errors import DataValidationError
 from caretrends.paths import raw_dir
+from caretrends.provenance import check_files, load_registry
 from caretrends.schemas import OBSERVATION_KEY
-from caretrends.sources.registry import check_files, load_registry
-from caretrends.sources.transmonee import (
+from caretrends.sources.cli import add_extract_subcommand
+from caretrends.sources.sdmx_csv import read_sdmx_csv, write_sdmx_csv
+from caretrends.sources.transmonee.codes import load_legacy_mapping, transmonee_dir
+from caretrends.sources.transmonee.extract import (
     EXTRACT_PATH,
-    LEGACY_SOURCE,
     SEE_COUNTRIES,
-    add_subcommand,
     build_transmonee_extract,
-    load_legacy_mapping,
-    read_legacy_workbook,
-    read_sdmx_csv,
     read_transmonee_extract,
     select_extract_rows,
-    transmonee_dir,
-    write_sdmx_csv,
 )
+from caretrends.sources.transmonee.workbook import LEGACY_SOURCE, read_legacy_workbook
 
 
 @pytest.fixture(scope="module")
@@ -327,7 +324,7 @@ def test_bundled_extract_equals_the_workbook_rows(workbook) -> None:
 
 def test_subcommand_is_registered() -> None:
     parser = argparse.ArgumentParser()
-    add_subcommand(parser.add_subparsers(dest="command"))
+    add_extract_subcommand(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["extract-transmonee", "--raw-dir", "somewhere"])
     assert args.handler is not None and args.raw_dir == Path("somewhere")
 

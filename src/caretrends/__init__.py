@@ -3,37 +3,33 @@
 Use it in a notebook as ``import caretrends as ct``: ``ct.load_observations()`` gives the
 tidy tables that ``caretrends prepare`` wrote; the subpackages (``ct.models``,
 ``ct.figures``, ``ct.cases`` …) load on first use, so the command line starts quickly.
+
+The face a notebook uses: ``ct.load_observations``; ``ct.pipeline`` (sources, coverage,
+conflicts, inferred values and rejects of the prepared data); ``ct.cases`` (the case
+records); ``ct.analysis`` (the tables the report shows); ``ct.models``; ``ct.figures``;
+``ct.labels``; ``ct.report`` (a run's parameters, folders and brief).
 """
 
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from types import ModuleType
 
 import pandas as pd
 
+from caretrends._version import __version__
 from caretrends.paths import processed_dir
-
-try:
-    __version__: str = version("caretrends")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
 
 _SUBMODULES = {
     "analysis",
-    "brief",
     "cases",
-    "clean",
     "disclosure",
     "figures",
-    "indicators",
     "labels",
     "models",
     "paths",
-    "prepare",
-    "quality",
-    "reconcile",
+    "pipeline",
+    "provenance",
     "report",
     "schemas",
     "sources",
@@ -55,7 +51,7 @@ def load_observations(table: str = "reconciled") -> pd.DataFrame:
     -------
     DataFrame
     """
-    from caretrends.prepare import TABLES, prepare  # heavy: loaded when first needed
+    from caretrends.pipeline.prepare import TABLES, prepare
 
     if table not in TABLES:
         raise ValueError(f"table {table!r}: choose one of {sorted(TABLES)}")

@@ -1,7 +1,8 @@
 """Every filesystem location the project uses, resolved in one place.
 
 Nothing in the package depends on the current working directory: notebooks run by
-papermill, the CLI and the tests all resolve paths from here. One environment variable
+papermill, the CLI and the tests all resolve paths from here, and every file that must
+never be seen half-written is replaced through :func:`write_atomically`. One environment variable
 overrides the default, for deployments and for tests:
 
 ``CARETRENDS_ROOT``
@@ -11,7 +12,12 @@ overrides the default, for deployments and for tests:
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+Facts = TypeVar("Facts")
 
 PACKAGE_DIR: Path = Path(__file__).resolve().parent
 
@@ -52,3 +58,34 @@ def notebooks_dir() -> Path:
 def reports_dir() -> Path:
     """Return ``reports``: one folder per report run, plus ``latest``."""
     return project_root() / "reports"
+
+
+def write_atomically(
+    target: Path,
+    write: Callable[[Path], object],
+    validate: Callable[[Path], Facts] | None = None,
+) -> Facts | None:
+    """Replace ``target`` in one step with what ``write(path)`` writes, if ``validate`` agrees.
+
+    ``write`` fills a new hidden file beside ``target``; its bytes are flushed to disk,
+    ``validate`` (when given) checks it and raises on a problem, and ``os.replace`` then
+    moves it over ``target``. A reader never sees a half-written file, and on any failure
+    the temporary file is removed and ``target`` is untouched.
+
+    Returns
+    -------
+    object
+        What ``validate`` returned (facts about the file, e.g. for its provenance), or
+        None without ``validate``.
+    """
+    temporary = target.with_name(f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.part")
+    try:
+        write(temporary)
+        with temporary.open("rb+") as stream:
+            os.fsync(stream.fileno())
+        facts = validate(temporary) if validate is not None else None
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return facts

@@ -25,7 +25,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from caretrends.cases.schemas import CHILDREN, PERMANENCY_EXITS
+from caretrends.cases.record_schemas import CHILDREN, PERMANENCY_EXITS
 
 DAYS_PER_MONTH = 365.25 / 12
 _OTHER_EXITS = ["died", "other"]
@@ -49,7 +49,7 @@ def build_children(
         The ``CHILDREN`` schema: ``child_id``, ``sex``, ``birth_month``, ``first_entry``,
         ``entry_year``, ``age_at_entry_months`` (whole months from the birth month),
         ``entry_reason`` and ``first_placement`` (of the first episode), ``n_episodes``,
-        ``exit_type`` (one of :data:`~caretrends.cases.schemas.EXIT_TYPES`),
+        ``exit_type`` (one of :data:`~caretrends.cases.record_schemas.EXIT_TYPES`),
         ``exit_date`` (NaT when censored), ``event`` (a permanent family reached: the
         event of Kaplan-Meier and Cox models), ``exited`` (any exit, permanent or other:
         the event of competing-risks models, with ``exit_type`` as the cause),

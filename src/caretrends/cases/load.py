@@ -5,12 +5,17 @@ any ``.csv`` or ``.xlsx`` there is read). The synthetic demonstration records ar
 registered in ``data/raw/sources.yaml`` (kinds ``episodes`` and ``counselling``). The two
 are never mixed: :func:`load_cases` reads the private files when a kind has any, and the
 bundled demo set otherwise, with a warning that results on it are a demonstration.
+
+:func:`check_case_files` is what ``caretrends validate`` and the data-quality notebook
+call: every registered case file (checking its provenance's ``synthetic`` flag against
+its rows) and every private file under ``data/private/cases/<kind>/``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -23,12 +28,12 @@ from caretrends.cases.clean import (
     CaseCleaningResult,
     check_reconciled,
     clean_case_file,
-    overlap_rejects,
 )
+from caretrends.cases.overlaps import overlap_rejects
 from caretrends.cases.read import SUFFIXES
-from caretrends.errors import DataValidationError, ParameterError
-from caretrends.schemas import REJECT_COLUMNS
-from caretrends.sources.registry import SourceRecord, load_registry
+from caretrends.errors import CaretrendsError, DataValidationError, ParameterError
+from caretrends.provenance import SourceRecord, load_registry
+from caretrends.schemas import REJECT_COLUMNS, empty_rejects
 from caretrends.warnings import DataQualityWarning
 
 SOURCES = ("auto", "private", "bundled")
@@ -144,3 +149,66 @@ def load_children(
     the episodes :func:`load_cases` finds, seen from ``analysis_date``."""
     episodes = load_cases("episodes", **load_options).data  # type: ignore[arg-type]
     return build_children(episodes, analysis_date=analysis_date)
+
+
+@dataclass
+class CaseFilesCheck:
+    """Outcome of :func:`check_case_files`.
+
+    Attributes
+    ----------
+    report : DataFrame
+        One row per file read (:data:`~caretrends.cases.clean.REPORT_COLUMNS`).
+    rejects : DataFrame
+        Their rejected rows (:data:`~caretrends.schemas.REJECT_COLUMNS`).
+    file_problems : list of str
+        Files that could not be used at all (unreadable, a column missing, a salt
+        missing, provenance contradicting the rows).
+    """
+
+    report: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REPORT_COLUMNS))
+    rejects: pd.DataFrame = field(default_factory=empty_rejects)
+    file_problems: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        """Lines a person reads: per file, the counts and the rejects by reason."""
+        lines = [
+            f"{r.source_file}: {r.rows_read} rows read, {r.rows_kept} kept, "
+            f"{r.rows_rejected} rejected ({'synthetic' if r.synthetic else 'real'}, {r.encoding})"
+            for r in self.report.itertuples()
+        ]
+        by_reason = self.rejects.groupby(
+            ["source_file", self.rejects["reason"].str.replace(r" row \d+$", " row N", regex=True)]
+        ).size()
+        lines += [f"  {file}: {reason}: {count}" for (file, reason), count in by_reason.items()]
+        lines += [f"FILE  {problem}" for problem in self.file_problems]
+        return "\n".join(lines)
+
+
+def check_case_files(
+    *, raw_dir: Path | None = None, private_dir: Path | None = None, salt: str | None = None
+) -> CaseFilesCheck:
+    """Clean every registered and private case file; collect reports, rejects and problems."""
+    check = CaseFilesCheck()
+    results: list[CaseCleaningResult] = []
+    jobs = [
+        (record.path, lambda r=record: read_case_record(r, raw_dir, salt=salt))
+        for record in load_registry(raw_dir)
+        if record.kind in KINDS and ((raw_dir or paths.raw_dir()) / record.path).exists()
+    ]
+    jobs += [
+        (str(path), lambda p=path, k=kind: clean_case_file(p, kind=k, salt=salt))
+        for kind in KINDS
+        for path in private_case_files(kind, private_dir)
+    ]
+    for name, job in jobs:
+        try:
+            results.append(job())
+        except DataValidationError as exc:
+            check.file_problems.extend(exc.problems)
+        except CaretrendsError as exc:
+            check.file_problems.append(f"{name}: {exc}")
+    if results:
+        check.report = pd.concat([r.report for r in results], ignore_index=True)
+        check.rejects = pd.concat([r.rejects for r in results], ignore_index=True)[REJECT_COLUMNS]
+    return check

@@ -4,7 +4,7 @@ Use it as ``ct.figures``::
 
     from caretrends import figures
     chart = figures.trend_chart(data, title=..., measure=..., lang="sq",
-                                fit=fit, campaigns=figures.KOSOVO_CAMPAIGNS)
+                                fit=fit, campaigns=analysis.campaign_table(campaigns))
     figures.export_figure(chart, "abandonment", run_id=run_id)
 
 Every builder takes plain tidy tables (the column names are in its docstring), applies
@@ -12,18 +12,17 @@ disclosure control (:mod:`caretrends.disclosure`) before drawing, and returns a
 :class:`Chart` carrying the figure, the plotted data, title, source, note and alt text.
 """
 
-from caretrends.figures.care import KOSOVO, composition_chart, country_comparison_chart
-from caretrends.figures.chart import Chart
+from caretrends.figures.care import composition_chart, country_comparison_chart
+from caretrends.figures.chart import Chart, decimal_year
+from caretrends.figures.coverage import coverage_chart
 from caretrends.figures.export import ExportedFigure, export_figure
 from caretrends.figures.key_numbers import key_numbers, key_numbers_table
 from caretrends.figures.prevention import prevention_chart
 from caretrends.figures.style import PALETTE, SIZES, contrast_ratio, use_style
 from caretrends.figures.survival import survival_chart
-from caretrends.figures.trends import KOSOVO_CAMPAIGNS, its_chart, joinpoint_chart, trend_chart
+from caretrends.figures.trends import its_chart, joinpoint_chart, trend_chart
 
 __all__ = [
-    "KOSOVO",
-    "KOSOVO_CAMPAIGNS",
     "PALETTE",
     "SIZES",
     "Chart",
@@ -31,6 +30,8 @@ __all__ = [
     "composition_chart",
     "contrast_ratio",
     "country_comparison_chart",
+    "coverage_chart",
+    "decimal_year",
     "export_figure",
     "its_chart",
     "joinpoint_chart",

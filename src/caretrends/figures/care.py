@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from caretrends import disclosure
+from caretrends.codelists import KOSOVO
 from caretrends.figures.chart import (
     Chart,
     axis_label,
@@ -43,9 +44,6 @@ from caretrends.labels import (
     format_percent,
     label,
 )
-
-#: Kosovo's code in the Observations table.
-KOSOVO = "XKX"
 
 
 def composition_chart(
@@ -323,4 +321,4 @@ def country_comparison_chart(
     )
 
 
-__all__ = ["KOSOVO", "composition_chart", "country_comparison_chart"]
+__all__ = ["composition_chart", "country_comparison_chart"]

@@ -7,6 +7,7 @@ and the plotted data as a small table (hidden counts written ``c``).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -315,6 +316,19 @@ def locale_axis(axis: Axis, lang: str, *, percent: bool = False) -> None:
         return format_number(value, lang, decimals=decimals(step))
 
     axis.set_major_formatter(FuncFormatter(show))
+
+
+def decimal_year(day: dt.date) -> float:
+    """Return a date as a fractional year, to mark it on an axis of years.
+
+    Examples
+    --------
+    >>> round(decimal_year(dt.date(2013, 7, 2)), 2)
+    2013.5
+    """
+    start = dt.date(day.year, 1, 1)
+    length = (dt.date(day.year + 1, 1, 1) - start).days
+    return day.year + (day - start).days / length
 
 
 def year_axis(axis: Axis, *, max_ticks: int | str = "auto") -> None:

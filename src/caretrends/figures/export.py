@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from caretrends import __version__, paths
+from caretrends import paths
+from caretrends._version import __version__
 from caretrends.errors import ParameterError
 from caretrends.figures.chart import Chart
 from caretrends.figures.style import style_context

@@ -9,7 +9,8 @@ import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Font
 
-from caretrends import __version__, disclosure, paths
+from caretrends import disclosure, paths
+from caretrends._version import __version__
 from caretrends.errors import DataValidationError
 from caretrends.figures.chart import require_columns
 from caretrends.figures.export import CSV_ENCODING

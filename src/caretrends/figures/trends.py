@@ -6,7 +6,6 @@ model results plug in directly once fitted.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 import pandas as pd
@@ -15,10 +14,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
-from caretrends.clean import decimal_year
 from caretrends.figures.chart import (
     Chart,
     axis_label,
+    decimal_year,
     disclosure_notes,
     finish,
     hidden_sentence,
@@ -44,17 +43,6 @@ from caretrends.figures.style import (
     style_context,
 )
 from caretrends.labels import format_date, format_interval, format_percent, label
-
-#: Kosovo's national campaigns against child abandonment (analysis plan). The one-month
-#: *Prevention of abandonment* campaign ran inside *Care for Me!*; its dates are not
-#: published, so it is not marked.
-KOSOVO_CAMPAIGNS = pd.DataFrame(
-    {
-        "campaign": ["care_for_me", "i_give_hope"],
-        "start": [dt.date(2013, 5, 15), dt.date(2015, 5, 15)],
-        "end": [dt.date(2016, 5, 15), None],
-    }
-)
 
 OBSERVED_COLOUR = HIGHLIGHT
 MODEL_COLOUR = PALETTE[1]
@@ -163,7 +151,7 @@ def trend_chart(
         The model's predictions: ``year``, ``fitted``, ``conf_low``, ``conf_high``.
     campaigns : DataFrame, optional
         ``campaign`` (a ``campaign_name`` label code or text), ``start``, ``end`` dates;
-        e.g. :data:`KOSOVO_CAMPAIGNS`.
+        e.g. :func:`caretrends.analysis.campaign_table` of the run's campaigns.
     kind : {"count", "rate"}
         Counts of 1–4 are suppressed; rates are withheld or flagged by ``numerator``.
     numerator : str, optional
@@ -472,7 +460,6 @@ def joinpoint_chart(
 
 
 __all__ = [
-    "KOSOVO_CAMPAIGNS",
     "apc_text",
     "its_chart",
     "joinpoint_chart",

@@ -10,7 +10,8 @@ Modules: :mod:`~caretrends.report.params` (what a notebook declares),
 :mod:`~caretrends.report.config` (run configurations), :mod:`~caretrends.report.run`
 (execution and atomic publishing), :mod:`~caretrends.report.html`,
 :mod:`~caretrends.report.manifest`, :mod:`~caretrends.report.browser` (headless check
-that a page's images load) and :mod:`~caretrends.report.cli`.
+that a page's images load), :mod:`~caretrends.report.brief` (the brief's key numbers and
+standard figures) and :mod:`~caretrends.report.cli`.
 """
 
 from __future__ import annotations
@@ -27,13 +28,16 @@ _HOMES: dict[str, str] = {
     "ReportRunError": "run",
     "RunConfig": "config",
     "RunResult": "run",
+    "STANDARD_FIGURES": "brief",
     "add_subcommand": "cli",
     "check_parameters": "notebook",
     "declared_parameters": "params",
     "default_config_path": "config",
     "load_run_config": "config",
+    "key_number_rows": "brief",
     "output_folders": "notebook",
     "run_report": "run",
+    "standard_figures": "brief",
 }
 
 __all__ = sorted(_HOMES)

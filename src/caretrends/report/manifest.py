@@ -8,7 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from caretrends import paths
-from caretrends.sources.registry import load_registry, registry_path, sha256_file
+from caretrends.provenance import load_registry, registry_path, sha256_file
 
 #: Packages whose versions every manifest records.
 RECORDED_PACKAGES: tuple[str, ...] = (

@@ -30,6 +30,7 @@ from tqdm.auto import tqdm
 
 from caretrends import paths
 from caretrends.errors import CaretrendsError
+from caretrends.provenance import sha256_file
 from caretrends.report.config import RunConfig
 from caretrends.report.html import index_html, notebook_html
 from caretrends.report.manifest import (
@@ -38,7 +39,6 @@ from caretrends.report.manifest import (
     package_versions,
     shown_path,
 )
-from caretrends.sources.registry import sha256_file
 
 #: The Jupyter kernel the notebooks run on (``make venv`` registers it in the venv).
 KERNEL_NAME = "caretrends"

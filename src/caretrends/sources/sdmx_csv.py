@@ -24,7 +24,6 @@ from typing import IO, NamedTuple
 import numpy as np
 import pandas as pd
 
-from caretrends.clean import OBS_STATUS_LABELS, missing_to_nan, parse_period
 from caretrends.errors import DataValidationError
 from caretrends.schemas import (
     OBSERVATION_COLUMNS,
@@ -34,6 +33,7 @@ from caretrends.schemas import (
     empty_rejects,
     validate_table,
 )
+from caretrends.sources.cells import OBS_STATUS_LABELS, missing_to_nan, parse_period
 
 #: Columns a file must have.
 REQUIRED_COLUMNS: tuple[str, ...] = (

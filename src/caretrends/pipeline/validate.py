@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from caretrends import paths
-from caretrends.cases.cli import check_case_files
+from caretrends import paths, provenance
+from caretrends.cases.load import check_case_files
 from caretrends.errors import DataValidationError
-from caretrends.prepare import OBSERVATION_READERS, ObservationReader
-from caretrends.sources import registry
+from caretrends.pipeline.readers import OBSERVATION_READERS, ObservationReader
 
 
 @dataclass
@@ -78,9 +77,9 @@ def validate(
     """
     raw_dir = raw_dir or paths.raw_dir()
     readers = readers if readers is not None else OBSERVATION_READERS
-    report = ValidationReport(file_problems=registry.check_files(raw_dir))
+    report = ValidationReport(file_problems=provenance.check_files(raw_dir))
     reject_frames = []
-    for record in registry.load_registry(raw_dir):
+    for record in provenance.load_registry(raw_dir):
         path = raw_dir / record.path
         if record.kind not in readers or not path.exists():
             continue

@@ -1,4 +1,4 @@
-"""TransMonEE: UNICEF ECARO's legacy workbook, the live SDMX-CSV data, the bundled extract.
+"""TransMonEE: UNICEF ECARO's legacy workbook, read into tidy Observations.
 
 The December 2020 workbook (``TM-2020-EN-December.xlsx``) stacks many tables on each
 sheet. Column A numbers the footnotes, column B holds titles, country names and footnote
@@ -12,12 +12,11 @@ Each table code is translated with UNICEF's own mapping (``content_legacy_codes_
 into the SDMX ``INDICATOR``/``SEX``/``AGE``/``UNIT`` of the live TransMonEE dataflow.
 Regional totals ("Total for CEE/CIS") are returned apart from countries, in
 :attr:`LegacyWorkbook.aggregates`, with codes of their own (``TMEE_CEE_CIS``,
-``TMEE_EECA``) that :func:`caretrends.clean.is_aggregate_area` recognises.
+``TMEE_EECA``) that :func:`caretrends.sources.cells.is_aggregate_area` recognises.
 """
 
 from __future__ import annotations
 
-import argparse
 import re
 import warnings
 from collections.abc import Iterator, Sequence
@@ -28,62 +27,34 @@ import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from caretrends import paths
-from caretrends.clean import area_code, area_labels, missing_to_nan, split_aggregates
 from caretrends.errors import DataValidationError
 from caretrends.schemas import OBSERVATION_COLUMNS, OBSERVATIONS, REJECT_COLUMNS, validate_table
-from caretrends.sources.registry import SourceRecord, record_source, sha256_file
-from caretrends.sources.sdmx_csv import SdmxRead, read_sdmx_csv, write_sdmx_csv
+from caretrends.sources.cells import area_code, missing_to_nan, split_aggregates
+from caretrends.sources.transmonee.codes import (
+    MAPPING_NAME,
+    TABLE_TITLE,
+    fold_title,
+    load_legacy_mapping,
+    transmonee_dir,
+)
 from caretrends.warnings import DataQualityWarning
 
 #: ``source`` of every row read from the December 2020 workbook (and its extract).
 LEGACY_SOURCE = "UNICEF TransMonEE 2020"
+
+
 #: The sheets read by default: population, births and fertility, child protection.
 DEFAULT_SHEETS: tuple[str, ...] = ("1.Population", "2.Fertility", "4.Child Protection")
-#: The nine South-East European countries of the bundled extract.
-SEE_COUNTRIES: tuple[str, ...] = ("ALB", "BIH", "BGR", "HRV", "MDA", "MNE", "MKD", "ROU", "SRB")
-#: Population and births tables in the extract, besides every child-protection table:
-#: population aged 0-17, 0-2 and 0-4 on 1 January (1.1.x) and on average over the year
-#: (1.2.x, the denominators of TransMonEE's "per average population" rates), live births.
-EXTRACT_DENOMINATOR_TABLES: tuple[str, ...] = (
-    "1.1.4",
-    "1.1.7",
-    "1.1.8",
-    "1.2.2",
-    "1.2.4",
-    "1.2.5",
-    "2.1.1",
-)
-#: Where the extract lives inside ``data/raw``.
-EXTRACT_PATH = "transmonee/transmonee_see_2020.csv"
-#: The command that makes the extract (recorded as its provenance).
-EXTRACT_COMMAND = "caretrends extract-transmonee"
-#: Where UNICEF's workbook, mapping and code lists (the extract's inputs) live in ``data/raw``.
-SOURCE_MATERIAL_DIR = "transmonee/source"
+
 
 WORKBOOK_NAME = "TM-2020-EN-December.xlsx"
-MAPPING_NAME = "content_legacy_codes_v3.csv"
-WORKBOOK_URL = (
-    "https://github.com/UNICEFECAR/data-etl/blob/ebb223954a604ad69c90f350505291dc762ff155/"
-    "tmee/data_in/legacy_data/TM-2020-EN-December.xlsx"
-)
-#: The date the project obtained the workbook from UNICEF ECARO's repository.
-WORKBOOK_OBTAINED = "2026-11-28"
-_CODE_LISTS = {
-    "INDICATOR": "CL_TMEE_INDICATORS.csv",
-    "AGE": "CL_TMEE_AGE.csv",
-    "UNIT_MEASURE": "CL_TMEE_UNITS.csv",
-}
 
-_TABLE_TITLE = re.compile(r"^\s*(?P<code>\d+\.\d+\.\d+(?:\.[A-Z])?)\.?\s+(?P<title>\S.*)$")
+
 _SECTION_TITLE = re.compile(r"^\s*\d+(\.\d+)?\.?\s+\D")
+
+
 # Columns of the layout (0-based): footnote number, text, footnote reference, first value.
 _NOTE_NUMBER, _TEXT, _NOTE_REF, _FIRST_VALUE = 0, 1, 2, 3
-
-
-def transmonee_dir() -> Path:
-    """Return ``data/raw/transmonee/source``: the workbook, the mapping and the code lists."""
-    return paths.raw_dir() / SOURCE_MATERIAL_DIR
 
 
 @dataclass(frozen=True)
@@ -132,59 +103,6 @@ class _Table:
     notes: list[str] = field(default_factory=list)
     group: str = ""
     rows_before_years: list[int] = field(default_factory=list)
-
-
-def load_legacy_mapping(path: Path | None = None) -> pd.DataFrame:
-    """Read UNICEF's mapping of legacy table titles to SDMX codes, indexed by table code.
-
-    Returns
-    -------
-    DataFrame
-        Index ``source_table`` (``4.2.5``); columns ``title``, ``indicator``, ``sex``,
-        ``age``, ``unit``.
-    """
-    file = path or transmonee_dir() / MAPPING_NAME
-    table = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    parts = table["indicator"].str.extract(_TABLE_TITLE)
-    unreadable = parts["code"].isna()
-    if unreadable.any():
-        raise DataValidationError(
-            [
-                f"{file}: table mapping: row {row + 2}: column 'indicator': no table code"
-                for row in table.index[unreadable]
-            ]
-        )
-    mapping = pd.DataFrame(
-        {
-            "source_table": parts["code"],
-            "title": parts["title"].map(_fold_title),
-            "indicator": table["code"],
-            "sex": table["sex"],
-            "age": table["age"],
-            "unit": table["unit"],
-        }
-    )
-    mapping = mapping.drop_duplicates()
-    repeated = mapping["source_table"][mapping["source_table"].duplicated()]
-    if len(repeated):
-        raise DataValidationError(
-            [f"{file}: table mapping: code {code}: mapped twice" for code in repeated]
-        )
-    return mapping.set_index("source_table")
-
-
-def _fold_title(title: str) -> str:
-    return " ".join(str(title).split()).casefold()
-
-
-def load_code_labels(folder: Path | None = None) -> dict[str, dict[str, str]]:
-    """Read TransMonEE's code lists: ``{"INDICATOR": {code: label}, "AGE": ..., ...}``."""
-    folder = folder or transmonee_dir()
-    labels = {}
-    for column, name in _CODE_LISTS.items():
-        table = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
-        labels[column] = dict(zip(table.iloc[:, 0], table.iloc[:, 1], strict=True))
-    return labels
 
 
 def read_legacy_workbook(
@@ -248,7 +166,7 @@ def _read_tables(worksheet, sheet: str) -> Iterator[_Table]:
         row = tuple(row) + (None,) * max(0, _FIRST_VALUE - len(row))
         text = row[_TEXT].strip() if isinstance(row[_TEXT], str) else row[_TEXT]
         values = row[_FIRST_VALUE:]
-        if isinstance(text, str) and (title := _TABLE_TITLE.match(text)):
+        if isinstance(text, str) and (title := TABLE_TITLE.match(text)):
             if table is not None:
                 yield table
             table = _Table(sheet, title["code"], title["title"].strip(), number, group=group)
@@ -440,7 +358,7 @@ def _catalogue(tables: list[_Table], mapping: pd.DataFrame) -> pd.DataFrame:
         mapped = mapping.loc[table.code] if table.code in mapping.index else None
         if mapped is None:
             problem = f"code {table.code} not in UNICEF's mapping {MAPPING_NAME}"
-        elif mapped["title"] != _fold_title(table.title):
+        elif mapped["title"] != fold_title(table.title):
             problem = f"title {table.title!r} differs from the mapping's {mapped['title']!r}"
         else:
             problem = ""
@@ -490,142 +408,3 @@ def _notes(cells: pd.DataFrame, tables: list[_Table]) -> pd.Series:
     }
     keys = zip(cells["table"].astype(str), cells["reference"].astype(str), strict=True)
     return pd.Series([found[key] for key in keys], index=cells.index, dtype="object")
-
-
-def select_extract_rows(observations: pd.DataFrame) -> pd.DataFrame:
-    """Return the rows the bundled extract keeps: SEE countries, the chosen tables, values.
-
-    Every child-protection table (``4.*``) and :data:`EXTRACT_DENOMINATOR_TABLES`, for
-    :data:`SEE_COUNTRIES`; cells without a value (``-`` in the workbook) are left out, as
-    SDMX data leave out missing observations.
-    """
-    keep = _in_extract_scope(observations) & observations["value"].notna()
-    return observations[keep].reset_index(drop=True)
-
-
-def _in_extract_scope(observations: pd.DataFrame) -> pd.Series:
-    table = observations["source_table"]
-    wanted = table.str.startswith("4.") | table.isin(EXTRACT_DENOMINATOR_TABLES)
-    return wanted & observations["ref_area"].isin(SEE_COUNTRIES)
-
-
-def build_transmonee_extract(workbook: Path | None = None, *, raw_dir: Path | None = None) -> Path:
-    """Write the bundled TransMonEE extract from the workbook and register its provenance.
-
-    Reads the workbook with :func:`read_legacy_workbook`, keeps
-    :func:`select_extract_rows`, writes ``data/raw/`` :data:`EXTRACT_PATH` in UNICEF's
-    SDMX-CSV layout (deterministic bytes) and records it in ``data/raw/sources.yaml``.
-
-    Parameters
-    ----------
-    workbook : Path, optional
-        The December 2020 workbook; by default the bundled copy. The mapping and code
-        lists are read from the same folder.
-    raw_dir : Path, optional
-        The ``data/raw`` folder to write into.
-
-    Returns
-    -------
-    Path
-        The extract written.
-
-    Raises
-    ------
-    DataValidationError
-        When the workbook yields rejects: the extract is only made from a clean read.
-    """
-    workbook = workbook or transmonee_dir() / WORKBOOK_NAME
-    raw_dir = raw_dir or paths.raw_dir()
-    read = read_legacy_workbook(workbook)
-    if len(read.rejects):
-        raise DataValidationError(
-            [
-                f"{r.source_file}: row {r.source_row}: column {r.column}: {r.reason}"
-                for r in read.rejects.itertuples()
-            ]
-        )
-    kept = select_extract_rows(read.observations)
-    omitted = int(_in_extract_scope(read.observations).sum()) - len(kept)
-    labels = load_code_labels(workbook.parent)
-    labels["REF_AREA"] = area_labels()
-    labels["SOURCE_TABLE"] = read.tables.set_index("source_table")["title"].to_dict()
-    target = write_sdmx_csv(kept, raw_dir / EXTRACT_PATH, labels=labels)
-    mapping = workbook.parent / MAPPING_NAME
-    record_source(
-        SourceRecord(
-            path=EXTRACT_PATH,
-            kind="observations-sdmx-csv",
-            title=(
-                "TransMonEE 2018 database (December 2020 release): child protection, "
-                "population aged 0-17, 0-2 and 0-4, live births; nine South-East "
-                "European countries (extract)"
-            ),
-            producer="UNICEF Regional Office for Europe and Central Asia (ECARO), TransMonEE",
-            url=WORKBOOK_URL,
-            obtained=WORKBOOK_OBTAINED,
-            licence=(
-                "UNICEF data: free to use with attribution (Source: UNICEF TransMonEE "
-                "database); see UNICEF's Terms of Use, https://www.unicef.org/legal"
-            ),
-            produced_by=(
-                f"{EXTRACT_COMMAND} (caretrends.sources.transmonee.build_transmonee_extract) "
-                f"from {WORKBOOK_NAME} with UNICEF's mapping {MAPPING_NAME}"
-            ),
-            sha256=sha256_file(target),
-            notes=(
-                f"Countries {', '.join(SEE_COUNTRIES)}; every table of sheet 4 (child "
-                f"protection) and tables {', '.join(EXTRACT_DENOMINATOR_TABLES)}. "
-                f"{len(kept)} observations; {omitted} cells marked '-' (not available) in "
-                "the workbook are left out, as SDMX data leave out missing observations. "
-                "OBS_FOOTNOTE holds the workbook's footnote for the country row; "
-                "SOURCE_TABLE the legacy table code."
-            ),
-            extra={
-                "source": LEGACY_SOURCE,
-                "workbook_sha256": sha256_file(workbook),
-                "mapping_sha256": sha256_file(mapping),
-            },
-        ),
-        raw_dir,
-    )
-    return target
-
-
-def read_transmonee_extract(path: Path | None = None) -> SdmxRead:
-    """Read the bundled extract back into Observations (``source`` :data:`LEGACY_SOURCE`)."""
-    return read_sdmx_csv(path or paths.raw_dir() / EXTRACT_PATH, source=LEGACY_SOURCE)
-
-
-def add_subcommand(subparsers: argparse._SubParsersAction) -> None:
-    """Register ``extract-transmonee``: rebuild the bundled extract from the workbook."""
-    parser = subparsers.add_parser(
-        "extract-transmonee",
-        help="rebuild data/raw/transmonee/ from UNICEF's TransMonEE workbook",
-        description=build_transmonee_extract.__doc__.splitlines()[0],
-    )
-    parser.add_argument("--workbook", type=Path, help="the TM-2020-EN-December.xlsx workbook")
-    parser.add_argument("--raw-dir", type=Path, help="the data/raw folder to write into")
-    parser.set_defaults(handler=_run_extract)
-
-
-def _run_extract(args: argparse.Namespace) -> int:
-    target = build_transmonee_extract(args.workbook, raw_dir=args.raw_dir)
-    print(f"wrote {target}")
-    return 0
-
-
-__all__ = [
-    "LEGACY_SOURCE",
-    "SEE_COUNTRIES",
-    "LegacyWorkbook",
-    "SdmxRead",
-    "add_subcommand",
-    "build_transmonee_extract",
-    "load_code_labels",
-    "load_legacy_mapping",
-    "read_legacy_workbook",
-    "read_sdmx_csv",
-    "read_transmonee_extract",
-    "select_extract_rows",
-    "write_sdmx_csv",
-]

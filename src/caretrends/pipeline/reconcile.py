@@ -45,8 +45,8 @@ class ReconcileRules:
 
     @classmethod
     def from_yaml(cls, path: Path | None = None) -> ReconcileRules:
-        """Read the rules from ``config/sources.yaml`` (or ``path``)."""
-        config = yaml.safe_load((path or paths.config_dir() / "sources.yaml").read_text("utf-8"))
+        """Read the rules from ``config/source_priority.yaml`` (or ``path``)."""
+        config = yaml.safe_load((path or paths.config_dir() / "source_priority.yaml").read_text("utf-8"))
         return cls(tuple(config["priority"]), float(config.get("tolerance", 0.005)))
 
 

@@ -20,7 +20,7 @@ REGISTRY_NAME = "sources.yaml"
 
 #: The kinds of raw file: each with its own reader, except ``source-material``, the inputs
 #: of a derived file (read by the command that derives it, not by ``prepare``).
-KINDS: frozenset[str] = frozenset(
+SOURCE_KINDS: frozenset[str] = frozenset(
     {
         "observations-sdmx-csv",
         "observations-figures",
@@ -41,7 +41,7 @@ class SourceRecord:
     path : str
         Location relative to ``data/raw`` (POSIX separators).
     kind : str
-        One of :data:`KINDS`; selects the reader.
+        One of :data:`SOURCE_KINDS`; selects the reader.
     title, producer : str
         What the file is and who published the data in it.
     url : str
@@ -101,7 +101,7 @@ def load_registry(raw_dir: Path | None = None) -> list[SourceRecord]:
         except TypeError as exc:
             problems.append(f"{path}: entry {number}: {exc}")
             continue
-        if record.kind not in KINDS:
+        if record.kind not in SOURCE_KINDS:
             problems.append(f"{path}: entry {number} ({record.path}): unknown kind {record.kind!r}")
         records.append(record)
     if problems:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from caretrends.clean import parse_period
 from caretrends.errors import DataValidationError
 from caretrends.schemas import OBSERVATION_COLUMNS, OBSERVATIONS, REJECT_COLUMNS, validate_table
+from caretrends.sources.cells import parse_period
 
 #: Columns of a compiled-figures file.
 FIGURE_COLUMNS: list[str] = [

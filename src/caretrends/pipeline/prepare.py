@@ -11,65 +11,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
-from caretrends import __version__, indicators, paths
+from caretrends import paths, provenance
+from caretrends._version import __version__
 from caretrends.errors import DataValidationError
-from caretrends.reconcile import ReconcileRules, infer_from_totals, reconcile
-from caretrends.schemas import REJECT_COLUMNS
-from caretrends.sources import kas, registry
-from caretrends.sources.figures import read_compiled_figures
-from caretrends.sources.sdmx_csv import read_sdmx_csv
-
-
-@dataclass(frozen=True)
-class ObservationReader:
-    """How to read one kind of raw file into Observations.
-
-    Attributes
-    ----------
-    read : callable
-        ``read(record, raw_dir) -> (observations, rejects)``.
-    count_rows : callable
-        ``count_rows(path) -> int``: the rows (or cells) the file holds, counted apart
-        from ``read``, so that rows read = kept + rejected can be checked.
-    """
-
-    read: Callable[[registry.SourceRecord, Path], tuple[pd.DataFrame, pd.DataFrame]]
-    count_rows: Callable[[Path], int]
-
-
-def _count_csv_rows(path: Path) -> int:
-    """Count a CSV file's data rows (quoted newlines allowed)."""
-    return len(pd.read_csv(path, dtype=str, usecols=[0], keep_default_na=False))
-
-
-def _count_jsonstat_cells(path: Path) -> int:
-    return len(kas.check_kas_jsonstat(path).values)
-
-
-#: The reader of each kind of raw file that holds observations.
-OBSERVATION_READERS: dict[str, ObservationReader] = {
-    "observations-figures": ObservationReader(
-        lambda record, raw_dir: read_compiled_figures(raw_dir / record.path), _count_csv_rows
-    ),
-    "kas-jsonstat": ObservationReader(kas.read_kas_record, _count_jsonstat_cells),
-    "observations-sdmx-csv": ObservationReader(
-        lambda record, raw_dir: tuple(
-            read_sdmx_csv(raw_dir / record.path, source=record.extra.get("source"))
-        ),
-        _count_csv_rows,
-    ),
-}
+from caretrends.pipeline import indicators
+from caretrends.pipeline.readers import read_observations
+from caretrends.pipeline.reconcile import ReconcileRules, infer_from_totals, reconcile
 
 MANIFEST_NAME = "prepare_manifest.json"
+
 
 #: The tables ``prepare`` writes, with what each holds.
 TABLES: dict[str, str] = {
@@ -122,10 +79,10 @@ def prepare(
     raw_dir = raw_dir or paths.raw_dir()
     processed_dir = processed_dir or paths.processed_dir()
     started = time.perf_counter()
-    problems = registry.check_files(raw_dir)
+    problems = provenance.check_files(raw_dir)
     if problems:
         raise DataValidationError(problems)
-    records = registry.load_registry(raw_dir)
+    records = provenance.load_registry(raw_dir)
     key = cache_key(records)
     previous = _read_manifest(processed_dir)
     if not force and previous.get("cache_key") == key and _outputs_exist(processed_dir):
@@ -143,7 +100,9 @@ def prepare(
     }
     processed_dir.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
-        _write_atomic(processed_dir / f"{name}.parquet", partial(table.to_parquet, index=False))
+        paths.write_atomically(
+            processed_dir / f"{name}.parquet", partial(table.to_parquet, index=False)
+        )
     manifest = {
         "cache_key": key,
         "caretrends_version": __version__,
@@ -152,54 +111,14 @@ def prepare(
         "seconds": round(time.perf_counter() - started, 3),
     }
     dictionary = data_dictionary(tables)
-    _write_atomic(processed_dir / "data_dictionary.md", partial(_write_text, dictionary))
-    _write_atomic(
+    paths.write_atomically(processed_dir / "data_dictionary.md", partial(_write_text, dictionary))
+    paths.write_atomically(
         processed_dir / MANIFEST_NAME, partial(_write_text, json.dumps(manifest, indent=2))
     )
     return PrepareResult(reused=False, manifest=manifest)
 
 
-def read_observations(
-    records: list[registry.SourceRecord], raw_dir: Path
-) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
-    """Read every registered observation file; return observations, rejects, per-file counts.
-
-    Each file's counts reconcile: ``rows_read == kept + rejected_rows``.
-    """
-    frames, reject_frames, files = [], [], []
-    for record in records:
-        reader = OBSERVATION_READERS.get(record.kind)
-        if reader is None:
-            continue
-        path = raw_dir / record.path
-        observations, rejects = reader.read(record, raw_dir)
-        rejected_rows = rejects["source_row"].nunique()
-        rows_read = reader.count_rows(path)
-        if rows_read != len(observations) + rejected_rows:
-            raise DataValidationError(
-                [
-                    f"{path}: read {rows_read} rows but kept {len(observations)} and "
-                    f"rejected {rejected_rows}: rows were lost"
-                ]
-            )
-        frames.append(observations.assign(source_file=record.path))
-        reject_frames.append(rejects.assign(source_file=record.path))
-        files.append(
-            {
-                "path": record.path,
-                "kind": record.kind,
-                "sha256": record.sha256,
-                "rows_read": rows_read,
-                "kept": len(observations),
-                "rejected": int(rejected_rows),
-            }
-        )
-    observations = pd.concat(frames, ignore_index=True)
-    rejects = pd.concat(reject_frames, ignore_index=True)[REJECT_COLUMNS]
-    return observations, rejects.astype({"source_row": "int64", "value": "str"}), files
-
-
-def cache_key(records: list[registry.SourceRecord]) -> str:
+def cache_key(records: list[provenance.SourceRecord]) -> str:
     """Checksum of what the processed files depend on: inputs, configuration and code."""
     digest = hashlib.sha256(__version__.encode())
     for record in sorted(records, key=lambda r: r.path):
@@ -243,11 +162,3 @@ def _outputs_exist(processed_dir: Path) -> bool:
 
 def _write_text(text: str, path: Path) -> None:
     path.write_text(text, encoding="utf-8")
-
-
-def _write_atomic(target: Path, write: Callable[[Path], object]) -> None:
-    """Write with ``write(path)`` to a temporary file beside ``target``, then move it in place,
-    so that a reader never sees a half-written file."""
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    write(temporary)
-    os.replace(temporary, target)

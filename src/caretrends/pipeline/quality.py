@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from caretrends.sources import registry
+from caretrends import provenance
 
 
-def source_table(records: list[registry.SourceRecord]) -> pd.DataFrame:
+def source_table(records: list[provenance.SourceRecord]) -> pd.DataFrame:
     """One row per registered raw file: what it is, who produced it, when, under which terms."""
     return pd.DataFrame(
         [

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from caretrends.analysis import case_source
-from caretrends.labels import label
+from caretrends.labels import case_source, label
 from caretrends.models import kaplan_meier
 from caretrends.models.trend import RateTrendResult
 

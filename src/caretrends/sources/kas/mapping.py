@@ -21,8 +21,8 @@ import pandas as pd
 import yaml
 
 from caretrends import paths
-from caretrends.clean import parse_period
 from caretrends.errors import DataValidationError, ParameterError
+from caretrends.provenance import SourceRecord
 from caretrends.schemas import (
     OBSERVATION_COLUMNS,
     OBSERVATIONS,
@@ -30,8 +30,8 @@ from caretrends.schemas import (
     empty_rejects,
     validate_table,
 )
+from caretrends.sources.cells import parse_period
 from caretrends.sources.jsonstat import JsonStatDataset, parse_jsonstat
-from caretrends.sources.registry import SourceRecord
 
 #: The mapping file inside ``config/``.
 KAS_CONFIG_NAME = "kas_tables.yaml"

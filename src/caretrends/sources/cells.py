@@ -6,7 +6,6 @@ Each function takes published text as it comes and returns a normalised value, o
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 import unicodedata
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from caretrends.paths import PACKAGE_DIR
+from caretrends.codelists import REF_AREAS_PATH
 from caretrends.schemas import AGE_CODE_PATTERN
 
 #: SDMX frequency codes used in the Observations table: annual, half-year (semester),
@@ -184,7 +183,6 @@ def missing_to_nan(values: Iterable[object]) -> pd.DataFrame:
 
 # --- reference areas -------------------------------------------------------------------
 
-_AREAS_FILE = PACKAGE_DIR / "codelists" / "ref_areas.csv"
 # A footnote mark after a name: "Serbia 8", "Serbia*", "Serbia (2)", "Serbia¹", "Serbia 1,2".
 _FOOTNOTE_MARK = re.compile(r"\s*(\(\d+\)|\[\d+\]|\d+(,\s*\d+)*|[*†‡]+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)$")
 
@@ -199,20 +197,20 @@ def _name_key(name: str) -> str:
 @functools.cache
 def _area_names() -> dict[str, tuple[str, str]]:
     """Map each folded name (and code) of ``ref_areas.csv`` to ``(code, kind)``."""
-    table = pd.read_csv(_AREAS_FILE, dtype=str, keep_default_na=False)
+    table = pd.read_csv(REF_AREAS_PATH, dtype=str, keep_default_na=False)
     names: dict[str, tuple[str, str]] = {}
     for row in table.itertuples(index=False):
         for name in (row.name, row.code):
             key = _name_key(name)
             if names.get(key, (row.code, row.kind)) != (row.code, row.kind):
-                raise ValueError(f"{_AREAS_FILE}: name {name!r} given to two areas")
+                raise ValueError(f"{REF_AREAS_PATH}: name {name!r} given to two areas")
             names[key] = (row.code, row.kind)
     return names
 
 
 def area_labels() -> dict[str, str]:
     """Return the English label of each reference-area code (countries and aggregates)."""
-    table = pd.read_csv(_AREAS_FILE, dtype=str, keep_default_na=False)
+    table = pd.read_csv(REF_AREAS_PATH, dtype=str, keep_default_na=False)
     english = table[table["lang"] == "en"].drop_duplicates("code")
     return dict(zip(english["code"], english["name"], strict=True))
 
@@ -352,16 +350,3 @@ def age_label_to_code(label: str) -> str:
         years = int(match.group(1))
         return "Y0" if years == 0 else f"Y{years:02d}"
     raise ValueError(f"age {raw!r}: not a range (0-2), 'under N', 'N and over' or a single age")
-
-
-def decimal_year(day: dt.date) -> float:
-    """Return a date as a fractional year, to mark it on an axis of years.
-
-    Examples
-    --------
-    >>> round(decimal_year(dt.date(2013, 7, 2)), 2)
-    2013.5
-    """
-    start = dt.date(day.year, 1, 1)
-    length = (dt.date(day.year + 1, 1, 1) - start).days
-    return day.year + (day - start).days / length

@@ -1,0 +1,96 @@
+"""The analyses the report shows, as tidy tables: each function takes reconciled observations
+(:func:`caretrends.pipeline.reconcile.reconcile`), a series built from them or the case
+records, and returns a table; notebooks only call and show.
+
+- :mod:`.kosovo`: Kosovo's abandoned children per year, with live births;
+- :mod:`.campaigns`: the run's campaigns and the interrupted time series around them;
+- :mod:`.hospital`: the UCCK neonatology series;
+- :mod:`.region`: the regional picture from TransMonEE;
+- :mod:`.cases`: competing exits and counselling from the NGO's records.
+"""
+
+from caretrends.analysis.campaigns import (
+    CAMPAIGN_COLUMNS,
+    SENSITIVITY_COLUMNS,
+    ItsVariant,
+    campaign_table,
+    campaign_variants,
+    first_full_year,
+    its_sensitivity,
+)
+from caretrends.analysis.cases import (
+    COUNSELLING_LABELS,
+    EXIT_LABELS,
+    SYNTHETIC_RECORDS,
+    counselling_by_risk,
+    counselling_outcomes,
+    exit_incidence,
+    mark_case_table,
+    permanency_covariates,
+    published_by_risk,
+    published_outcomes,
+    value_at,
+)
+from caretrends.analysis.hospital import (
+    HOSPITAL_LEFT,
+    HOSPITAL_PLACED,
+    HOSPITAL_REUNITED,
+    hospital_outcomes_long,
+    hospital_series,
+)
+from caretrends.analysis.kosovo import (
+    ABANDONED,
+    ABANDONED_PER_BIRTHS,
+    LIVE_BIRTHS,
+    abandonment_rates,
+    abandonment_series,
+    annual_series,
+)
+from caretrends.analysis.region import (
+    RESIDENTIAL_EXITS,
+    care_composition,
+    latest_by_country,
+    latest_indicator_by_country,
+    residential_exits,
+    young_adoptions,
+)
+from caretrends.codelists import KOSOVO
+
+__all__ = [
+    "ABANDONED",
+    "ABANDONED_PER_BIRTHS",
+    "CAMPAIGN_COLUMNS",
+    "COUNSELLING_LABELS",
+    "EXIT_LABELS",
+    "HOSPITAL_LEFT",
+    "HOSPITAL_PLACED",
+    "HOSPITAL_REUNITED",
+    "ItsVariant",
+    "KOSOVO",
+    "LIVE_BIRTHS",
+    "RESIDENTIAL_EXITS",
+    "SENSITIVITY_COLUMNS",
+    "SYNTHETIC_RECORDS",
+    "abandonment_rates",
+    "abandonment_series",
+    "annual_series",
+    "campaign_table",
+    "campaign_variants",
+    "care_composition",
+    "counselling_by_risk",
+    "counselling_outcomes",
+    "exit_incidence",
+    "first_full_year",
+    "hospital_outcomes_long",
+    "hospital_series",
+    "its_sensitivity",
+    "latest_by_country",
+    "latest_indicator_by_country",
+    "mark_case_table",
+    "permanency_covariates",
+    "published_by_risk",
+    "published_outcomes",
+    "residential_exits",
+    "value_at",
+    "young_adoptions",
+]

@@ -1,0 +1,173 @@
+"""Case-level tables from the NGO's records: competing exits from care, counselling
+outcomes, and the forms in which they may leave the project."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from caretrends import disclosure
+from caretrends.models import cumulative_incidence, wilson_interval
+
+#: Exit types of the children view, as the figures' ``outcome`` label codes.
+EXIT_LABELS: dict[str, str] = {
+    "reunified": "reunited",
+    "adopted": "adopted",
+    "guardianship": "guardianship",
+    "long_term_foster": "long_term_family",
+    "other_exit": "other_exit",
+}
+
+
+#: Counselling outcomes, as the figures' ``outcome`` label codes.
+COUNSELLING_LABELS: dict[str, str] = {
+    "stayed_with_family": "stayed_in_family",
+    "placed_in_care": "entered_care",
+    "consented_to_adoption": "consented_to_adoption",
+    "lost_to_follow_up": "lost_to_follow_up",
+}
+
+
+def exit_incidence(children: pd.DataFrame) -> pd.DataFrame:
+    """Aalen-Johansen cumulative incidence of each way of leaving care (competing exits).
+
+    Parameters
+    ----------
+    children : DataFrame
+        The children view: ``duration_months``, ``exited`` and ``exit_type``.
+
+    Returns
+    -------
+    DataFrame
+        The table of :func:`caretrends.models.cumulative_incidence` with ``group`` holding
+        the exit as an ``outcome`` label code, ready for the survival chart.
+    """
+    table = cumulative_incidence(
+        children, duration="duration_months", event="exited", cause="exit_type"
+    )
+    return table.rename(columns={"cause": "group"}).replace({"group": EXIT_LABELS})
+
+
+def value_at(table: pd.DataFrame, times: list[float], *, estimate: str) -> pd.DataFrame:
+    """Read a step curve (Kaplan-Meier or cumulative incidence) at given times, per group.
+
+    The value at ``t`` is the curve's last step at or before ``t``; before the first step
+    a survival curve is 1 and an incidence 0.
+
+    Returns
+    -------
+    DataFrame
+        ``group``, ``time``, the ``estimate`` column, ``conf_low``, ``conf_high``.
+    """
+    start = 1.0 if estimate == "survival" else 0.0
+    rows = []
+    for group, curve in table.sort_values("time").groupby("group", sort=False):
+        for time in times:
+            seen = curve[curve["time"] <= time]
+            last = seen.iloc[-1] if len(seen) else None
+            rows.append(
+                {
+                    "group": group,
+                    "time": time,
+                    estimate: start if last is None else last[estimate],
+                    "conf_low": start if last is None else last["conf_low"],
+                    "conf_high": start if last is None else last["conf_high"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def counselling_outcomes(counselling: pd.DataFrame) -> pd.DataFrame:
+    """Mothers counselled per year by outcome: ``year``, ``outcome`` (label code), ``value``."""
+    table = (
+        counselling.assign(
+            year=counselling["counselling_date"].dt.year,
+            outcome=counselling["outcome"].map(COUNSELLING_LABELS),
+        )
+        .groupby(["year", "outcome"])
+        .size()
+        .rename("value")
+        .reset_index()
+    )
+    return table.astype({"value": "int64"})
+
+
+def counselling_by_risk(counselling: pd.DataFrame) -> pd.DataFrame:
+    """Share of counselled mothers whose child stayed in the family, by risk factor.
+
+    A mother with several risk factors counts once under each.
+
+    Returns
+    -------
+    DataFrame
+        ``risk_factor`` (``none recorded`` for mothers without one), ``mothers``,
+        ``stayed``, ``share`` and its Wilson 95% ``conf_low`` / ``conf_high``.
+    """
+    factors = counselling["risk_factors"].fillna("none recorded").str.split(";")
+    long = counselling.assign(risk_factor=factors).explode("risk_factor")
+    long = long.assign(stayed=long["outcome"] == "stayed_with_family")
+    table = long.groupby("risk_factor").agg(mothers=("stayed", "size"), stayed=("stayed", "sum"))
+    interval = wilson_interval(table["stayed"], table["mothers"])
+    return table.reset_index().assign(
+        share=interval["estimate"].to_numpy(),
+        conf_low=interval["conf_low"].to_numpy(),
+        conf_high=interval["conf_high"].to_numpy(),
+    )
+
+
+def published_outcomes(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Return :func:`counselling_outcomes` as it may leave the project.
+
+    Counts from 1 to 4, and the cells of the same year that would reveal them through the
+    yearly total, are written ``c`` (:mod:`caretrends.disclosure`).
+    """
+    protected = disclosure.suppress(outcomes, dims=["year", "outcome"], totals_over=["outcome"])
+    return disclosure.to_publication(protected)
+
+
+def published_by_risk(by_risk: pd.DataFrame) -> pd.DataFrame:
+    """Return :func:`counselling_by_risk` as it may leave the project.
+
+    Each risk factor's mothers split into those whose child stayed and the rest; with the
+    number of mothers published, a small count on either side hides both (and the share
+    and its interval), and a small number of mothers hides the whole row.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"risk_factor": ["poverty", "other"], "mothers": [40, 30],
+    ...                       "stayed": [38, 12], "share": [0.95, 0.4],
+    ...                       "conf_low": [0.8, 0.2], "conf_high": [1.0, 0.6]})
+    >>> published_by_risk(table)[["stayed", "share"]].values.tolist()
+    [['c', 'c'], [12, 0.4]]
+    """
+    split = by_risk.assign(not_stayed=by_risk["mothers"] - by_risk["stayed"]).melt(
+        id_vars="risk_factor", value_vars=["stayed", "not_stayed"], var_name="side"
+    )
+    protected = disclosure.suppress(split, dims=["risk_factor", "side"], totals_over=["side"])
+    hidden = protected[protected["suppression"].ne("")].groupby("risk_factor").size()
+    withheld = by_risk["risk_factor"].isin(hidden.index).to_numpy()
+    small = disclosure.DEFAULT_RULES.is_small(by_risk["mothers"]).to_numpy()
+    published = by_risk.astype(object)
+    columns = ["stayed", "share", "conf_low", "conf_high"]
+    published.loc[withheld | small, columns] = disclosure.SUPPRESSED
+    published.loc[small, "mothers"] = disclosure.SUPPRESSED
+    return published
+
+
+SYNTHETIC_RECORDS = "synthetic demonstration records, not real children"
+
+
+def mark_case_table(table: pd.DataFrame, *, synthetic: bool) -> pd.DataFrame:
+    """Add a ``records`` column saying whether a case-level table rests on real records."""
+    return table.assign(records=SYNTHETIC_RECORDS if synthetic else "case records")
+
+
+def permanency_covariates(children: pd.DataFrame) -> pd.DataFrame:
+    """The children view with the Cox model's yes/no covariates added as 0/1 columns.
+
+    ``entered_as_infant``: aged under 12 months at entry; ``first_in_residential``: the
+    first placement was residential care.
+    """
+    return children.assign(
+        entered_as_infant=(children["age_at_entry_months"] < 12).astype(int),
+        first_in_residential=(children["first_placement"] == "residential").astype(int),
+    )

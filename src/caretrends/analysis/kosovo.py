@@ -1,0 +1,76 @@
+"""Kosovo's abandoned children per year, with live births where KAS published them."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from caretrends.codelists import KOSOVO
+from caretrends.models import garwood_interval
+
+#: Indicator codes of the Kosovo series.
+ABANDONED = "PT_CHLD_NO_PARENTAL_CARE_ABANDON"
+
+LIVE_BIRTHS = "FT_BRTS_LIVE"
+
+
+def annual_series(
+    reconciled: pd.DataFrame, indicator: str, *, ref_area: str = KOSOVO, sex: str = "_T"
+) -> pd.DataFrame:
+    selected = reconciled[
+        (reconciled["indicator"] == indicator)
+        & (reconciled["ref_area"] == ref_area)
+        & (reconciled["sex"] == sex)
+        & (reconciled["freq"] == "A")
+        & reconciled["value"].notna()
+    ]
+    return selected.sort_values("year", ignore_index=True)
+
+
+def abandonment_series(reconciled: pd.DataFrame, *, start: int = 2000) -> pd.DataFrame:
+    """Kosovo's abandoned children per year with live births where known.
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``value`` (children), ``source``, ``obs_status`` (``E`` = inferred from
+        published totals), ``conflict``, ``births`` (live births in Kosovo, NaN where not
+        published) and ``births_source``.
+    """
+    counts = annual_series(reconciled, ABANDONED)
+    counts = counts[counts["year"] >= start][["year", "value", "source", "obs_status", "conflict"]]
+    births = annual_series(reconciled, LIVE_BIRTHS)[["year", "value", "source"]].rename(
+        columns={"value": "births", "source": "births_source"}
+    )
+    return counts.merge(births, on="year", how="left")
+
+
+#: The derived rate of abandoned children per 1,000 live births in Kosovo.
+ABANDONED_PER_BIRTHS = "CT_ABANDON_RATE_PER_1000_BIRTHS"
+
+
+def abandonment_rates(indicators: pd.DataFrame, *, start: int = 2000) -> pd.DataFrame:
+    """Kosovo's abandoned children per 1,000 live births, with exact Poisson intervals.
+
+    Only years with KAS's count of live births *in Kosovo* have a rate (the derived
+    indicators never divide by births of another definition).
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        The derived indicators (``load_observations("indicators")``).
+    start : int
+        First year kept.
+
+    Returns
+    -------
+    DataFrame
+        The indicator rows in order of year, with Garwood 95% ``conf_low`` and
+        ``conf_high`` per 1,000 births.
+    """
+    rates = indicators[
+        (indicators["indicator"] == ABANDONED_PER_BIRTHS)
+        & (indicators["ref_area"] == KOSOVO)
+        & (indicators["year"] >= start)
+    ].sort_values("year")
+    interval = garwood_interval(rates["numerator"], rates["denominator"], per=1000)
+    return rates.join(interval[["conf_low", "conf_high"]].set_index(rates.index))
