@@ -116,6 +116,15 @@ def _draw_campaigns(ax: Axes, campaigns: pd.DataFrame, lang: str, size: str) -> 
     return described
 
 
+def _time_axes(ax: Axes, measure: str, lang: str, size: str, *, years: bool = True) -> None:
+    """Label the axes of a series over time: ``measure`` up, years (or time) across."""
+    axis_label(ax, measure, size)
+    ax.set_xlabel(label("year", lang) if years else label("column.time", lang))
+    if years:
+        year_axis(ax.xaxis)
+    locale_axis(ax.yaxis, lang)
+
+
 def _legend(ax: Axes, handles: Sequence, size: str) -> None:
     """Put the legend above the plot, in as many columns as fit."""
     columns = 1 if size == "column" else min(len(handles), 3)
@@ -199,10 +208,7 @@ def trend_chart(
             )
             notes.append(label("notes.association", lang))
         ax.set_ylim(bottom=0, top=ax.get_ylim()[1] * 1.15)
-        axis_label(ax, measure, size)
-        ax.set_xlabel(label("year", lang))
-        year_axis(ax.xaxis)
-        locale_axis(ax.yaxis, lang)
+        _time_axes(ax, measure, lang, size)
         _legend(ax, handles, size)
     table = published_table(protected, ["year"])
     if fit is not None:
@@ -294,11 +300,7 @@ def its_chart(
                 fontsize=FONT_SIZES[size] * 0.8,
             )
         ax.set_ylim(bottom=0, top=ax.get_ylim()[1] * 1.1)
-        axis_label(ax, measure, size)
-        ax.set_xlabel(label("year", lang) if is_years else label("column.time", lang))
-        if is_years:
-            year_axis(ax.xaxis)
-        locale_axis(ax.yaxis, lang)
+        _time_axes(ax, measure, lang, size, years=is_years)
         _legend(ax, [*handles, fitted, dashed], size)
     table = published_table(protected, ["time"])
     table = table.merge(model[["time", "fitted", "counterfactual"]], on="time", how="outer")
@@ -400,10 +402,7 @@ def joinpoint_chart(
         for joinpoint in parts["start"].iloc[1:]:
             ax.axvline(joinpoint, color=CONTEXT_GREY, linestyle=":", linewidth=1.0)
         ax.set_ylim(bottom=0)
-        axis_label(ax, measure, size)
-        ax.set_xlabel(label("year", lang))
-        year_axis(ax.xaxis)
-        locale_axis(ax.yaxis, lang)
+        _time_axes(ax, measure, lang, size)
         _legend(ax, handles, "column")
     table = published_table(protected, ["year"])
     if fitted is not None:
