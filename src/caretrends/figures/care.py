@@ -275,7 +275,8 @@ def country_comparison_chart(
         ax.set_xlim(0, np.nanmax([reach, 1]) * 1.18)
         locale_axis(ax.xaxis, lang)
     columns = [c for c in ("ref_area", "year", "conf_low", "conf_high") if c in ordered]
-    table = published_table(ordered.assign(country=ordered["name"]), [*columns, "country"])
+    named = ordered.assign(country=ordered["name"])
+    table = published_table(named, [*columns, "country"]).iloc[::-1]
     ranking = ", ".join(
         f"{row.name} {format_number(row.value, lang, decimals=decimals)}"
         + (
@@ -288,7 +289,7 @@ def country_comparison_chart(
     no_data = list(absent.loc[~absent["hidden"], "name"])
     return publish(
         figure,
-        table.iloc[::-1],
+        table,
         texts,
         described=f"{label('chart.bar', lang)}: {measure}.",
         findings=[

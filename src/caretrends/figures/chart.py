@@ -2,7 +2,9 @@
 
 A chart is a matplotlib figure plus everything a brief needs to publish it: the title
 (the key message), the source line naming the publications, the note line, the alt text
-and the plotted data as a small table (hidden counts written ``c``).
+and the plotted data as a small table (hidden counts written ``c``). A builder settles
+the options every chart takes (:class:`ChartText`), protects and draws what is its own,
+and hands figure and table to :func:`publish`, which adds the rest.
 """
 
 from __future__ import annotations
@@ -185,7 +187,7 @@ class ChartText:
 def publish(
     figure: Figure,
     data: pd.DataFrame,
-    text: ChartText,
+    texts: ChartText,
     *,
     described: str,
     findings: Iterable[str] = (),
@@ -200,7 +202,7 @@ def publish(
         The drawing.
     data : DataFrame
         The plotted values as published (see :func:`published_table`).
-    text : ChartText
+    texts : ChartText
         Title, source, the caller's note, language and size.
     described : str
         The alt text's first sentence: what kind of chart shows what (see
@@ -217,40 +219,40 @@ def publish(
     -------
     Chart
     """
-    disclosed = disclosure_notes(protected, text.lang) if protected is not None else []
-    hidden = hidden_sentence(protected, text.lang) if protected is not None else ""
-    alt_text = join_sentences(described, text.title, *findings, hidden)
-    note = " ".join(n for n in (*disclosed, *notes, text.note) if n)
-    _draw_texts(figure, text, note)
+    disclosed = disclosure_notes(protected, texts.lang) if protected is not None else []
+    hidden = hidden_sentence(protected, texts.lang) if protected is not None else ""
+    alt_text = join_sentences(described, texts.title, *findings, hidden)
+    note = " ".join(n for n in (*disclosed, *notes, texts.note) if n)
+    _draw_texts(figure, texts, note)
     return Chart(
         figure=figure,
         data=data.reset_index(drop=True),
-        title=text.title,
-        source=text.source,
+        title=texts.title,
+        source=texts.source,
         note=note,
         alt_text=alt_text,
-        lang=text.lang,
-        size=text.size,
+        lang=texts.lang,
+        size=texts.size,
     )
 
 
-def _draw_texts(figure: Figure, text: ChartText, note: str) -> None:
+def _draw_texts(figure: Figure, texts: ChartText, note: str) -> None:
     """Draw the title, source line and note line on the figure.
 
     The title is the chart's key message, left-aligned above everything; source and note
     lines are wrapped to the figure's width below it, and the layout leaves them room.
     """
-    with style_context(text.size):
+    with style_context(texts.size):
         width, height = figure.get_size_inches()
-        base = FONT_SIZES[text.size]
+        base = FONT_SIZES[texts.size]
         usable = width * 0.9  # hinting makes glyphs wider at some resolutions
-        heading = wrap_to_width(text.title, usable, base * 1.25, bold=True)
+        heading = wrap_to_width(texts.title, usable, base * 1.25, bold=True)
         figure.suptitle(heading, x=0.01, ha="left", color=TEXT_COLOUR)
         footer = "\n".join(
             wrap_to_width(line, usable, base * 0.8)
             for line in (
-                label("source_line", text.lang, sources=text.source),
-                label("note_line", text.lang, note=note) if note else "",
+                label("source_line", texts.lang, sources=texts.source),
+                label("note_line", texts.lang, note=note) if note else "",
             )
             if line
         )
