@@ -13,20 +13,17 @@ from caretrends import disclosure
 from caretrends.codelists import KOSOVO
 from caretrends.figures.chart import (
     Chart,
+    ChartText,
     axis_label,
     blank_figure,
-    disclosure_notes,
-    finish,
-    hidden_sentence,
-    join_sentences,
     locale_axis,
     mark_hidden,
     new_figure,
     protect,
-    published_values,
+    publish,
+    published_table,
     require_columns,
-    source_text,
-    status_column,
+    series_sentence,
     text_or_label,
     year_axis,
 )
@@ -82,7 +79,7 @@ def composition_chart(
     Chart
     """
     require_columns(data, ["year", "care_type", "value"], "composition data")
-    cited = source_text(data, source)
+    texts = ChartText.cite(data, title=title, source=source, note=note, lang=lang, size=size)
     frame = data.copy()
     if "ref_area" not in frame.columns:
         frame["ref_area"] = ""
@@ -126,10 +123,8 @@ def composition_chart(
             ncols=1 if size == "column" else len(types),
             borderaxespad=0,
         )
-    table = protected[["ref_area", "year", "care_type"]].assign(
-        value=published_values(protected),
-        share=protected["share"].round(4),
-        status=status_column(protected),
+    table = published_table(
+        protected, ["ref_area", "year", "care_type"], share=protected["share"].round(4)
     )
     last_year = int(protected["year"].max())
     latest = protected[(protected["year"] == last_year) & protected["share"].notna()]
@@ -138,27 +133,19 @@ def composition_chart(
         f"{text_or_label(row.care_type, 'care', lang)} {format_percent(row.share, lang)}"
         for row in latest.itertuples()
     )
-    alt = join_sentences(
-        label(
-            "alt.series",
+    return publish(
+        figure,
+        table.drop(columns="ref_area") if not areas[0] else table,
+        texts,
+        described=series_sentence(
+            "stacked_bar",
+            label("share_formal_care", lang),
+            int(protected["year"].min()),
+            last_year,
             lang,
-            chart=label("chart.stacked_bar", lang),
-            measure=label("share_formal_care", lang),
-            first=int(protected["year"].min()),
-            last=last_year,
         ),
-        title,
-        label("alt.composition", lang, last=last_year, shares=shares) if shares else "",
-        hidden_sentence(protected, lang),
-    )
-    return finish(
-        (figure, table.drop(columns="ref_area") if not areas[0] else table),
-        title=title,
-        source=cited,
-        notes=[*disclosure_notes(protected, lang), note],
-        alt_text=alt,
-        lang=lang,
-        size=size,
+        findings=[label("alt.composition", lang, last=last_year, shares=shares) if shares else ""],
+        protected=protected,
     )
 
 
@@ -226,7 +213,7 @@ def country_comparison_chart(
     Chart
     """
     require_columns(data, ["ref_area", "value"], "country comparison data")
-    cited = source_text(data, source)
+    texts = ChartText.cite(data, title=title, source=source, note=note, lang=lang, size=size)
     missing = [a for a in always_show if a not in set(data["ref_area"])]
     frame = pd.concat([data, pd.DataFrame({"ref_area": missing, "value": np.nan})])
     protected = protect(frame.reset_index(drop=True), kind=kind, numerator=numerator)
@@ -286,13 +273,8 @@ def country_comparison_chart(
         ax.set_xlim(0, np.nanmax([reach, 1]) * 1.18)
         locale_axis(ax.xaxis, lang)
     columns = [c for c in ("ref_area", "year", "conf_low", "conf_high") if c in ordered]
-    table = (
-        ordered[columns]
-        .assign(
-            country=ordered["name"], value=published_values(ordered), status=status_column(ordered)
-        )
-        .iloc[::-1]
-    )
+    named = ordered.assign(country=ordered["name"])
+    table = published_table(named, [*columns, "country"]).iloc[::-1]
     ranking = ", ".join(
         f"{row.name} {format_number(row.value, lang, decimals=decimals)}"
         + (
@@ -303,21 +285,16 @@ def country_comparison_chart(
         for row in shown.iloc[::-1].itertuples()
     )
     no_data = list(absent.loc[~absent["hidden"], "name"])
-    alt = join_sentences(
-        f"{label('chart.bar', lang)}: {measure}.",
-        title,
-        label("alt.comparison", lang, ranking=ranking),
-        label("alt.no_data", lang, names=", ".join(no_data)) if no_data else "",
-        hidden_sentence(protected, lang),
-    )
-    return finish(
-        (figure, table),
-        title=title,
-        source=cited,
-        notes=[*disclosure_notes(protected, lang), note],
-        alt_text=alt,
-        lang=lang,
-        size=size,
+    return publish(
+        figure,
+        table,
+        texts,
+        described=f"{label('chart.bar', lang)}: {measure}.",
+        findings=[
+            label("alt.comparison", lang, ranking=ranking),
+            label("alt.no_data", lang, names=", ".join(no_data)) if no_data else "",
+        ],
+        protected=protected,
     )
 
 

@@ -2,7 +2,9 @@
 
 A chart is a matplotlib figure plus everything a brief needs to publish it: the title
 (the key message), the source line naming the publications, the note line, the alt text
-and the plotted data as a small table (hidden counts written ``c``).
+and the plotted data as a small table (hidden counts written ``c``). A builder settles
+the options every chart takes (:class:`ChartText`), protects and draws what is its own,
+and hands figure and table to :func:`publish`, which adds the rest.
 """
 
 from __future__ import annotations
@@ -141,34 +143,117 @@ def axis_label(ax: Axes, text: str, size: str, *, axis: str = "y", share: float 
     (ax.set_ylabel if axis == "y" else ax.set_xlabel)(wrapped)
 
 
-def finish(
-    chart_parts: tuple[Figure, pd.DataFrame],
+@dataclass(frozen=True)
+class ChartText:
+    """The options every builder takes alike: the texts around the chart, language, size.
+
+    Parameters
+    ----------
+    title : str
+        The key message, in ``lang``.
+    source : str
+        The publications cited, as :func:`source_text` settled them.
+    note : str
+        The caller's extra note, in ``lang`` (may be empty).
+    lang : str
+        Language of every text.
+    size : str
+        One of :data:`caretrends.figures.style.SIZES`.
+    """
+
+    title: str
+    source: str
+    note: str
+    lang: str
+    size: str
+
+    @classmethod
+    def cite(
+        cls,
+        data: pd.DataFrame,
+        *,
+        title: str,
+        source: str | Sequence[str] | None,
+        note: str,
+        lang: str,
+        size: str,
+    ) -> ChartText:
+        """Return the options with the source settled from ``source`` or ``data``.
+
+        Called before drawing, so that a chart without a source is refused at once.
+        """
+        return cls(title, source_text(data, source), note, lang, size)
+
+
+def publish(
+    figure: Figure,
+    data: pd.DataFrame,
+    texts: ChartText,
     *,
-    title: str,
-    source: str,
-    notes: Iterable[str],
-    alt_text: str,
-    lang: str,
-    size: str,
+    described: str,
+    findings: Iterable[str] = (),
+    notes: Iterable[str] = (),
+    protected: pd.DataFrame | None = None,
 ) -> Chart:
-    """Draw the title, source line and note line on the figure and return the Chart.
+    """Return the Chart of a drawn figure, with its alt text, title, source and note lines.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        The drawing.
+    data : DataFrame
+        The plotted values as published (see :func:`published_table`).
+    texts : ChartText
+        Title, source, the caller's note, language and size.
+    described : str
+        The alt text's first sentence: what kind of chart shows what (see
+        :func:`series_sentence`).
+    findings : iterable of str
+        Alt-text sentences after the title; empty ones are left out.
+    notes : iterable of str
+        The chart's own notes, after those on disclosure and before the caller's note.
+    protected : DataFrame, optional
+        The values as :func:`protect` returned them: hidden and unreliable values are
+        explained in the notes and counted in the alt text.
+
+    Returns
+    -------
+    Chart
+    """
+    disclosed = disclosure_notes(protected, texts.lang) if protected is not None else []
+    hidden = hidden_sentence(protected, texts.lang) if protected is not None else ""
+    alt_text = join_sentences(described, texts.title, *findings, hidden)
+    note = " ".join(n for n in (*disclosed, *notes, texts.note) if n)
+    _draw_texts(figure, texts, note)
+    return Chart(
+        figure=figure,
+        data=data.reset_index(drop=True),
+        title=texts.title,
+        source=texts.source,
+        note=note,
+        alt_text=alt_text,
+        lang=texts.lang,
+        size=texts.size,
+    )
+
+
+def _draw_texts(figure: Figure, texts: ChartText, note: str) -> None:
+    """Draw the title, source line and note line on the figure.
 
     The title is the chart's key message, left-aligned above everything; source and note
     lines are wrapped to the figure's width below it, and the layout leaves them room.
     """
-    figure, data = chart_parts
-    with style_context(size):
+    with style_context(texts.size):
         width, height = figure.get_size_inches()
-        base = FONT_SIZES[size]
-        note = " ".join(n for n in notes if n)
+        base = FONT_SIZES[texts.size]
         usable = width * 0.9  # hinting makes glyphs wider at some resolutions
-        heading = wrap_to_width(title, usable, base * 1.25, bold=True)
+        heading = wrap_to_width(texts.title, usable, base * 1.25, bold=True)
         figure.suptitle(heading, x=0.01, ha="left", color=TEXT_COLOUR)
         footer = "\n".join(
             wrap_to_width(line, usable, base * 0.8)
             for line in (
-                label("source_line", lang, sources=source),
-                label("note_line", lang, note=note) if note else "",
+                label("source_line", texts.lang, sources=texts.source),
+                label("note_line", texts.lang, note=note) if note else "",
             )
             if line
         )
@@ -178,16 +263,6 @@ def finish(
             0.01, 0.01, footer, ha="left", va="bottom", fontsize=base * 0.8, color=MUTED_TEXT
         )
         figure.get_layout_engine().set(rect=(0, footer_height, 1, 1 - footer_height))
-    return Chart(
-        figure=figure,
-        data=data.reset_index(drop=True),
-        title=title,
-        source=source,
-        note=note,
-        alt_text=alt_text,
-        lang=lang,
-        size=size,
-    )
 
 
 def text_or_label(value: str, group: str, lang: str) -> str:
@@ -282,6 +357,30 @@ def status_column(protected: pd.DataFrame) -> pd.Series:
     )
 
 
+def published_table(
+    protected: pd.DataFrame, keys: Sequence[str], **columns: object
+) -> pd.DataFrame:
+    """Return the data table of protected values.
+
+    Parameters
+    ----------
+    protected : DataFrame
+        As :func:`protect` returns it.
+    keys : sequence of str
+        The columns that say what each value is (``year``, ``ref_area`` ...), first.
+    **columns
+        Further columns, placed between ``value`` (``c`` where hidden) and ``status``.
+
+    Returns
+    -------
+    DataFrame
+        ``keys``, ``value``, ``columns`` and ``status`` (see :func:`status_column`).
+    """
+    return protected[list(keys)].assign(
+        value=published_values(protected), **columns, status=status_column(protected)
+    )
+
+
 def mark_hidden(ax: Axes, positions: Iterable[float], *, axis: str = "x") -> None:
     """Write ``c`` at each position along the axis where a value is hidden (never 0)."""
     for position in positions:
@@ -344,6 +443,22 @@ def value_text(value: float, lang: str, *, decimals: int = 0) -> str:
     return format_number(value, lang, decimals=decimals)
 
 
+def series_sentence(chart: str, measure: str, first: object, last: object, lang: str) -> str:
+    """Return the alt text's first sentence for a chart over time.
+
+    ``chart`` is a ``chart`` label code (``line``, ``stacked_bar``, ``step``); ``first``
+    and ``last`` are the times it spans, as they are to be written.
+    """
+    return label(
+        "alt.series",
+        lang,
+        chart=label(f"chart.{chart}", lang),
+        measure=measure,
+        first=first,
+        last=last,
+    )
+
+
 def range_sentence(
     at: pd.Series, values: pd.Series, lang: str, *, decimals: int, show_at=str
 ) -> str:
@@ -368,13 +483,23 @@ def range_sentence(
 
 def disclosure_notes(protected: pd.DataFrame, lang: str) -> list[str]:
     """Return the note sentences explaining ``c`` and hollow markers, when used."""
-    rules = disclosure.DEFAULT_RULES
     notes = []
     if protected["hidden"].any():
-        notes.append(label("notes.suppressed", lang, low=rules.low, high=rules.high))
+        notes.append(suppressed_note(lang))
     if protected["unreliable"].any():
-        notes.append(label("notes.unreliable", lang, n=rules.unreliable_below))
+        notes.append(unreliable_note(lang))
     return notes
+
+
+def suppressed_note(lang: str) -> str:
+    """Return the note explaining ``c``: the range of counts the rules hide."""
+    rules = disclosure.DEFAULT_RULES
+    return label("notes.suppressed", lang, low=rules.low, high=rules.high)
+
+
+def unreliable_note(lang: str) -> str:
+    """Return the note explaining hollow markers: values on too few events."""
+    return label("notes.unreliable", lang, n=disclosure.DEFAULT_RULES.unreliable_below)
 
 
 def hidden_sentence(protected: pd.DataFrame, lang: str) -> str:

@@ -11,20 +11,18 @@ from statsmodels.stats.proportion import proportion_confint
 from caretrends import disclosure
 from caretrends.figures.chart import (
     Chart,
+    ChartText,
     axis_label,
-    disclosure_notes,
-    finish,
-    hidden_sentence,
-    join_sentences,
     locale_axis,
     mark_hidden,
     new_figure,
     protect,
-    published_values,
+    publish,
+    published_table,
     require_columns,
-    source_text,
-    status_column,
+    series_sentence,
     text_or_label,
+    unreliable_note,
     value_text,
     year_axis,
 )
@@ -90,7 +88,7 @@ def prevention_chart(
     Chart
     """
     require_columns(data, ["year", "outcome", "value"], "prevention data")
-    cited = source_text(data, source)
+    texts = ChartText.cite(data, title=title, source=source, note=note, lang=lang, size=size)
     outcomes = (
         list(order)
         if order is not None
@@ -191,9 +189,7 @@ def prevention_chart(
             year_axis(ax.xaxis)
         locale_axis(count_ax.yaxis, lang)
         locale_axis(share_ax.yaxis, lang, percent=True)
-    table = protected[["year", "outcome"]].assign(
-        value=published_values(protected), status=status_column(protected)
-    )
+    table = published_table(protected, ["year", "outcome"])
     share_status = np.select([shares["share"].isna(), unreliable], ["c", "u"], default="")
     share_rows = shares.reset_index().assign(outcome=f"share_{success}", status=share_status)
     total_rows = pd.DataFrame(
@@ -215,30 +211,17 @@ def prevention_chart(
             f"; {label('share', lang)} ({text_or_label(success, 'outcome', lang)}) "
             f"{format_percent(shares.at[last_year, 'share'], lang)}"
         )
-    alt = join_sentences(
-        label(
-            "alt.series",
-            lang,
-            chart=label("chart.stacked_bar", lang),
-            measure=measure,
-            first=int(counts.index.min()),
-            last=last_year,
-        ),
-        title,
-        label("alt.latest", lang, year=last_year, values=latest),
-        hidden_sentence(protected, lang),
-    )
-    notes = disclosure_notes(protected, lang) + [label("notes.share_interval", lang)]
+    notes = [label("notes.share_interval", lang)]
     if (unreliable & shown).any():
-        notes.append(label("notes.unreliable", lang, n=disclosure.DEFAULT_RULES.unreliable_below))
-    return finish(
-        (figure, table),
-        title=title,
-        source=cited,
-        notes=[*notes, note],
-        alt_text=alt,
-        lang=lang,
-        size=size,
+        notes.append(unreliable_note(lang))
+    return publish(
+        figure,
+        table,
+        texts,
+        described=series_sentence("stacked_bar", measure, int(counts.index.min()), last_year, lang),
+        findings=[label("alt.latest", lang, year=last_year, values=latest)],
+        notes=notes,
+        protected=protected,
     )
 
 

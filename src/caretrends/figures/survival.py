@@ -10,13 +10,14 @@ import pandas as pd
 from caretrends import disclosure
 from caretrends.figures.chart import (
     Chart,
+    ChartText,
     axis_label,
     blank_figure,
-    finish,
-    join_sentences,
     locale_axis,
+    publish,
     require_columns,
-    source_text,
+    series_sentence,
+    suppressed_note,
     text_or_label,
 )
 from caretrends.figures.style import FONT_SIZES, PALETTE, style_context
@@ -115,7 +116,7 @@ def survival_chart(
     require_columns(
         table, [group, "time", "at_risk", "events", estimate, "conf_low", "conf_high"], "curves"
     )
-    cited = source_text(table, source)
+    texts = ChartText.cite(table, title=title, source=source, note=note, lang=lang, size=size)
     start_value = 1.0 if estimate == "survival" else 0.0
     groups = list(pd.unique(table[group]))
     horizon = float(table["time"].max())
@@ -229,36 +230,18 @@ def survival_chart(
         )
         for m in milestones
     ]
-    alt = join_sentences(
-        label(
-            "alt.series",
-            lang,
-            chart=label("chart.step", lang),
-            measure=label(estimate, lang),
-            first=0,
-            last=format_number(horizon, lang, decimals=0),
-        ),
-        title,
-        *sentences,
-    )
     notes = [label("notes.band", lang)]
     if risk_hidden.any().any():
-        notes.append(
-            label(
-                "notes.suppressed",
-                lang,
-                low=disclosure.DEFAULT_RULES.low,
-                high=disclosure.DEFAULT_RULES.high,
-            )
-        )
-    return finish(
-        (figure, data),
-        title=title,
-        source=cited,
-        notes=[*notes, note],
-        alt_text=alt,
-        lang=lang,
-        size=size,
+        notes.append(suppressed_note(lang))
+    return publish(
+        figure,
+        data,
+        texts,
+        described=series_sentence(
+            "step", label(estimate, lang), 0, format_number(horizon, lang, decimals=0), lang
+        ),
+        findings=sentences,
+        notes=notes,
     )
 
 

@@ -16,21 +16,18 @@ from matplotlib.transforms import blended_transform_factory
 
 from caretrends.figures.chart import (
     Chart,
+    ChartText,
     axis_label,
     decimal_year,
-    disclosure_notes,
-    finish,
-    hidden_sentence,
-    join_sentences,
     locale_axis,
     mark_hidden,
     new_figure,
     protect,
-    published_values,
+    publish,
+    published_table,
     range_sentence,
     require_columns,
-    source_text,
-    status_column,
+    series_sentence,
     text_or_label,
     year_axis,
 )
@@ -107,6 +104,15 @@ def _draw_campaigns(ax: Axes, campaigns: pd.DataFrame, lang: str, size: str) -> 
     return described
 
 
+def _time_axes(ax: Axes, measure: str, lang: str, size: str, *, years: bool = True) -> None:
+    """Label the axes of a series over time: ``measure`` up, years (or time) across."""
+    axis_label(ax, measure, size)
+    ax.set_xlabel(label("year", lang) if years else label("column.time", lang))
+    if years:
+        year_axis(ax.xaxis)
+    locale_axis(ax.yaxis, lang)
+
+
 def _legend(ax: Axes, handles: Sequence, size: str) -> None:
     """Put the legend above the plot, in as many columns as fit."""
     columns = 1 if size == "column" else min(len(handles), 3)
@@ -172,10 +178,10 @@ def trend_chart(
     require_columns(data, ["year", "value"], "trend data")
     if fit is not None:
         require_columns(fit, ["year", "fitted", "conf_low", "conf_high"], "trend fit")
-    cited = source_text(data, source)
+    texts = ChartText.cite(data, title=title, source=source, note=note, lang=lang, size=size)
     series = data.sort_values("year").reset_index(drop=True)
     protected = protect(series, kind=kind, numerator=numerator)
-    notes = disclosure_notes(protected, lang)
+    notes: list[str] = []
     with style_context(size):
         figure, ax = new_figure(size)
         handles = [_draw_observed(ax, series["year"], protected, lang)]
@@ -190,40 +196,26 @@ def trend_chart(
             )
             notes.append(label("notes.association", lang))
         ax.set_ylim(bottom=0, top=ax.get_ylim()[1] * 1.15)
-        axis_label(ax, measure, size)
-        ax.set_xlabel(label("year", lang))
-        year_axis(ax.xaxis)
-        locale_axis(ax.yaxis, lang)
+        _time_axes(ax, measure, lang, size)
         _legend(ax, handles, size)
-    table = series[["year"]].assign(
-        value=published_values(protected), status=status_column(protected)
-    )
+    table = published_table(protected, ["year"])
     if fit is not None:
         band = fit[["year", "fitted", "conf_low", "conf_high"]]
         table = table.merge(band, on="year", how="outer")
-    alt = join_sentences(
-        label(
-            "alt.series",
-            lang,
-            chart=label("chart.line", lang),
-            measure=measure,
-            first=int(series["year"].min()),
-            last=int(series["year"].max()),
+    return publish(
+        figure,
+        table,
+        texts,
+        described=series_sentence(
+            "line", measure, int(series["year"].min()), int(series["year"].max()), lang
         ),
-        title,
-        range_sentence(series["year"].astype(int), protected["value"], lang, decimals=decimals),
-        label("alt.band", lang) if fit is not None else "",
-        label("alt.campaigns", lang, campaigns="; ".join(described)) if described else "",
-        hidden_sentence(protected, lang),
-    )
-    return finish(
-        (figure, table),
-        title=title,
-        source=cited,
-        notes=[*notes, note],
-        alt_text=alt,
-        lang=lang,
-        size=size,
+        findings=[
+            range_sentence(series["year"].astype(int), protected["value"], lang, decimals=decimals),
+            label("alt.band", lang) if fit is not None else "",
+            label("alt.campaigns", lang, campaigns="; ".join(described)) if described else "",
+        ],
+        notes=notes,
+        protected=protected,
     )
 
 
@@ -265,7 +257,7 @@ def its_chart(
     """
     require_columns(series, ["time", "value"], "ITS series")
     require_columns(counterfactual, ["time", "fitted", "counterfactual"], "ITS counterfactual")
-    cited = source_text(series, source)
+    texts = ChartText.cite(series, title=title, source=source, note=note, lang=lang, size=size)
     observed = series.sort_values("time").reset_index(drop=True)
     model = counterfactual.sort_values("time").reset_index(drop=True)
     protected = protect(observed, kind=kind, numerator=numerator)
@@ -296,43 +288,21 @@ def its_chart(
                 fontsize=FONT_SIZES[size] * 0.8,
             )
         ax.set_ylim(bottom=0, top=ax.get_ylim()[1] * 1.1)
-        axis_label(ax, measure, size)
-        ax.set_xlabel(label("year", lang) if is_years else label("column.time", lang))
-        if is_years:
-            year_axis(ax.xaxis)
-        locale_axis(ax.yaxis, lang)
+        _time_axes(ax, measure, lang, size, years=is_years)
         _legend(ax, [*handles, fitted, dashed], size)
-    table = observed[["time"]].assign(
-        value=published_values(protected), status=status_column(protected)
-    )
+    table = published_table(protected, ["time"])
     table = table.merge(model[["time", "fitted", "counterfactual"]], on="time", how="outer")
     when = interruption_label or f"{interruption:g}"
-    alt = join_sentences(
-        label(
-            "alt.series",
-            lang,
-            chart=label("chart.line", lang),
-            measure=measure,
-            first=f"{observed['time'].min():g}",
-            last=f"{observed['time'].max():g}",
+    return publish(
+        figure,
+        table,
+        texts,
+        described=series_sentence(
+            "line", measure, f"{observed['time'].min():g}", f"{observed['time'].max():g}", lang
         ),
-        title,
-        label("alt.its", lang, interruption=when),
-        hidden_sentence(protected, lang),
-    )
-    notes = [
-        *disclosure_notes(protected, lang),
-        label("notes.counterfactual", lang),
-        label("notes.association", lang),
-    ]
-    return finish(
-        (figure, table),
-        title=title,
-        source=cited,
-        notes=[*notes, note],
-        alt_text=alt,
-        lang=lang,
-        size=size,
+        findings=[label("alt.its", lang, interruption=when)],
+        notes=[label("notes.counterfactual", lang), label("notes.association", lang)],
+        protected=protected,
     )
 
 
@@ -400,7 +370,7 @@ def joinpoint_chart(
     )
     if fitted is not None:
         require_columns(fitted, ["year", "fitted"], "joinpoint fitted")
-    cited = source_text(data, source)
+    texts = ChartText.cite(data, title=title, source=source, note=note, lang=lang, size=size)
     series = data.sort_values("year").reset_index(drop=True)
     parts = segments.sort_values("start").reset_index(drop=True)
     protected = protect(series, kind=kind, numerator=numerator)
@@ -420,42 +390,22 @@ def joinpoint_chart(
         for joinpoint in parts["start"].iloc[1:]:
             ax.axvline(joinpoint, color=CONTEXT_GREY, linestyle=":", linewidth=1.0)
         ax.set_ylim(bottom=0)
-        axis_label(ax, measure, size)
-        ax.set_xlabel(label("year", lang))
-        year_axis(ax.xaxis)
-        locale_axis(ax.yaxis, lang)
+        _time_axes(ax, measure, lang, size)
         _legend(ax, handles, "column")
-    table = series[["year"]].assign(
-        value=published_values(protected), status=status_column(protected)
-    )
+    table = published_table(protected, ["year"])
     if fitted is not None:
         table = table.merge(fitted[["year", "fitted"]], on="year", how="left")
     segment_table = parts[["start", "end", "apc", "conf_low", "conf_high", "p_value"]]
-    alt = join_sentences(
-        label(
-            "alt.series",
-            lang,
-            chart=label("chart.line", lang),
-            measure=measure,
-            first=int(series["year"].min()),
-            last=int(series["year"].max()),
+    segments_text = "; ".join(apc_text(s, lang) for _, s in parts.iterrows())
+    return publish(
+        figure,
+        pd.concat([table, segment_table], ignore_index=True),
+        texts,
+        described=series_sentence(
+            "line", measure, int(series["year"].min()), int(series["year"].max()), lang
         ),
-        title,
-        label(
-            "alt.segments",
-            lang,
-            segments="; ".join(apc_text(s, lang) for _, s in parts.iterrows()),
-        ),
-        hidden_sentence(protected, lang),
-    )
-    return finish(
-        (figure, pd.concat([table, segment_table], ignore_index=True)),
-        title=title,
-        source=cited,
-        notes=[*disclosure_notes(protected, lang), note],
-        alt_text=alt,
-        lang=lang,
-        size=size,
+        findings=[label("alt.segments", lang, segments=segments_text)],
+        protected=protected,
     )
 
 

@@ -46,7 +46,9 @@ class ReconcileRules:
     @classmethod
     def from_yaml(cls, path: Path | None = None) -> ReconcileRules:
         """Read the rules from ``config/source_priority.yaml`` (or ``path``)."""
-        config = yaml.safe_load((path or paths.config_dir() / "source_priority.yaml").read_text("utf-8"))
+        config = yaml.safe_load(
+            (path or paths.config_dir() / "source_priority.yaml").read_text("utf-8")
+        )
         return cls(tuple(config["priority"]), float(config.get("tolerance", 0.005)))
 
 
