@@ -184,19 +184,17 @@ def describe_ratio(subject: str, ratio: Estimate, level: float, verb: str, other
     --------
     >>> e = Estimate("infant", 1.8, 0.2, 1.2, 2.7, 0.004)
     >>> describe_ratio("Children who entered as infants", e, 0.95, "left care", "others")
-    'Children who entered as infants left care 1.8 times as fast as others (95% CI 1.2 to 2.7)'
+    'Children who entered as infants left care 1.80 times as fast as others (95% CI 1.20 to 2.70)'
     >>> e = Estimate("infant", 0.9, 0.2, 0.6, 1.3, 0.6)
     >>> describe_ratio("Children who entered as infants", e, 0.95, "left care", "others")
-    'Children who entered as infants showed no clear difference from others: 0.9 times as fast (95% CI 0.6 to 1.3), an interval that includes no difference'
+    'Children who entered as infants showed no clear difference from others: 0.90 times as fast (95% CI 0.60 to 1.30), an interval that includes no difference'
     """  # noqa: E501
-    ci = f"{level:.0%} CI"
-    numbers = (
-        f"{ratio.estimate:.2g} times as fast ({ci} {ratio.conf_low:.2g} to {ratio.conf_high:.2g})"
-    )
+    times = f"{ratio.estimate:.2f} times as fast"
+    interval = f"({level:.0%} CI {ratio.conf_low:.2f} to {ratio.conf_high:.2f})"
     if ratio.conf_low > 1 or ratio.conf_high < 1:
-        return f"{subject} {verb} {numbers.replace(' (', f' as {others} (', 1)}"
+        return f"{subject} {verb} {times} as {others} {interval}"
     return (
-        f"{subject} showed no clear difference from {others}: {numbers}, an interval that "
+        f"{subject} showed no clear difference from {others}: {times} {interval}, an interval that "
         "includes no difference"
     )
 
