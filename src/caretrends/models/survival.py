@@ -359,7 +359,8 @@ def logrank_test(
     Raises
     ------
     ModelDataError
-        Fewer than two groups, a missing group label, or no events at all.
+        Fewer than two groups, a missing group label, no events at all, or no event time
+        that informs the comparison.
     """
     if group not in data.columns:
         raise ParameterError(f"column {group!r} is not in the data")
@@ -379,7 +380,13 @@ def logrank_test(
             f"only {flags.sum()} events across {len(groups)} groups: the test has little power",
             SmallNumbersWarning,
         )
-    statistic, p = survdiff(times, flags, labels)
+    try:
+        statistic, p = survdiff(times, flags, labels)
+    except np.linalg.LinAlgError as error:
+        raise ModelDataError(
+            "the log-rank test has no information: at no event time were records of two "
+            "groups at risk with some of them not having the event"
+        ) from error
     ordered = tuple(sorted(groups, key=str))
     return LogrankResult(
         level=level,
@@ -416,7 +423,8 @@ class CoxResult(ModelResult):
 
     def estimates(self) -> list[Estimate]:
         z = critical_value(self.level)
-        p = two_sided_p(self.params / self.bse)
+        with np.errstate(divide="ignore", invalid="ignore"):  # a failed fit may have se 0
+            p = two_sided_p(self.params / self.bse)
         return [
             Estimate.ratio(name, float(b), float(s), z, float(pv))
             for name, b, s, pv in zip(self.names, self.params, self.bse, p, strict=True)
