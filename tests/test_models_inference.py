@@ -13,8 +13,10 @@ from caretrends.models import (
     cumulative_incidence,
     fit_cox,
     fit_its,
+    fit_joinpoint,
     fit_rate_trend,
     kaplan_meier,
+    logrank_test,
     ph_test,
     value_at,
 )
@@ -220,6 +222,8 @@ def test_every_glance_starts_with_the_shared_columns() -> None:
         fit_rate_trend(BIRTHS, count="n", time="year", exposure="births"),
         fit_its(BIRTHS, outcome="n", time="year", intervention_start=2020, offset="births"),
         fit_cox(_two_groups(False, 3), duration="t", event="e", covariates=["infant"]),
+        logrank_test(_two_groups(False, 3), duration="t", event="e", group="infant"),
+        fit_joinpoint(BIRTHS, x="year", y="n", n_joinpoints=0),
     ]
     for result in results:
         glance = result.glance()
