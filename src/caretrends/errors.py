@@ -26,3 +26,13 @@ class DataValidationError(CaretrendsError, ValueError):
 
 class ParameterError(CaretrendsError, ValueError):
     """A run or notebook parameter is unknown or of the wrong type."""
+
+
+class ModelDataError(CaretrendsError, ValueError):
+    """The data cannot support the model asked of them; the message says what is missing.
+
+    Raised by the model functions for data that are valid row by row but degenerate as a
+    whole: no events, a single group, a constant or perfectly separating covariate, counts
+    that are all zero (overall or in a segment), repeated time points, or too few points
+    for the terms requested.
+    """

@@ -1,9 +1,10 @@
 """Confidence intervals for single rates and proportions, fit for small numbers.
 
 The analysis plan asks for exact (Garwood) Poisson intervals for single-year rates and Wilson
-intervals for proportions, and for rates on fewer than 20 events to be flagged as unreliable
-(the ONS convention). Both functions take scalars or arrays and return a DataFrame, one row per
-input value, so a notebook can join the result to its table.
+intervals for proportions, and for rates on fewer than :data:`RELIABLE_EVENTS` events to be
+flagged as unreliable (the ONS convention). Both functions take scalars or arrays and return a
+DataFrame, one row per input value, so a notebook can join the result to its table. These are
+the project's only implementations: figures, tables and briefs call them rather than their own.
 """
 
 from __future__ import annotations
@@ -17,18 +18,34 @@ from statsmodels.stats.proportion import proportion_confint
 from caretrends.errors import DataValidationError
 
 #: Fewer events than this make a rate unreliable (Office for National Statistics convention).
-UNRELIABLE_BELOW_EVENTS = 20
+#: The one reliability threshold of the project: tables, figures and briefs read it from here.
+RELIABLE_EVENTS = 20
 
 
-def critical_value(level: float) -> float:
-    """Return the two-sided standard normal quantile for a confidence ``level``.
+def critical_value(level: float, df: float | None = None) -> float:
+    """Return the two-sided quantile for a confidence ``level``: normal, or t on ``df``.
 
-    >>> round(critical_value(0.95), 3)
-    1.96
+    Pass the residual degrees of freedom whenever the variance was estimated from the data
+    (quasi-likelihood, least squares): with few of them the normal quantile is too small.
+
+    >>> round(critical_value(0.95), 3), round(critical_value(0.95, df=5), 3)
+    (1.96, 2.571)
     """
     if not 0 < level < 1:
         raise ValueError(f"confidence level must lie strictly between 0 and 1, got {level}")
-    return float(stats.norm.ppf(0.5 + level / 2))
+    if df is None:
+        return float(stats.norm.ppf(0.5 + level / 2))
+    return float(stats.t.ppf(0.5 + level / 2, df))
+
+
+def two_sided_p(z: ArrayLike, df: float | None = None) -> np.ndarray:
+    """Two-sided p-value of a Wald statistic ``z``: normal, or t on ``df`` (NaN if undefined).
+
+    >>> two_sided_p(1.96).round(3).item(), two_sided_p(1.96, df=5).round(3).item()
+    (0.05, 0.107)
+    """
+    z = np.abs(np.asarray(z, dtype=float))
+    return stats.norm.sf(z) * 2 if df is None else stats.t.sf(z, df) * 2
 
 
 def _as_counts(values: ArrayLike, name: str) -> np.ndarray:
@@ -78,7 +95,7 @@ def garwood_interval(
     -------
     pandas.DataFrame
         ``count``, ``estimate``, ``conf_low``, ``conf_high`` and ``unreliable`` (fewer than
-        :data:`UNRELIABLE_BELOW_EVENTS` events).
+        :data:`RELIABLE_EVENTS` events).
 
     Examples
     --------
@@ -96,7 +113,7 @@ def garwood_interval(
             "estimate": k * scale,
             "conf_low": low * scale,
             "conf_high": high * scale,
-            "unreliable": k < UNRELIABLE_BELOW_EVENTS,
+            "unreliable": k < RELIABLE_EVENTS,
         }
     )
 

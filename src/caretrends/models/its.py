@@ -10,10 +10,13 @@ should be read as rates (per births, per population)::
 
 ``exp(c_j)`` is the level-change rate ratio, ``exp(d_j)`` the rate ratio of the change in
 slope per time unit, ``exp(b1)`` the underlying trend per time unit. Quasi-Poisson (the default)
-scales the standard errors by the Pearson dispersion. Intervals are Wald intervals (normal
-quantile), which is how the published tutorial computes them. The Cochrane EPOC criteria ask for
-at least three points before and after each intervention; fewer raise a
-:class:`~caretrends.warnings.SmallNumbersWarning`, and none raise an error.
+scales the standard errors by the Pearson dispersion and uses t quantiles on the residual df;
+``interval="normal"`` gives the normal-quantile Wald intervals of the published tutorial
+(``Epi::ci.lin``), for reproducing it. The Cochrane EPOC criteria ask for at least three points
+before and after each intervention; fewer raise a
+:class:`~caretrends.warnings.SmallNumbersWarning` and the summary gives the reason instead of a
+verdict on the changes there; no points raise an error, and so does a segment whose counts are
+all zero (its level change would be infinite).
 """
 
 from __future__ import annotations
@@ -24,8 +27,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from caretrends.errors import DataValidationError, ParameterError
-from caretrends.models.result import Estimate, ModelResult, describe_change, record_caveat
+from caretrends.errors import DataValidationError, ModelDataError, ParameterError
+from caretrends.models.result import (
+    Estimate,
+    ModelResult,
+    describe_change,
+    record_caveat,
+    too_small,
+)
 from caretrends.models.trend import (
     CountFit,
     check_counts,
@@ -56,6 +65,7 @@ class ITSResult(ModelResult):
     design: pd.DataFrame | None = None
     offset: np.ndarray | None = None
     has_slope_change: bool = False
+    segment_points: list[int] = field(default_factory=list)
 
     @property
     def level_changes(self) -> dict[float, Estimate]:
@@ -126,18 +136,41 @@ class ITSResult(ModelResult):
     def estimates(self) -> list[Estimate]:
         return [self.trend, *self.level_changes.values(), *self.slope_changes.values()]
 
+    def model_numbers(self) -> dict[str, object]:
+        return self.fit.glance_numbers() | {"interventions": len(self.starts)}
+
+    def _too_few(self, j: int) -> str:
+        """Why the changes at intervention ``j`` cannot be judged ("" if they can)."""
+        sides = {"before": self.segment_points[j], "after": self.segment_points[j + 1]}
+        short = [
+            f"{n} point{'s' if n != 1 else ''} {side} it"
+            for side, n in sides.items()
+            if n < EPOC_MIN_POINTS
+        ]
+        if not short:
+            return ""
+        return (
+            f"only {' and '.join(short)}, fewer than the {EPOC_MIN_POINTS} on each side the "
+            "Cochrane EPOC criteria require"
+        )
+
+    def _change_sentence(self, j: int, what: str, change: Estimate, unit: str = "") -> str:
+        reason = self._too_few(j)
+        label = self.labels[j]
+        if reason:
+            return too_small(f"the {what} change after {label}", reason)
+        return describe_change(
+            f"After {label} the {what}", change.as_percent_change(), self.level, unit
+        )
+
     def findings(self) -> list[str]:
         unit = f" per {self.time_unit}"
         sentences = [
-            describe_change(f"After {label} the level", e.as_percent_change(), self.level)
-            for label, e in zip(self.labels, self.level_changes.values(), strict=True)
+            self._change_sentence(j, "level", e) for j, e in enumerate(self.level_changes.values())
         ]
-        label_of = dict(zip(self.starts, self.labels, strict=True))
         sentences += [
-            describe_change(
-                f"After {label_of[s]} the trend", e.as_percent_change(), self.level, unit
-            )
-            for s, e in self.slope_changes.items()
+            self._change_sentence(j, "trend", e, unit)
+            for j, e in enumerate(self.slope_changes.values())
         ]
         trend_subject = (
             f"Before {self.labels[0]} the rate"
@@ -145,12 +178,7 @@ class ITSResult(ModelResult):
             else "Apart from the level change, the underlying rate"
         )
         sentences.append(
-            describe_change(
-                trend_subject,
-                self.trend.as_percent_change(),
-                self.level,
-                unit,
-            )
+            describe_change(trend_subject, self.trend.as_percent_change(), self.level, unit)
         )
         sentences.append(
             f"{overdispersion_sentence(self.fit)}; {self.fit.nobs} points. These are "
@@ -182,19 +210,42 @@ def _design(
 
 
 def _check_segments(
-    t: np.ndarray, starts: list[float], labels: list[str], slope_change: bool, caveats: list[str]
-) -> None:
-    """Refuse segments with no points (or one, for a slope); warn below the EPOC minimum."""
+    t: np.ndarray,
+    y: np.ndarray,
+    starts: list[float],
+    labels: list[str],
+    slope_change: bool,
+    caveats: list[str],
+) -> list[int]:
+    """Check each segment and return its number of points.
+
+    A segment with no points means the start lies outside the series (``ParameterError``);
+    one point where a slope is asked for, or counts all zero, mean the data cannot carry the
+    change (``ModelDataError``); fewer than the EPOC minimum get a caveat.
+    """
     edges = [-np.inf, *starts, np.inf]
     names = [f"before {labels[0]}"]
     names += [f"between {a} and {b}" for a, b in zip(labels, labels[1:], strict=False)]
     names.append(f"from {labels[-1]} on")
+    counts = []
     for name, lo, hi in zip(names, edges, edges[1:], strict=False):
-        n = int(((t >= lo) & (t < hi)).sum())
+        inside = (t >= lo) & (t < hi)
+        n = int(inside.sum())
+        counts.append(n)
         needed = 2 if slope_change and lo > -np.inf else 1
-        if n < needed:
+        if n == 0:
             raise ParameterError(
-                f"{n} points {name}: the change there cannot be estimated (need {needed})"
+                f"0 points {name}: the change there cannot be estimated (need {needed}); is "
+                "the intervention start inside the series?"
+            )
+        if n < needed:
+            raise ModelDataError(
+                f"{n} point {name}: a change of slope there cannot be estimated (need {needed})"
+            )
+        if not y[inside].any():
+            raise ModelDataError(
+                f"every count {name} is zero: the level change there would be infinite; "
+                "merge that segment with its neighbour or model it separately"
             )
         if n < EPOC_MIN_POINTS:
             record_caveat(
@@ -205,6 +256,7 @@ def _check_segments(
                 SmallNumbersWarning,
                 stacklevel=4,
             )
+    return counts
 
 
 def fit_its(
@@ -221,6 +273,7 @@ def fit_its(
     labels: Sequence[str] | None = None,
     time_unit: str | None = None,
     level: float = 0.95,
+    interval: str = "t",
 ) -> ITSResult:
     """Fit a segmented (interrupted time series) count regression.
 
@@ -236,7 +289,8 @@ def fit_its(
         Time at which each intervention starts (the first period counted as "after"); several
         are allowed (e.g. the 2013 and 2015 campaigns).
     offset : str or array-like, optional
-        Column (or values) of the exposure - population, births; ``log`` of it is the offset.
+        Column (or values, in the order of the rows of ``data``) of the exposure -
+        population, births; ``log`` of it is the offset.
     harmonics : int
         Pairs of Fourier terms for seasonality (0 for annual data).
     period : float
@@ -251,12 +305,21 @@ def fit_its(
         Name of one time unit for the text ("month", "year"); default the ``time`` column name.
     level : float
         Confidence level.
+    interval : {"t", "normal"}
+        Quantile of the quasi-Poisson intervals: t on the residual df (default), or the normal
+        quantile of the published tutorial, to reproduce it.
 
     Returns
     -------
     ITSResult
         ``.level_change``, ``.slope_change``, ``.trend`` (rate ratios), ``.dispersion``,
-        ``.counterfactual()``, ``.tidy()``, ``.summary_text()``.
+        ``.counterfactual()``, ``.tidy()``, ``.glance()``, ``.summary_text()``.
+
+    Raises
+    ------
+    ModelDataError
+        A time given twice, a segment whose counts are all zero, too few points for the
+        terms, or counts all zero.
     """
     starts = sorted(np.atleast_1d(np.asarray(intervention_start, dtype=float)).tolist())
     labels = list(labels) if labels is not None else [f"{time} {s:g}" for s in starts]
@@ -264,26 +327,31 @@ def fit_its(
         raise ParameterError(f"{len(labels)} labels given for {len(starts)} interventions")
     if harmonics < 0:
         raise ParameterError(f"harmonics must be 0 or more; got {harmonics}")
+    if interval not in ("t", "normal"):
+        raise ParameterError(f"interval must be 't' or 'normal'; got {interval!r}")
     for column in (outcome, time):
         if column not in data.columns:
             raise ParameterError(f"column {column!r} is not in the data")
-    ordered = data.sort_values(time, kind="stable")
-    t = pd.to_numeric(ordered[time], errors="coerce").to_numpy(dtype=float)
-    problems = [f"row {r}, column {time!r}: not a number" for r in ordered.index[~np.isfinite(t)]]
-    problems += [
-        f"row {r}, column {time!r}: time {v:g} appears more than once"
-        for r, v in zip(ordered.index, t, strict=True)
-        if np.isfinite(v) and (t == v).sum() > 1
-    ]
-    if problems:
-        raise DataValidationError(problems)
+    raw_t = pd.to_numeric(data[time], errors="coerce").to_numpy(dtype=float)
+    bad = data.index[~np.isfinite(raw_t)]
+    if len(bad):
+        raise DataValidationError([f"row {r}, column {time!r}: not a number" for r in bad])
+    # One permutation for the rows and for an offset given as an array, so they stay aligned.
+    order = np.argsort(raw_t, kind="stable")
+    ordered, t = data.iloc[order], raw_t[order]
+    repeated = sorted({v for v in t if (t == v).sum() > 1})
+    if repeated:
+        raise ModelDataError(
+            f"{time} {', '.join(f'{v:g}' for v in repeated)} appears more than once: an "
+            "interrupted time series needs one count per time point"
+        )
     y = check_counts(ordered[outcome], outcome)
-    log_offset = log_exposure(ordered, offset)
+    log_offset = log_exposure(data, offset)[order]
     caveats: list[str] = []
-    _check_segments(t, starts, labels, slope_change, caveats)
+    segment_points = _check_segments(t, y, starts, labels, slope_change, caveats)
     design = _design(t, starts, slope_change, harmonics, period)
     design.index = ordered.index
-    fit = fit_count_glm(y, design, log_offset, family, caveats)
+    fit = fit_count_glm(y, design, log_offset, family, caveats, use_t=interval == "t")
     return ITSResult(
         level=level,
         caveats=caveats,
@@ -295,4 +363,5 @@ def fit_its(
         design=design,
         offset=log_offset,
         has_slope_change=slope_change,
+        segment_points=segment_points,
     )

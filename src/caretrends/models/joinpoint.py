@@ -47,9 +47,15 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from caretrends.errors import DataValidationError, ParameterError
+from caretrends.errors import DataValidationError, ModelDataError, ParameterError
 from caretrends.models.intervals import critical_value
-from caretrends.models.result import Estimate, ModelResult, describe_change, record_caveat
+from caretrends.models.result import (
+    Estimate,
+    ModelResult,
+    describe_change,
+    record_caveat,
+    too_small,
+)
 from caretrends.warnings import SmallNumbersWarning
 
 #: Joinpoint's recommended maximum number of joinpoints by series length: (longest n, max).
@@ -164,6 +170,8 @@ class JoinpointResult(ModelResult):
     permutation_tests: pd.DataFrame | None = None
     chosen_by: str = ""
     x_unit: str = "year"
+    df_resid: int = 0
+    weighted: bool = False
 
     def estimates(self) -> list[Estimate]:
         rows = [
@@ -179,10 +187,34 @@ class JoinpointResult(ModelResult):
         ]
         return [*rows, self.aapc]
 
+    def model_numbers(self) -> dict[str, object]:
+        chosen = self.selection.set_index("n_joinpoints").loc[len(self.joinpoints)]
+        return {
+            "nobs": len(self.fitted),
+            "df_resid": self.df_resid,
+            "family": "log-linear joinpoint, "
+            + ("weighted " if self.weighted else "")
+            + "least squares",
+            "dispersion_rule": "residual variance of the unconstrained segment fit, t on its df",
+            "n_joinpoints": len(self.joinpoints),
+            "sse": float(chosen["sse"]),
+            "bic": float(chosen["bic"]),
+            "chosen_by": self.chosen_by,
+        }
+
+    def _segment_sentence(self, segment, change: Estimate, unit: str) -> str:
+        span = f"{segment.start:g} to {segment.end:g}"
+        if segment.n_obs < MIN_SEGMENT_OBS:
+            return too_small(
+                f"the trend from {span}",
+                f"only {segment.n_obs} points of its own, fewer than {MIN_SEGMENT_OBS}",
+            )
+        return describe_change(f"From {span} the rate", change, self.level, unit)
+
     def findings(self) -> list[str]:
         unit = " a year" if self.x_unit == "year" else f" per {self.x_unit}"
         sentences = [
-            describe_change(f"From {s.start:g} to {s.end:g} the rate", e, self.level, unit)
+            self._segment_sentence(s, e, unit)
             for s, e in zip(self.segments.itertuples(), self.estimates(), strict=False)
         ]
         if not self.joinpoints:
@@ -222,9 +254,9 @@ def _prepare(data: pd.DataFrame, x: str, y: str, se: str | None) -> _Series:
         if not (np.isfinite(v) and v > 0)
     ]
     problems += [
-        f"row {r}, column {x!r}: {v!r} is missing or appears more than once"
+        f"row {r}, column {x!r}: {v!r} is missing"
         for r, v in zip(ordered.index, values[x], strict=True)
-        if not np.isfinite(v) or (values[x] == v).sum() > 1
+        if not np.isfinite(v)
     ]
     weights = np.ones(len(ordered))
     if se:
@@ -238,6 +270,12 @@ def _prepare(data: pd.DataFrame, x: str, y: str, se: str | None) -> _Series:
             weights = (values[y] / errors) ** 2  # 1 / var(log y), delta method
     if problems:
         raise DataValidationError(problems)
+    repeated = sorted({v for v in values[x] if (values[x] == v).sum() > 1})
+    if repeated:
+        raise ModelDataError(
+            f"{x} {', '.join(f'{v:g}' for v in repeated)} appears more than once: joinpoint "
+            "regression needs one value per time point"
+        )
     return _Series(values[x], np.log(values[y]), weights)
 
 
@@ -315,7 +353,7 @@ def _slope_covariance(series: _Series, bounds: np.ndarray) -> tuple[np.ndarray, 
 
 def _segments(
     series: _Series, joinpoints: np.ndarray, level: float
-) -> tuple[pd.DataFrame, Estimate, np.ndarray]:
+) -> tuple[pd.DataFrame, Estimate, np.ndarray, int]:
     fitted, slopes = _wls_fit(series, joinpoints)
     bounds = np.concatenate([[series.x[0]], joinpoints, [series.x[-1]]])
     cov, df = _slope_covariance(series, bounds)
@@ -350,7 +388,7 @@ def _segments(
         with np.errstate(divide="ignore", invalid="ignore"):
             z_p = float(2 * stats.norm.sf(abs(mean_slope / mean_se)))
         aapc = Estimate.percent(term, mean_slope, mean_se, critical_value(level), z_p)
-    return segments, aapc, fitted
+    return segments, aapc, fitted, df
 
 
 def fit_joinpoint(
@@ -402,8 +440,14 @@ def fit_joinpoint(
     -------
     JoinpointResult
         ``.joinpoints``, ``.segments``, ``.aapc``, ``.fitted``, ``.selection``,
-        ``.tidy()`` (percent scale; ``std_error`` is that of the log-linear slope) and
-        ``.summary_text()``.
+        ``.tidy()`` (percent scale; ``std_error`` is that of the log-linear slope),
+        ``.glance()`` and ``.summary_text()`` (which gives no verdict on a segment with fewer
+        than :data:`MIN_SEGMENT_OBS` points of its own).
+
+    Raises
+    ------
+    ModelDataError
+        An ``x`` value given twice, or fewer than 3 points.
     """
     if method not in SELECTION_METHODS:
         raise ParameterError(f"method must be one of {SELECTION_METHODS}; got {method!r}")
@@ -412,7 +456,7 @@ def fit_joinpoint(
     series = _prepare(data, x, y, se)
     n = series.x.size
     if n < 3:
-        raise ParameterError(f"a log-linear trend needs at least 3 points; got {n}")
+        raise ModelDataError(f"a log-linear trend needs at least 3 points; got {n}")
     caveats: list[str] = []
     feasible = _max_feasible(n, min_obs_end, min_obs_between)
     recommended = min(feasible, recommended_max_joinpoints(n))
@@ -466,7 +510,7 @@ def fit_joinpoint(
         chosen, tests = _permutation_choice(series, grids, kmax, n_permutations, alpha, seed)
         chosen_by = f"by permutation tests ({n_permutations} permutations) among 0 to {kmax}"
     joinpoints = series.x[grids[chosen].sets[best[chosen][1][0]]]
-    segments, aapc, fitted = _segments(series, joinpoints, level)
+    segments, aapc, fitted, df_resid = _segments(series, joinpoints, level)
     for s in segments.itertuples():
         if s.n_obs < MIN_SEGMENT_OBS:
             record_caveat(
@@ -487,4 +531,6 @@ def fit_joinpoint(
         permutation_tests=tests,
         chosen_by=chosen_by,
         x_unit=x_unit,
+        df_resid=df_resid,
+        weighted=se is not None,
     )

@@ -8,10 +8,10 @@ interval that includes "no change" is never written up as a rise or a fall.
 
 from __future__ import annotations
 
-import math
 import warnings
 from dataclasses import astuple, dataclass, field, fields
 
+import numpy as np
 import pandas as pd
 
 from caretrends.warnings import CaretrendsWarning
@@ -35,15 +35,14 @@ class Estimate:
 
     @classmethod
     def ratio(cls, term: str, log_value: float, std_error: float, crit: float, p: float):
-        """Build a ratio estimate from a log-scale coefficient and its standard error."""
-        return cls(
-            term,
-            math.exp(log_value),
-            std_error,
-            math.exp(log_value - crit * std_error),
-            math.exp(log_value + crit * std_error),
-            p,
-        )
+        """Build a ratio estimate from a log-scale coefficient and its standard error.
+
+        A coefficient too large to exponentiate gives ``inf`` rather than an error; the model
+        functions refuse such fits before a reader sees them.
+        """
+        with np.errstate(over="ignore"):
+            low, mid, high = np.exp(log_value + np.array([-crit, 0.0, crit]) * std_error)
+        return cls(term, float(mid), std_error, float(low), float(high), p)
 
     @classmethod
     def percent(cls, term: str, log_value: float, std_error: float, crit: float, p: float):
@@ -72,6 +71,18 @@ class Estimate:
 
 #: Columns of every tidy table, in order: the fields of :class:`Estimate`.
 TIDY_COLUMNS: list[str] = [f.name for f in fields(Estimate)]
+#: Columns every glance table starts with (NaN or "" where a model has no such number);
+#: model-specific numbers follow them.
+GLANCE_COLUMNS: list[str] = [
+    "nobs",
+    "events",
+    "df_resid",
+    "family",
+    "dispersion",
+    "dispersion_rule",
+    "deviance",
+    "loglik",
+]
 
 
 def tidy_frame(estimates: list[Estimate]) -> pd.DataFrame:
@@ -97,6 +108,22 @@ class ModelResult:
     def findings(self) -> list[str]:
         """Return the sentences that state what the model found."""
         raise NotImplementedError
+
+    def model_numbers(self) -> dict[str, object]:
+        """Return the model-level numbers that :meth:`glance` puts in its one row."""
+        raise NotImplementedError
+
+    def glance(self) -> pd.DataFrame:
+        """Return the model-level numbers as a one-row DataFrame, as R's ``broom::glance``.
+
+        The columns start with :data:`GLANCE_COLUMNS` (``nobs``, ``events``, ``df_resid``,
+        ``family``, ``dispersion``, ``dispersion_rule`` saying how the dispersion was chosen,
+        ``deviance``, ``loglik``), NaN or empty where the model has no such number, followed
+        by numbers of the model's own (a test statistic, a criterion).
+        """
+        row = {name: float("nan") for name in GLANCE_COLUMNS} | {"family": ""}
+        row |= {"dispersion_rule": ""} | self.model_numbers()
+        return pd.DataFrame([row])
 
     def tidy(self) -> pd.DataFrame:
         """Return the estimates as a DataFrame with columns :data:`TIDY_COLUMNS`.
@@ -129,6 +156,15 @@ def record_caveat(
     warnings.warn(message, category, stacklevel=stacklevel)
 
 
+def too_small(subject: str, reason: str) -> str:
+    """A sentence that gives the reason a verdict cannot be drawn, and no estimate.
+
+    >>> too_small("the level change after May 2013", "only 1 point after it")
+    'Too few data to judge the level change after May 2013: only 1 point after it'
+    """
+    return f"Too few data to judge {subject}: {reason}"
+
+
 def format_percent(*values: float) -> list[str]:
     """Format percentages alike: one decimal if any is below 10 in size, none otherwise.
 
@@ -139,6 +175,28 @@ def format_percent(*values: float) -> list[str]:
     """
     digits = 1 if min(abs(v) for v in values) < 10 else 0
     return [f"{v:.{digits}f}%" for v in values]
+
+
+def describe_ratio(subject: str, ratio: Estimate, level: float, verb: str, others: str) -> str:
+    """Compare two groups by a ratio ("X times as fast as others"); say so if it spans 1.
+
+    Examples
+    --------
+    >>> e = Estimate("infant", 1.8, 0.2, 1.2, 2.7, 0.004)
+    >>> describe_ratio("Children who entered as infants", e, 0.95, "left care", "others")
+    'Children who entered as infants left care 1.80 times as fast as others (95% CI 1.20 to 2.70)'
+    >>> e = Estimate("infant", 0.9, 0.2, 0.6, 1.3, 0.6)
+    >>> describe_ratio("Children who entered as infants", e, 0.95, "left care", "others")
+    'Children who entered as infants showed no clear difference from others: 0.90 times as fast (95% CI 0.60 to 1.30), an interval that includes no difference'
+    """  # noqa: E501
+    times = f"{ratio.estimate:.2f} times as fast"
+    interval = f"({level:.0%} CI {ratio.conf_low:.2f} to {ratio.conf_high:.2f})"
+    if ratio.conf_low > 1 or ratio.conf_high < 1:
+        return f"{subject} {verb} {times} as {others} {interval}"
+    return (
+        f"{subject} showed no clear difference from {others}: {times} {interval}, an interval that "
+        "includes no difference"
+    )
 
 
 def describe_change(subject: str, change: Estimate, level: float, unit: str = "") -> str:

@@ -2,13 +2,19 @@
 
 Counts (abandoned children, placements) are modelled on the log scale with ``log(exposure)``
 as an offset (live births, population), so coefficients are log rate ratios. Overdispersion is
-measured by the Pearson chi-square over its residual degrees of freedom and tested against the
-chi-square distribution; when it is present a Poisson model's intervals are too narrow and a
-quasi-Poisson (Pearson-scaled) or negative binomial fit is recommended.
+measured by the Pearson chi-square over its residual degrees of freedom; when it exceeds 1 a
+Poisson model's intervals are too narrow and a quasi-Poisson (Pearson-scaled) or negative
+binomial fit is recommended.
 
-Intervals are Wald intervals (normal quantile) on the log scale, as R's ``Epi::ci.lin`` and
-statsmodels compute them; for quasi-Poisson the standard errors are scaled by the square root of
-the Pearson dispersion.
+Intervals are Wald intervals on the log scale. Poisson and negative binomial fits use the normal
+quantile, as R's ``Epi::ci.lin`` and ``MASS::glm.nb`` do; quasi-Poisson fits, whose dispersion
+is estimated from the same few points, scale the standard errors by the square root of the
+dispersion and use the t distribution on the residual degrees of freedom (as R's
+``summary.glm`` does), so a 7-point series is not read as if its variance were known.
+
+Data that cannot carry the model (all counts zero, counts zero wherever a term is non-zero,
+terms that duplicate each other, more terms than points) raise
+:class:`~caretrends.errors.ModelDataError` before statsmodels sees them.
 """
 
 from __future__ import annotations
@@ -22,11 +28,18 @@ import pandas as pd
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from scipy import optimize, stats
+from scipy.optimize import linprog
 from statsmodels.tools.sm_exceptions import ConvergenceWarning as StatsmodelsConvergenceWarning
 
-from caretrends.errors import DataValidationError, ParameterError
-from caretrends.models.intervals import UNRELIABLE_BELOW_EVENTS, critical_value
-from caretrends.models.result import Estimate, ModelResult, describe_change, record_caveat
+from caretrends.errors import DataValidationError, ModelDataError, ParameterError
+from caretrends.models.intervals import RELIABLE_EVENTS, critical_value
+from caretrends.models.result import (
+    Estimate,
+    ModelResult,
+    describe_change,
+    record_caveat,
+    too_small,
+)
 from caretrends.warnings import ConvergenceWarning, DataQualityWarning, SmallNumbersWarning
 
 FAMILIES: tuple[str, ...] = ("poisson", "quasipoisson", "negbin")
@@ -35,8 +48,14 @@ FAMILY_NAMES: dict[str, str] = {
     "quasipoisson": "quasi-Poisson",
     "negbin": "negative binomial",
 }
-#: Overdispersion is reported as present when the Pearson test rejects at this level.
+#: A plain Poisson fit is flagged as overdispersed when the Pearson test rejects at this level.
 OVERDISPERSION_ALPHA = 0.05
+#: How each family sets the dispersion its standard errors are scaled by (for ``glance``).
+DISPERSION_RULES: dict[str, str] = {
+    "poisson": "fixed at 1 (Poisson variance)",
+    "quasipoisson": "max(1, Pearson X2/df)",
+    "negbin": "NB2 alpha by maximum likelihood, scale fixed at 1",
+}
 #: Lower bound of the NB2 dispersion search; a fit at the floor is indistinguishable from Poisson.
 NB_ALPHA_FLOOR = 1e-8
 #: A trend from fewer points than this is flagged as fragile.
@@ -58,7 +77,17 @@ class CountFit:
     pearson_chi2: float
     converged: bool
     fitted: np.ndarray
+    events: float
+    deviance: float
+    loglik: float
+    scale: float = 1.0
     nb_alpha: float | None = None
+    use_t: bool = True
+
+    @property
+    def t_df(self) -> float | None:
+        """Degrees of freedom of the t quantile, or ``None`` for the normal (known scale)."""
+        return self.df_resid if self.family == "quasipoisson" and self.use_t else None
 
     @property
     def dispersion(self) -> float:
@@ -73,7 +102,7 @@ class CountFit:
     def estimate(self, name: str, level: float, term: str | None = None) -> Estimate:
         """Rate ratio of one coefficient with its Wald interval."""
         i = self.names.index(name)
-        crit = critical_value(level)
+        crit = critical_value(level, self.t_df)
         return Estimate.ratio(
             term or name, float(self.params[i]), float(self.bse[i]), crit, float(self.pvalues[i])
         )
@@ -81,6 +110,21 @@ class CountFit:
     def predict(self, exog: np.ndarray, offset: np.ndarray) -> np.ndarray:
         """Expected counts for a design matrix and log-exposure offset."""
         return np.exp(exog @ self.params + offset)
+
+    def glance_numbers(self) -> dict[str, object]:
+        """The fit's model-level numbers, named as in :data:`~.result.GLANCE_COLUMNS`."""
+        return {
+            "nobs": self.nobs,
+            "events": self.events,
+            "df_resid": self.df_resid,
+            "family": self.family,
+            "dispersion": self.scale if self.family != "negbin" else self.nb_alpha,
+            "dispersion_rule": DISPERSION_RULES[self.family],
+            "interval_quantile": "normal" if self.t_df is None else f"t({self.df_resid:g})",
+            "deviance": self.deviance,
+            "loglik": self.loglik,
+            "pearson_dispersion": self.dispersion,
+        }
 
 
 def check_counts(values: pd.Series, column: str) -> np.ndarray:
@@ -134,6 +178,7 @@ def fit_count_glm(
     caveats: list[str],
     *,
     check_overdispersion: bool = True,
+    use_t: bool = True,
 ) -> CountFit:
     """Fit a log-link count model and record small-number, convergence and dispersion caveats.
 
@@ -147,30 +192,36 @@ def fit_count_glm(
         ``log(exposure)``.
     family : {"poisson", "quasipoisson", "negbin"}
         Quasi-Poisson scales the Poisson standard errors by the square root of the Pearson
-        dispersion, floored at 1 so that they are never narrower than Poisson; the
-        negative binomial (NB2) estimates its own dispersion ``alpha`` by maximum likelihood.
+        dispersion, floored at 1 so that they are never narrower than Poisson, and uses t
+        quantiles on the residual df; the negative binomial (NB2) estimates its own
+        dispersion ``alpha`` by maximum likelihood.
     caveats : list of str
         Receives the caveats; each is also issued as a project warning.
     check_overdispersion : bool
         Warn when a Poisson fit is overdispersed (off when the caller chooses the family).
+    use_t : bool
+        Quasi-Poisson intervals and p-values from t on the residual df (the default); False
+        uses the normal quantile, only to reproduce published figures computed that way.
+
+    Raises
+    ------
+    ModelDataError
+        All counts zero, more terms than points, terms that duplicate each other, or counts
+        that are zero wherever some terms are non-zero (an infinite rate ratio).
     """
     _check_family(family)
-    if endog.size - exog.shape[1] < 1:
-        raise ParameterError(
-            f"{endog.size} observations cannot fit {exog.shape[1]} parameters: nothing is "
-            "left to estimate the variation"
-        )
-    if endog.sum() < UNRELIABLE_BELOW_EVENTS:
+    check_estimable(endog, exog)
+    if endog.sum() < RELIABLE_EVENTS:
         record_caveat(
             caveats,
-            f"only {endog.sum():.0f} events in all: fewer than {UNRELIABLE_BELOW_EVENTS}, so any "
+            f"only {endog.sum():.0f} events in all: fewer than {RELIABLE_EVENTS}, so any "
             "rate or rate ratio is unreliable",
             SmallNumbersWarning,
             stacklevel=4,
         )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", StatsmodelsConvergenceWarning)
-        fit = _fit_statsmodels(endog, exog, offset, family)
+        fit = _fit_statsmodels(endog, exog, offset, family, use_t)
     fit.converged = fit.converged and not any(
         issubclass(w.category, StatsmodelsConvergenceWarning) for w in caught
     )
@@ -194,16 +245,79 @@ def fit_count_glm(
     return fit
 
 
+def check_estimable(endog: np.ndarray, exog: pd.DataFrame) -> None:
+    """Raise :class:`ModelDataError` unless a log-linear count model has a finite fit.
+
+    Checks, in order: some count is non-zero; at least one point more than terms; no term is
+    a combination of the others; and no separation, i.e. no direction ``d`` of the
+    coefficients with ``X d = 0`` where counts are positive and ``X d <= 0`` (somewhere
+    ``< 0``) where they are zero, along which the likelihood rises for ever (found by a
+    linear program).
+    """
+    if not endog.any():
+        raise ModelDataError("every count is zero: there is no rate to model on the log scale")
+    n, p = exog.shape
+    if n - p < 1:
+        raise ModelDataError(
+            f"{n} points cannot fit {p} terms ({', '.join(exog.columns)}): at least {p + 1} "
+            "are needed to leave any residual variation"
+        )
+    matrix = exog.to_numpy(float)
+    if np.linalg.matrix_rank(matrix) < p:
+        redundant = [
+            name
+            for j, name in enumerate(exog.columns)
+            if np.linalg.matrix_rank(np.delete(matrix, j, axis=1)) == np.linalg.matrix_rank(matrix)
+        ]
+        raise ModelDataError(
+            f"the terms {', '.join(redundant)} duplicate each other in these data (a covariate "
+            "that does not vary, or one that is a sum of others): their effects cannot be told "
+            "apart"
+        )
+    separated = separated_terms(endog, exog)
+    if separated:
+        raise ModelDataError(
+            f"the counts are zero wherever {', '.join(separated)} would raise them: the rate "
+            "ratio for that term is zero or infinite (separation), so it cannot be estimated; "
+            "merge or drop the empty cells or segment"
+        )
+
+
+def separated_terms(endog: np.ndarray, exog: pd.DataFrame) -> list[str]:
+    """Terms along which the Poisson likelihood has no maximum (see :func:`check_estimable`)."""
+    matrix = exog.to_numpy(float)
+    zero, positive = matrix[endog == 0], matrix[endog > 0]
+    if not len(zero):
+        return []
+    # Columns scaled to unit size so the bound on d treats every term alike.
+    size = np.abs(matrix).max(axis=0)
+    zero, positive = zero / size, positive / size
+    found = linprog(
+        zero.sum(axis=0),
+        A_ub=zero,
+        b_ub=np.zeros(len(zero)),
+        A_eq=positive if len(positive) else None,
+        b_eq=np.zeros(len(positive)) if len(positive) else None,
+        bounds=[(-1, 1)] * matrix.shape[1],
+        method="highs",
+    )
+    if found.status != 0 or found.fun > -1e-7:
+        return []
+    return [name for name, d in zip(exog.columns, found.x, strict=True) if abs(d) > 1e-7]
+
+
 def _fit_statsmodels(
-    endog: np.ndarray, exog: pd.DataFrame, offset: np.ndarray, family: str
+    endog: np.ndarray, exog: pd.DataFrame, offset: np.ndarray, family: str, use_t: bool
 ) -> CountFit:
     nb_alpha = _negbin_alpha(endog, exog, offset) if family == "negbin" else None
     glm_family = sm.families.NegativeBinomial(alpha=nb_alpha) if nb_alpha else sm.families.Poisson()
     model = sm.GLM(endog, exog, family=glm_family, offset=offset)
     res = model.fit()
+    scale = 1.0
     if family == "quasipoisson":
         # Never narrower than Poisson: an underdispersed short series is more likely chance.
-        res = model.fit(scale=max(1.0, res.pearson_chi2 / res.df_resid))
+        scale = max(1.0, res.pearson_chi2 / res.df_resid)
+        res = model.fit(scale=scale, use_t=use_t)
     return CountFit(
         family=family,
         names=list(exog.columns),
@@ -216,7 +330,13 @@ def _fit_statsmodels(
         pearson_chi2=float(res.pearson_chi2),
         converged=bool(res.converged),
         fitted=res.fittedvalues.to_numpy(),
+        events=float(endog.sum()),
+        deviance=float(res.deviance),
+        # A quasi-likelihood has no log-likelihood to report.
+        loglik=float(res.llf) if family != "quasipoisson" else float("nan"),
+        scale=scale,
         nb_alpha=nb_alpha,
+        use_t=use_t,
     )
 
 
@@ -249,7 +369,11 @@ def overdispersion_sentence(fit: CountFit) -> str:
     overdispersed = fit.overdispersion_p < OVERDISPERSION_ALPHA and fit.dispersion > 1
     if fit.family == "quasipoisson":
         scaled = "scaled by the dispersion" if fit.dispersion > 1 else "kept at Poisson size"
-        return f"Quasi-Poisson model, standard errors {scaled} ({test})"
+        quantile = f"t intervals on {fit.df_resid:g} residual df" if fit.use_t else "z intervals"
+        return (
+            f"Quasi-Poisson model, standard errors {scaled} (Pearson dispersion "
+            f"{fit.dispersion:.2f}) and {quantile}"
+        )
     if overdispersed:
         return (
             f"The counts vary more than a Poisson model allows ({test}): its intervals are too "
@@ -298,6 +422,9 @@ class RateModelResult(ModelResult):
 
     def estimates(self) -> list[Estimate]:
         return [self.fit.estimate(name, self.level) for name in self.fit.names]
+
+    def model_numbers(self) -> dict[str, object]:
+        return self.fit.glance_numbers()
 
     def findings(self) -> list[str]:
         ratios = "; ".join(
@@ -386,6 +513,7 @@ class RateTrendResult(ModelResult):
     chosen_because: str = ""
     exposure: str | None = None
     times: np.ndarray | None = None
+    has_exposure: bool = False
 
     @property
     def rate_ratio(self) -> Estimate:
@@ -401,7 +529,7 @@ class RateTrendResult(ModelResult):
             "annual percent change",
             k * self.fit.params[i],
             k * self.fit.bse[i],
-            critical_value(self.level),
+            critical_value(self.level, self.fit.t_df),
             self.fit.pvalues[i],
         )
 
@@ -413,27 +541,31 @@ class RateTrendResult(ModelResult):
     def estimates(self) -> list[Estimate]:
         return [self.rate_ratio, self.apc]
 
+    def model_numbers(self) -> dict[str, object]:
+        return self.fit.glance_numbers() | {"family_chosen": self.chosen_because.lstrip("; ")}
+
     def fitted_values(self, per: float = 1.0) -> pd.DataFrame:
         """The fitted trend at each observed time with its pointwise confidence band.
 
         Parameters
         ----------
         per : float
-            Without an exposure the values are expected counts; with one they are rates
-            (count / exposure) multiplied by ``per`` (e.g. 1,000 births).
+            Without an exposure the values are expected counts; with one (a column or an
+            array) they are rates (count / exposure) multiplied by ``per`` (e.g. 1,000 births).
 
         Returns
         -------
         pandas.DataFrame
             ``time``, ``fitted``, ``conf_low``, ``conf_high``: the band is the Wald interval
             of the linear predictor (scaled by the dispersion for quasi-Poisson), taken to
-            the count or rate scale.
+            the count or rate scale, with the quantile the estimates use (t for
+            quasi-Poisson).
         """
         design = np.column_stack([np.ones_like(self.times), self.times - self.start])
         linear = design @ self.fit.params
         se = np.sqrt(np.einsum("ij,jk,ik->i", design, self.fit.cov, design))
-        crit = critical_value(self.level)
-        scale = per if self.exposure is not None else 1.0
+        crit = critical_value(self.level, self.fit.t_df)
+        scale = per if self.has_exposure else 1.0
         return pd.DataFrame(
             {
                 "time": self.times,
@@ -446,10 +578,14 @@ class RateTrendResult(ModelResult):
     def findings(self) -> list[str]:
         subject = f"Between {self.start:g} and {self.end:g} the rate"
         model = overdispersion_sentence(self.fit)
-        return [
-            describe_change(subject, self.apc, self.level, " a year"),
-            f"{model}; {self.fit.nobs} points{self.chosen_because}",
-        ]
+        if self.fit.nobs < MIN_TREND_POINTS:
+            verdict = too_small(
+                f"the trend between {self.start:g} and {self.end:g}",
+                f"only {self.fit.nobs} points, fewer than the {MIN_TREND_POINTS} a trend needs",
+            )
+        else:
+            verdict = describe_change(subject, self.apc, self.level, " a year")
+        return [verdict, f"{model}; {self.fit.nobs} points{self.chosen_because}"]
 
 
 def fit_rate_trend(
@@ -473,8 +609,10 @@ def fit_rate_trend(
     exposure : str or array-like, optional
         Births or population; ``log(exposure)`` is the offset, making the trend one in rates.
     family : {"auto", "poisson", "quasipoisson", "negbin"}
-        ``"auto"`` fits Poisson and moves to quasi-Poisson when the Pearson test finds
-        overdispersion (the analysis plan's rule), saying so in the summary.
+        ``"auto"`` fits quasi-Poisson with dispersion ``max(1, Pearson X2/df)``: never
+        narrower than Poisson, and wider as soon as the counts vary more than Poisson
+        allows, without waiting for a low-powered test to reject (a short series rarely
+        does). The summary and ``glance()`` say which dispersion was used and why.
     units_per_year : float
         Time units per year, for the annual percent change.
     level : float
@@ -483,7 +621,13 @@ def fit_rate_trend(
     Returns
     -------
     RateTrendResult
-        ``.rate_ratio``, ``.apc`` (Estimates), ``.dispersion``, ``.tidy()``, ``.summary_text()``.
+        ``.rate_ratio``, ``.apc`` (Estimates), ``.dispersion``, ``.tidy()``, ``.glance()``,
+        ``.summary_text()``.
+
+    Raises
+    ------
+    ModelDataError
+        A time given twice, all counts zero (see :func:`check_estimable`).
     """
     _check_family(family, ("auto", *FAMILIES))
     for column in (count, time):
@@ -495,8 +639,14 @@ def fit_rate_trend(
         raise DataValidationError(
             [f"row {label}, column {time!r}: not a number" for label in data.index[~np.isfinite(t)]]
         )
+    repeated = sorted({v for v in t if (t == v).sum() > 1})
+    if repeated:
+        raise ModelDataError(
+            f"{time} {', '.join(f'{v:g}' for v in repeated)} appears more than once: a trend "
+            "needs one count per time point (add the counts up first)"
+        )
     if y.size < 3:
-        raise ParameterError(f"a trend needs at least 3 points; got {y.size}")
+        raise ModelDataError(f"a trend needs at least 3 points; got {y.size}")
     caveats: list[str] = []
     if y.size < MIN_TREND_POINTS:
         record_caveat(
@@ -506,19 +656,13 @@ def fit_rate_trend(
         )
     exog = pd.DataFrame({"Intercept": 1.0, "time": t - t.min()}, index=data.index)
     offset = log_exposure(data, exposure)
-    chosen_because = ""
-    if family == "auto":
-        poisson = fit_count_glm(y, exog, offset, "poisson", caveats, check_overdispersion=False)
-        overdispersed = poisson.overdispersion_p < OVERDISPERSION_ALPHA and poisson.dispersion > 1
-        family = "quasipoisson" if overdispersed else "poisson"
-        if overdispersed:
-            chosen_because = (
-                f"; quasi-Poisson chosen because a Poisson fit was overdispersed "
-                f"(p = {poisson.overdispersion_p:.3g})"
-            )
-        fit = poisson if family == "poisson" else fit_count_glm(y, exog, offset, family, [])
-    else:
-        fit = fit_count_glm(y, exog, offset, family, caveats)
+    fit = fit_count_glm(y, exog, offset, "quasipoisson" if family == "auto" else family, caveats)
+    chosen_because = (
+        f"; quasi-Poisson chosen automatically: dispersion max(1, Pearson X2/df) = "
+        f"{fit.scale:.2f}, so the intervals are never narrower than Poisson's"
+        if family == "auto"
+        else ""
+    )
     return RateTrendResult(
         level=level,
         caveats=caveats,
@@ -530,4 +674,5 @@ def fit_rate_trend(
         chosen_because=chosen_because,
         exposure=exposure if isinstance(exposure, str) else None,
         times=t,
+        has_exposure=exposure is not None,
     )
