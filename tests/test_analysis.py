@@ -126,7 +126,7 @@ def test_young_adoptions_join_counts_and_published_rates() -> None:
     assert np.isnan(table.loc[2015, "adopted_0_2"])
 
 
-def test_exit_incidence_uses_label_codes_and_value_at_reads_steps() -> None:
+def test_exit_incidence_uses_label_codes_and_milestones_read_steps() -> None:
     children = pd.DataFrame(
         {
             "duration_months": [1.0, 2.0, 3.0, 4.0, 5.0],
@@ -136,7 +136,7 @@ def test_exit_incidence_uses_label_codes_and_value_at_reads_steps() -> None:
     )
     table = analysis.exit_incidence(children)
     assert set(table["group"]) == {"reunited", "adopted", "long_term_family"}
-    at = analysis.value_at(table, [0.5, 1, 3.5], estimate="cumulative_incidence")
+    at = analysis.milestones(table, [0.5, 1, 3.5], estimate="cumulative_incidence")
     reunited = at[at["group"] == "reunited"].set_index("time")["cumulative_incidence"]
     assert reunited.to_dict() == {0.5: 0.0, 1: pytest.approx(0.2), 3.5: pytest.approx(0.2)}
 

@@ -83,6 +83,21 @@ def test_cox_with_a_constant_covariate_names_it() -> None:
         fit_cox(data, duration="t", event="e", covariates=["x"])
 
 
+def test_cox_with_a_covariate_fixed_within_every_risk_set_names_it() -> None:
+    # Found by the property test below: z varies, but not among those at risk at the only
+    # event time, so the partial likelihood is flat in z (its interval was infinite).
+    data = pd.DataFrame(
+        {
+            "t": [1, 1, 1, 0, 0, 0, 0],
+            "e": [1, 1, 1, 0, 0, 0, 0],
+            "x": [0, 0, 1, 0, 0, 0, 0],
+            "z": [3, 3, 3, 0, 0, 0, 0],
+        }
+    )
+    with pytest.raises(ModelDataError, match="z never differ among the records still at risk"):
+        fit_cox(data, duration="t", event="e", covariates=["x", "z"])
+
+
 def test_cox_with_a_separating_covariate_explains_monotone_likelihood() -> None:
     # Everyone with x = 1 has the event before anyone with x = 0: the hazard ratio is infinite.
     data = _survival([1] * 10, x=[1.0] * 5 + [0.0] * 5)

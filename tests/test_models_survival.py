@@ -9,13 +9,9 @@ import pandas as pd
 import pytest
 
 from caretrends.errors import DataValidationError
-from caretrends.models.survival import (
-    cumulative_incidence,
-    fit_cox,
-    kaplan_meier,
-    logrank_test,
-    median_survival,
-)
+from caretrends.models.cox import fit_cox
+from caretrends.models.logrank import logrank_test
+from caretrends.models.survival import cumulative_incidence, kaplan_meier, median_survival
 from caretrends.warnings import SmallNumbersWarning
 from tests._data import TEST_DATA
 

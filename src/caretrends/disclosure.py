@@ -54,6 +54,11 @@ SECONDARY = "secondary"
 _MIN_RANGE = 1.0
 
 
+#: Fewer events than this make a rate unreliable (Office for National Statistics convention).
+#: The one reliability threshold of the project: models, tables, figures and briefs read it.
+RELIABLE_EVENTS = 20
+
+
 @dataclass(frozen=True)
 class DisclosureRules:
     """Thresholds of the disclosure policy.
@@ -69,7 +74,7 @@ class DisclosureRules:
 
     low: int = 1
     high: int = 4
-    unreliable_below: int = 20
+    unreliable_below: int = RELIABLE_EVENTS
 
     def __post_init__(self) -> None:
         if not 0 <= self.low <= self.high:

@@ -26,10 +26,10 @@ from caretrends.analysis.cases import (
     counselling_outcomes,
     exit_incidence,
     mark_case_table,
+    milestones,
     permanency_covariates,
     published_by_risk,
     published_outcomes,
-    value_at,
 )
 from caretrends.analysis.hospital import (
     HOSPITAL_LEFT,
@@ -87,10 +87,10 @@ __all__ = [
     "latest_by_country",
     "latest_indicator_by_country",
     "mark_case_table",
+    "milestones",
     "permanency_covariates",
     "published_by_risk",
     "published_outcomes",
     "residential_exits",
-    "value_at",
     "young_adoptions",
 ]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from caretrends.errors import ParameterError
+from caretrends.errors import ModelDataError, ParameterError
 from caretrends.models import fit_its
 
 #: Columns of :func:`campaign_table`.
@@ -182,7 +182,7 @@ def its_sensitivity(
                     labels=[f"{variant.first_year_after}"],
                     time_unit="year",
                 )
-        except ParameterError as refused:  # too few years for this variant: say so
+        except (ParameterError, ModelDataError) as refused:  # too few years: say so
             rows.append({**counts, "caveats": f"not estimated: {refused}"})
             continue
         change = result.level_change

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from caretrends import disclosure
-from caretrends.models import cumulative_incidence, wilson_interval
+from caretrends.models import cumulative_incidence, value_at, wilson_interval
 
 #: Exit types of the children view, as the figures' ``outcome`` label codes.
 EXIT_LABELS: dict[str, str] = {
@@ -47,30 +47,31 @@ def exit_incidence(children: pd.DataFrame) -> pd.DataFrame:
     return table.rename(columns={"cause": "group"}).replace({"group": EXIT_LABELS})
 
 
-def value_at(table: pd.DataFrame, times: list[float], *, estimate: str) -> pd.DataFrame:
-    """Read a step curve (Kaplan-Meier or cumulative incidence) at given times, per group.
+def milestones(table: pd.DataFrame, times: list[float], *, estimate: str) -> pd.DataFrame:
+    """Read each group's curve (Kaplan-Meier or cumulative incidence) at the given times.
 
-    The value at ``t`` is the curve's last step at or before ``t``; before the first step
-    a survival curve is 1 and an incidence 0.
+    Every reading is :func:`caretrends.models.value_at`'s: the last step at or before
+    ``t``, and NaN with a reason past a group's end of follow-up.
 
     Returns
     -------
     DataFrame
-        ``group``, ``time``, the ``estimate`` column, ``conf_low``, ``conf_high``.
+        ``group``, ``time``, the ``estimate`` column, ``conf_low``, ``conf_high``,
+        ``at_risk`` and ``reason`` (empty where the reading stands).
     """
-    start = 1.0 if estimate == "survival" else 0.0
     rows = []
-    for group, curve in table.sort_values("time").groupby("group", sort=False):
+    for group, curve in table.groupby("group", sort=False):
         for time in times:
-            seen = curve[curve["time"] <= time]
-            last = seen.iloc[-1] if len(seen) else None
+            reading = value_at(curve, time, estimate=estimate)
             rows.append(
                 {
                     "group": group,
                     "time": time,
-                    estimate: start if last is None else last[estimate],
-                    "conf_low": start if last is None else last["conf_low"],
-                    "conf_high": start if last is None else last["conf_high"],
+                    estimate: reading.estimate,
+                    "conf_low": reading.conf_low,
+                    "conf_high": reading.conf_high,
+                    "at_risk": reading.at_risk,
+                    "reason": reading.reason,
                 }
             )
     return pd.DataFrame(rows)

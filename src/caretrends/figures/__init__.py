@@ -12,8 +12,9 @@ disclosure control (:mod:`caretrends.disclosure`) before drawing, and returns a
 :class:`Chart` carrying the figure, the plotted data, title, source, note and alt text.
 """
 
+from caretrends.figures.axes import decimal_year
 from caretrends.figures.care import composition_chart, country_comparison_chart
-from caretrends.figures.chart import Chart, decimal_year
+from caretrends.figures.chart import Chart
 from caretrends.figures.coverage import coverage_chart
 from caretrends.figures.export import ExportedFigure, export_figure
 from caretrends.figures.key_numbers import key_numbers, key_numbers_table

@@ -11,22 +11,18 @@ from matplotlib.patches import Patch
 
 from caretrends import disclosure
 from caretrends.codelists import KOSOVO
+from caretrends.figures.axes import axis_label, locale_axis, mark_hidden, year_axis
 from caretrends.figures.chart import (
     Chart,
     ChartText,
-    axis_label,
     blank_figure,
-    locale_axis,
-    mark_hidden,
     new_figure,
-    protect,
     publish,
-    published_table,
     require_columns,
-    series_sentence,
     text_or_label,
-    year_axis,
 )
+from caretrends.figures.plotted import protect, published_table
+from caretrends.figures.sentences import series_sentence
 from caretrends.figures.style import (
     CONTEXT_GREY,
     FONT_SIZES,

@@ -9,7 +9,6 @@ and hands figure and table to :func:`publish`, which adds the rest.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,14 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from caretrends import disclosure
 from caretrends.errors import DataValidationError, ParameterError
+from caretrends.figures.sentences import disclosure_notes, hidden_sentence, join_sentences
 from caretrends.figures.style import (
     FONT_FAMILY,
     FONT_SIZES,
@@ -33,10 +30,14 @@ from caretrends.figures.style import (
     TEXT_COLOUR,
     style_context,
 )
-from caretrends.labels import format_number, format_percent, has_label, label
+from caretrends.labels import has_label, label
 
 _TEXT_TO_PATH = TextToPath()
+
+
 _LINE_SPACING = 1.3
+
+
 _POINTS_PER_INCH = 72.0
 
 
@@ -132,15 +133,6 @@ def wrap_to_width(text: str, width_in: float, font_size: float, *, bold: bool = 
         else:
             lines.append(word)
     return "\n".join(lines)
-
-
-def axis_label(ax: Axes, text: str, size: str, *, axis: str = "y", share: float = 0.65) -> None:
-    """Label an axis, wrapping long (often Albanian or Serbian) labels to ``share`` of the
-    figure's height (y) or width (x) so they never run past the plot."""
-    width, height = SIZES[size]
-    length = (height if axis == "y" else width) * share
-    wrapped = wrap_to_width(text, length, FONT_SIZES[size])
-    (ax.set_ylabel if axis == "y" else ax.set_xlabel)(wrapped)
 
 
 @dataclass(frozen=True)
@@ -282,234 +274,3 @@ def require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> N
         raise DataValidationError(
             [f"{what}: column {name!r}: missing (has {list(frame.columns)})" for name in missing]
         )
-
-
-def protect(
-    data: pd.DataFrame,
-    *,
-    kind: str,
-    dims: Sequence[str] = (),
-    totals_over: Sequence[str] = (),
-    numerator: str | None = None,
-) -> pd.DataFrame:
-    """Apply disclosure control to plotted values unless the table already went through it.
-
-    Parameters
-    ----------
-    data : DataFrame
-        With a ``value`` column.
-    kind : {"count", "rate"}
-        Counts are suppressed; rates are withheld or flagged by their ``numerator``.
-    dims, totals_over : sequence of str
-        Passed to :func:`caretrends.disclosure.suppress` for counts.
-    numerator : str, optional
-        Column with the events behind a rate.
-
-    Returns
-    -------
-    DataFrame
-        ``data`` with ``value`` NaN where hidden, a boolean ``hidden`` column and a
-        boolean ``unreliable`` column.
-    """
-    if kind not in ("count", "rate"):
-        raise ParameterError(f"kind must be 'count' or 'rate', not {kind!r}")
-    if "suppression" in data.columns:
-        protected = data.copy()
-    elif kind == "count":
-        protected = disclosure.suppress(data, dims=dims, totals_over=totals_over)
-    elif numerator is not None:
-        protected = disclosure.suppress(data, count=numerator, rates=["value"])
-    else:
-        protected = data.assign(suppression="")
-    protected["hidden"] = protected["suppression"].ne("") | protected.get(
-        "value_flag", pd.Series("", index=protected.index)
-    ).eq(disclosure.SUPPRESSED)
-    protected["unreliable"] = protected.get("value_flag", pd.Series("", index=protected.index)).eq(
-        disclosure.UNRELIABLE
-    )
-    protected["value"] = pd.to_numeric(protected["value"], errors="coerce").where(
-        ~protected["hidden"]
-    )
-    return protected
-
-
-def published_values(protected: pd.DataFrame) -> pd.Series:
-    """Return ``value`` as published: numbers, ``c`` where hidden."""
-    return pd.Series(
-        [
-            disclosure.SUPPRESSED if hidden else value
-            for value, hidden in zip(protected["value"], protected["hidden"], strict=True)
-        ],
-        index=protected.index,
-        dtype=object,
-    )
-
-
-def status_column(protected: pd.DataFrame) -> pd.Series:
-    """Return each value's published status: ``c`` hidden, ``u`` unreliable, ``""``."""
-    return pd.Series(
-        np.select(
-            [protected["hidden"], protected["unreliable"]],
-            [disclosure.SUPPRESSED, disclosure.UNRELIABLE],
-            default="",
-        ),
-        index=protected.index,
-    )
-
-
-def published_table(
-    protected: pd.DataFrame, keys: Sequence[str], **columns: object
-) -> pd.DataFrame:
-    """Return the data table of protected values.
-
-    Parameters
-    ----------
-    protected : DataFrame
-        As :func:`protect` returns it.
-    keys : sequence of str
-        The columns that say what each value is (``year``, ``ref_area`` ...), first.
-    **columns
-        Further columns, placed between ``value`` (``c`` where hidden) and ``status``.
-
-    Returns
-    -------
-    DataFrame
-        ``keys``, ``value``, ``columns`` and ``status`` (see :func:`status_column`).
-    """
-    return protected[list(keys)].assign(
-        value=published_values(protected), **columns, status=status_column(protected)
-    )
-
-
-def mark_hidden(ax: Axes, positions: Iterable[float], *, axis: str = "x") -> None:
-    """Write ``c`` at each position along the axis where a value is hidden (never 0)."""
-    for position in positions:
-        if axis == "x":
-            where = {"xy": (position, 0), "xycoords": ("data", "axes fraction")}
-            offset, alignment = (0, 3), {"ha": "center", "va": "bottom"}
-        else:
-            where = {"xy": (0, position), "xycoords": ("axes fraction", "data")}
-            offset, alignment = (3, 0), {"ha": "left", "va": "center"}
-        ax.annotate(
-            disclosure.SUPPRESSED,
-            **where,
-            xytext=offset,
-            textcoords="offset points",
-            fontweight="bold",
-            color=TEXT_COLOUR,
-            **alignment,
-        )
-
-
-def locale_axis(axis: Axis, lang: str, *, percent: bool = False) -> None:
-    """Format an axis's tick labels as numbers (or percentages of fractions) for ``lang``."""
-
-    def decimals(step: float) -> int:
-        return max(0, int(-np.floor(np.log10(step)))) if 0 < step < 1 else 0
-
-    def show(value: float, _position: int) -> str:
-        ticks = axis.get_majorticklocs()
-        step = float(np.min(np.diff(ticks))) if len(ticks) > 1 else 1.0
-        if percent:
-            return format_percent(value, lang, decimals=max(0, decimals(step * 100)))
-        return format_number(value, lang, decimals=decimals(step))
-
-    axis.set_major_formatter(FuncFormatter(show))
-
-
-def decimal_year(day: dt.date) -> float:
-    """Return a date as a fractional year, to mark it on an axis of years.
-
-    Examples
-    --------
-    >>> round(decimal_year(dt.date(2013, 7, 2)), 2)
-    2013.5
-    """
-    start = dt.date(day.year, 1, 1)
-    length = (dt.date(day.year + 1, 1, 1) - start).days
-    return day.year + (day - start).days / length
-
-
-def year_axis(axis: Axis, *, max_ticks: int | str = "auto") -> None:
-    """Show whole years on an axis, without thousands separators."""
-    axis.set_major_locator(MaxNLocator(integer=True, nbins=max_ticks, min_n_ticks=2))
-    axis.set_major_formatter(FuncFormatter(lambda value, _position: f"{value:.0f}"))
-
-
-def value_text(value: float, lang: str, *, decimals: int = 0) -> str:
-    """Return a value for alt text and labels: a number, or ``c`` where it is hidden."""
-    if pd.isna(value):
-        return disclosure.SUPPRESSED
-    return format_number(value, lang, decimals=decimals)
-
-
-def series_sentence(chart: str, measure: str, first: object, last: object, lang: str) -> str:
-    """Return the alt text's first sentence for a chart over time.
-
-    ``chart`` is a ``chart`` label code (``line``, ``stacked_bar``, ``step``); ``first``
-    and ``last`` are the times it spans, as they are to be written.
-    """
-    return label(
-        "alt.series",
-        lang,
-        chart=label(f"chart.{chart}", lang),
-        measure=measure,
-        first=first,
-        last=last,
-    )
-
-
-def range_sentence(
-    at: pd.Series, values: pd.Series, lang: str, *, decimals: int, show_at=str
-) -> str:
-    """Return the alt-text sentence naming the lowest, highest and latest published values."""
-    shown = values.notna()
-    if not shown.any():
-        return ""
-    at, values = at[shown], values[shown]
-    low, high = values.idxmin(), values.idxmax()
-    last = at.index[-1]
-    return label(
-        "alt.range",
-        lang,
-        min=format_number(values[low], lang, decimals=decimals),
-        min_at=show_at(at[low]),
-        max=format_number(values[high], lang, decimals=decimals),
-        max_at=show_at(at[high]),
-        last=format_number(values[last], lang, decimals=decimals),
-        last_at=show_at(at[last]),
-    )
-
-
-def disclosure_notes(protected: pd.DataFrame, lang: str) -> list[str]:
-    """Return the note sentences explaining ``c`` and hollow markers, when used."""
-    notes = []
-    if protected["hidden"].any():
-        notes.append(suppressed_note(lang))
-    if protected["unreliable"].any():
-        notes.append(unreliable_note(lang))
-    return notes
-
-
-def suppressed_note(lang: str) -> str:
-    """Return the note explaining ``c``: the range of counts the rules hide."""
-    rules = disclosure.DEFAULT_RULES
-    return label("notes.suppressed", lang, low=rules.low, high=rules.high)
-
-
-def unreliable_note(lang: str) -> str:
-    """Return the note explaining hollow markers: values on too few events."""
-    return label("notes.unreliable", lang, n=disclosure.DEFAULT_RULES.unreliable_below)
-
-
-def hidden_sentence(protected: pd.DataFrame, lang: str) -> str:
-    """Return the alt-text sentence counting hidden values, when there are any."""
-    hidden = int(protected["hidden"].sum())
-    return label("alt.suppressed", lang, n=hidden) if hidden else ""
-
-
-def join_sentences(*sentences: str) -> str:
-    """Join the non-empty sentences of an alt text, each ending with a full stop."""
-    return " ".join(
-        s if s.rstrip().endswith((".", "!", "?")) else f"{s.rstrip()}." for s in sentences if s
-    )

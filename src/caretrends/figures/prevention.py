@@ -6,42 +6,31 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
 from caretrends import disclosure
+from caretrends.figures.axes import axis_label, locale_axis, mark_hidden, year_axis
 from caretrends.figures.chart import (
     Chart,
     ChartText,
-    axis_label,
-    locale_axis,
-    mark_hidden,
     new_figure,
-    protect,
     publish,
-    published_table,
     require_columns,
-    series_sentence,
     text_or_label,
-    unreliable_note,
-    value_text,
-    year_axis,
 )
+from caretrends.figures.plotted import protect, published_table
+from caretrends.figures.sentences import series_sentence, unreliable_note, value_text
 from caretrends.figures.style import HIGHLIGHT, PALETTE, SUPPRESSED_FILL, style_context
 from caretrends.labels import format_percent, label
+from caretrends.models import wilson_interval
 
 
-def wilson_share(successes: pd.Series, totals: pd.Series) -> pd.DataFrame:
-    """Return shares with their Wilson 95% interval (the analysis plan's choice).
-
-    Examples
-    --------
-    >>> wilson_share(pd.Series([20]), pd.Series([39])).round(3).iloc[0].tolist()
-    [0.513, 0.362, 0.661]
-    """
-    low, high = proportion_confint(successes, totals, alpha=0.05, method="wilson")
-    return pd.DataFrame(
-        {"share": successes / totals, "conf_low": low, "conf_high": high}, index=successes.index
-    )
+def _shares(successes: pd.Series, totals: pd.Series) -> pd.DataFrame:
+    """Each year's share with its Wilson 95% interval; NaN where a count is not known."""
+    shares = pd.DataFrame(np.nan, index=successes.index, columns=["share", "conf_low", "conf_high"])
+    known = successes.notna() & totals.notna() & (totals > 0)
+    interval = wilson_interval(successes[known], totals[known])
+    shares.loc[known] = interval[["estimate", "conf_low", "conf_high"]].to_numpy()
+    return shares
 
 
 def prevention_chart(
@@ -113,7 +102,7 @@ def prevention_chart(
     )
     hidden_block = (totals - counts.sum(axis=1)).where(hidden.any(axis=1))
     unknown_years = totals.index[totals.isna()]
-    shares = wilson_share(counts[success], totals).where(~hidden[success], np.nan)
+    shares = _shares(counts[success], totals).where(~hidden[success], np.nan)
     unreliable = counts[success] < disclosure.DEFAULT_RULES.unreliable_below
     stacked = size == "column"
     share_of_height = 0.3 if stacked else 0.6
@@ -225,4 +214,4 @@ def prevention_chart(
     )
 
 
-__all__ = ["prevention_chart", "wilson_share"]
+__all__ = ["prevention_chart"]

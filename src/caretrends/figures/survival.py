@@ -8,20 +8,19 @@ import numpy as np
 import pandas as pd
 
 from caretrends import disclosure
+from caretrends.figures.axes import axis_label, locale_axis
 from caretrends.figures.chart import (
     Chart,
     ChartText,
-    axis_label,
     blank_figure,
-    locale_axis,
     publish,
     require_columns,
-    series_sentence,
-    suppressed_note,
     text_or_label,
 )
+from caretrends.figures.sentences import series_sentence, suppressed_note
 from caretrends.figures.style import FONT_SIZES, PALETTE, style_context
 from caretrends.labels import format_number, format_percent, label
+from caretrends.models import value_at
 
 #: Months at which briefs quote the share reaching a permanent family (CFSR, England).
 MILESTONES: tuple[int, ...] = (12, 24, 36)
@@ -47,24 +46,14 @@ def at_risk_at(curve: pd.DataFrame, times: Sequence[float]) -> list[float]:
     return counts
 
 
-def estimate_at(curve: pd.DataFrame, time: float, estimate: str, *, start: float) -> float:
-    """Return the step function's value at ``time`` (NaN beyond follow-up).
-
-    Before the first row the curve is at ``start``: 1 for survival, 0 for incidence.
-
-    Examples
-    --------
-    >>> curve = pd.DataFrame({"time": [3, 8], "survival": [0.9, 0.7]})
-    >>> [estimate_at(curve, t, "survival", start=1.0) for t in (0, 5, 8, 9)]
-    [1.0, 0.9, 0.7, nan]
-    """
-    ordered = curve.sort_values("time")
-    if time > ordered["time"].max():
-        return float("nan")
-    before = ordered.loc[ordered["time"] <= time, estimate]
-    if before.empty:
-        return start
-    return float(before.iloc[-1])
+def _reading(curve: pd.DataFrame, time: float, estimate: str) -> dict[str, float]:
+    """The curve's estimate and interval at ``time``, as the chart's data table shows them."""
+    reading = value_at(curve, time, estimate=estimate)
+    return {
+        estimate: reading.estimate,
+        "conf_low": reading.conf_low,
+        "conf_high": reading.conf_high,
+    }
 
 
 def survival_chart(
@@ -205,10 +194,7 @@ def survival_chart(
                 "group": names[g],
                 "time": t,
                 "at_risk": disclosure.SUPPRESSED if risk_hidden.at[t, g] else int(risk.at[t, g]),
-                **{
-                    column: estimate_at(table[table[group] == g], t, column, start=start_value)
-                    for column in (estimate, "conf_low", "conf_high")
-                },
+                **_reading(table[table[group] == g], t, estimate),
             }
             for g in groups
             for t in times
@@ -216,7 +202,7 @@ def survival_chart(
     )
 
     def at_milestone(g: object, months: int) -> float:
-        return estimate_at(table[table[group] == g], months, estimate, start=start_value)
+        return value_at(table[table[group] == g], months, estimate=estimate).estimate
 
     milestones = [m for m in MILESTONES if m <= horizon]
     sentences = [
@@ -245,4 +231,4 @@ def survival_chart(
     )
 
 
-__all__ = ["MILESTONES", "at_risk_at", "estimate_at", "survival_chart"]
+__all__ = ["MILESTONES", "at_risk_at", "survival_chart"]

@@ -14,23 +14,17 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
+from caretrends.figures.axes import axis_label, decimal_year, locale_axis, mark_hidden, year_axis
 from caretrends.figures.chart import (
     Chart,
     ChartText,
-    axis_label,
-    decimal_year,
-    locale_axis,
-    mark_hidden,
     new_figure,
-    protect,
     publish,
-    published_table,
-    range_sentence,
     require_columns,
-    series_sentence,
     text_or_label,
-    year_axis,
 )
+from caretrends.figures.plotted import protect, published_table
+from caretrends.figures.sentences import range_sentence, series_sentence
 from caretrends.figures.style import (
     CONTEXT_GREY,
     FONT_SIZES,

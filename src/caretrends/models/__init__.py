@@ -21,17 +21,16 @@ is the reliability threshold.
 from __future__ import annotations
 
 from caretrends.models import its, joinpoint, survival, trend
+from caretrends.models.cox import fit_cox, ph_test
 from caretrends.models.intervals import RELIABLE_EVENTS, garwood_interval, wilson_interval
 from caretrends.models.its import fit_its
 from caretrends.models.joinpoint import fit_joinpoint
+from caretrends.models.logrank import logrank_test
 from caretrends.models.survival import (
     CurveValue,
     cumulative_incidence,
-    fit_cox,
     kaplan_meier,
-    logrank_test,
     median_survival,
-    ph_test,
     value_at,
 )
 from caretrends.models.trend import fit_rate_model, fit_rate_trend

@@ -15,11 +15,8 @@ from numpy.typing import ArrayLike
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
+from caretrends.disclosure import RELIABLE_EVENTS
 from caretrends.errors import DataValidationError
-
-#: Fewer events than this make a rate unreliable (Office for National Statistics convention).
-#: The one reliability threshold of the project: tables, figures and briefs read it from here.
-RELIABLE_EVENTS = 20
 
 
 def critical_value(level: float, df: float | None = None) -> float:

@@ -28,19 +28,19 @@ import numpy as np
 import pandas as pd
 
 from caretrends.errors import DataValidationError, ModelDataError, ParameterError
+from caretrends.models.glm import (
+    CountFit,
+    check_counts,
+    fit_count_glm,
+    log_exposure,
+    overdispersion_sentence,
+)
 from caretrends.models.result import (
     Estimate,
     ModelResult,
     describe_change,
     record_caveat,
     too_small,
-)
-from caretrends.models.trend import (
-    CountFit,
-    check_counts,
-    fit_count_glm,
-    log_exposure,
-    overdispersion_sentence,
 )
 from caretrends.warnings import SmallNumbersWarning
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from caretrends.disclosure import RELIABLE_EVENTS
+
 #: Columns of a derived-indicator table.
 DERIVED_COLUMNS: list[str] = [
     "ref_area",
@@ -30,9 +32,6 @@ DERIVED_COLUMNS: list[str] = [
     "unreliable",
     "formula",
 ]
-
-#: Fewer events than this make a rate unreliable (ONS convention).
-UNRELIABLE_BELOW = 20
 
 
 @dataclass(frozen=True)
@@ -192,7 +191,7 @@ def derive_rate(figures: pd.DataFrame, spec: RateSpec) -> pd.DataFrame:
             "denominator": joined["value_den"],
             "numerator_source": joined["source_num"],
             "denominator_source": joined["source_den"],
-            "unreliable": joined["value_num"] < UNRELIABLE_BELOW,
+            "unreliable": joined["value_num"] < RELIABLE_EVENTS,
             "formula": f"{spec.numerator.label()} / {spec.denominator.label()}{lag} "
             f"x {spec.per:,.0f}",
         }
@@ -236,7 +235,7 @@ def family_based_share(
             "denominator": total,
             "numerator_source": joined["source_num"],
             "denominator_source": joined["source_num"] + " + " + joined["source_res"],
-            "unreliable": total < UNRELIABLE_BELOW,
+            "unreliable": total < RELIABLE_EVENTS,
             "formula": f"{family.label()} / ({family.label()} + {residential.label()}) x 100",
         }
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from caretrends.labels import case_source, label
-from caretrends.models import kaplan_meier
+from caretrends.models import kaplan_meier, value_at
 from caretrends.models.trend import RateTrendResult
 
 #: The brief's standard figures, in the order of the analysis plan (file stems).
@@ -103,16 +103,13 @@ def key_number_rows(
 
 
 def _permanent_within(children: pd.DataFrame, months: float) -> dict[str, float]:
-    """Share reaching a permanent family within ``months`` (1 - Kaplan-Meier) with its CI."""
-    curve = kaplan_meier(children, duration="duration_months", event="event")
-    seen = curve[curve["time"] <= months]
-    if seen.empty:
-        return {"estimate": 0.0, "conf_low": 0.0, "conf_high": 0.0}
-    step = seen.iloc[-1]
+    """Share reaching a permanent family within ``months`` (1 - Kaplan-Meier) with its CI;
+    NaN past the end of follow-up (see :func:`caretrends.models.value_at`)."""
+    reading = value_at(kaplan_meier(children, duration="duration_months", event="event"), months)
     return {
-        "estimate": 1 - step["survival"],
-        "conf_low": 1 - step["conf_high"],
-        "conf_high": 1 - step["conf_low"],
+        "estimate": 1 - reading.estimate,
+        "conf_low": 1 - reading.conf_high,
+        "conf_high": 1 - reading.conf_low,
     }
 
 
