@@ -76,9 +76,8 @@ def test_a_value_without_meaning_is_refused_before_anything_runs(
     assert error.count("\n") == 1
 
 
-def test_the_default_configuration_has_meaningful_values() -> None:
-    config = load_run_config()
-    assert config.execution_timeout == DEFAULT_EXECUTION_TIMEOUT == 900
+def test_the_default_configuration_bounds_every_cell_by_15_minutes() -> None:
+    assert load_run_config().execution_timeout == DEFAULT_EXECUTION_TIMEOUT == 900
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,14 @@ renamed to ``reports/<run-id>/`` and, when it ran every configured notebook,
 ``reports/<run-id>-failed/`` and ``latest`` keeps pointing at the last good report.
 Renames within one folder are atomic, so a reader never sees half a report, and two runs
 at once work in different folders and take a lock to move ``latest``.
+
+SIGTERM (how cron, systemd and CI stop a job) and SIGINT stop a run the same way: its
+kernels are shut down, notebooks not yet started are skipped, and the run is kept as
+``<run-id>-failed`` with a manifest giving the reason (see :class:`RunStopped`). A cell
+running longer than the configuration's ``execution_timeout`` fails its notebook.
+
+Run folders are made readable by their owner only (0700), because the case-level tables
+and figures in them may derive from private case records.
 """
 
 from __future__ import annotations
@@ -16,6 +24,9 @@ import fcntl
 import json
 import os
 import secrets
+import shutil
+import signal
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -24,7 +35,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import papermill
+from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+from nbclient.exceptions import CellTimeoutError
 from papermill.exceptions import PapermillExecutionError
 from tqdm.auto import tqdm
 
@@ -46,6 +59,10 @@ LATEST = "latest"
 MANIFEST_NAME = "manifest.json"
 #: Folders of a run; notebooks write their own files into ``figures/`` and ``tables/``.
 RUN_FOLDERS: tuple[str, ...] = ("notebooks", "html", "figures", "tables")
+#: A run folder's mode: its owner only, since its outputs may derive from private records.
+RUN_FOLDER_MODE = 0o700
+#: The signals that stop a run cleanly: a terminal's Ctrl-C, and cron's, systemd's and CI's.
+STOP_SIGNALS: tuple[signal.Signals, ...] = (signal.SIGINT, signal.SIGTERM)
 
 
 class ReportRunError(CaretrendsError):
@@ -60,6 +77,23 @@ class ReportRunError(CaretrendsError):
     def __init__(self, message: str, result: RunResult) -> None:
         super().__init__(message)
         self.result = result
+
+
+class RunStopped(ReportRunError):
+    """A report run stopped by a signal; its kernels were shut down.
+
+    Attributes
+    ----------
+    signal : signal.Signals
+        SIGTERM or SIGINT.
+    exit_code : int
+        ``128 + signal``, what a shell reports for a process ended by that signal.
+    """
+
+    def __init__(self, message: str, result: RunResult, stopped_by: signal.Signals) -> None:
+        super().__init__(message, result)
+        self.signal = stopped_by
+        self.exit_code = 128 + int(stopped_by)
 
 
 @dataclass
@@ -94,7 +128,9 @@ class NotebookOutcome:
             return f"{self.name}: skipped, {error.get('reason')}"
         where = ""
         if error.get("cell_index") is not None:
-            where = f" in cell {error['cell_index']} (In [{error['exec_count']}]) "
+            where = f" in cell {error['cell_index']} "
+            if error.get("exec_count") is not None:  # a cell that never answered has none
+                where += f"(In [{error['exec_count']}]) "
             where += f"of the executed notebook `{error['source']}`"
         return f"{self.name}: failed{where}: {error.get('ename')}: {error.get('evalue')}"
 
@@ -142,6 +178,109 @@ def new_run_id(now: dt.datetime | None = None) -> str:
     return f"{now.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
+class RunKernels:
+    """The kernels a run has started, so that a signal can shut them all down at once.
+
+    A signal handler runs in the main thread while the notebooks' threads wait on their
+    kernels, so stopping means killing the kernels: each thread then sees its kernel die,
+    records its notebook as stopped and cleans up the kernel's connection file itself.
+
+    Attributes
+    ----------
+    stopped_by : signal.Signals or None
+        The signal that stopped the run, once one has.
+    """
+
+    def __init__(self) -> None:
+        self.stopped_by: signal.Signals | None = None
+        self._lock = threading.RLock()  # reentrant: a second signal may interrupt the first
+        self._groups: set[int] = set()
+
+    def stop(self, signum: int, _frame: object = None) -> None:
+        """Record the signal and kill every running kernel (a signal handler)."""
+        with self._lock:
+            self.stopped_by = self.stopped_by or signal.Signals(signum)
+            for group in self._groups:
+                _kill_group(group)
+
+    def manager_class(self) -> type[AsyncKernelManager]:
+        """A kernel manager class that registers the kernels it starts with this run."""
+        kernels = self
+
+        class RunKernelManager(AsyncKernelManager):
+            async def start_kernel(self, **kwargs: object) -> None:
+                await super().start_kernel(**kwargs)
+                kernels._started(self.provisioner.pgid)
+
+            async def cleanup_resources(self, restart: bool = False) -> None:
+                kernels._ended(self.provisioner.pgid if self.provisioner else None)
+                await super().cleanup_resources(restart=restart)
+
+        return RunKernelManager
+
+    def _started(self, group: int) -> None:
+        with self._lock:
+            self._groups.add(group)
+            if self.stopped_by:  # stopped while this kernel was starting
+                _kill_group(group)
+
+    def _ended(self, group: int | None) -> None:
+        with self._lock:
+            self._groups.discard(group)
+
+
+def _kill_group(group: int) -> None:
+    """Kill a kernel with whatever it started (jupyter_client gives each its own group)."""
+    try:
+        os.killpg(group, signal.SIGKILL)
+    except ProcessLookupError:  # it ended on its own meanwhile
+        pass
+
+
+@contextmanager
+def _stopping_on_signals(kernels: RunKernels) -> Iterator[None]:
+    """Route SIGINT and SIGTERM to ``kernels.stop`` while a run is going.
+
+    Python lets only the main thread set signal handlers; a run started in another
+    thread leaves signals to whoever owns the process.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {number: signal.signal(number, kernels.stop) for number in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def make_run_folder(reports_dir: Path, run_id: str) -> Path:
+    """Create ``reports_dir/.tmp-<run-id>/`` with :data:`RUN_FOLDERS`, readable by its owner only.
+
+    Raises
+    ------
+    CaretrendsError
+        In one line, when ``reports_dir`` is a file or cannot be written.
+    """
+    if reports_dir.exists() and not reports_dir.is_dir():
+        raise CaretrendsError(f"{reports_dir}: cannot hold reports: it is a file, not a folder")
+    work = reports_dir / f".tmp-{run_id}"
+    made = False
+    try:
+        reports_dir.mkdir(parents=True, exist_ok=True)
+        work.mkdir()
+        made = True
+        work.chmod(RUN_FOLDER_MODE)  # explicitly: mkdir's mode is subject to the umask
+        for folder in RUN_FOLDERS:
+            (work / folder).mkdir()
+    except OSError as exc:
+        if made:  # a full disk, say: leave no half-made folder behind
+            shutil.rmtree(work)
+        raise CaretrendsError(f"{reports_dir}: cannot hold reports: {exc.strerror}") from None
+    return work
+
+
 def run_report(
     config: RunConfig,
     *,
@@ -180,65 +319,83 @@ def run_report(
 
     Raises
     ------
+    RunStopped
+        When SIGTERM or SIGINT stopped the run (only a run in the main thread handles
+        them); the run is kept in ``reports/<run-id>-failed``.
     ReportRunError
         When a notebook failed; the run is kept in ``reports/<run-id>-failed``.
     CaretrendsError
-        When the kernel is not registered (before anything runs).
+        When the kernel is not registered or the reports folder cannot be written (before
+        anything runs).
     """
     selected, added = config.select(only)
     complete = selected == config.select()[0]
     kernel_python = _kernel_python(kernel_name)
     reports_dir = Path(reports_dir) if reports_dir is not None else paths.reports_dir()
-    reports_dir.mkdir(parents=True, exist_ok=True)
     run_id = new_run_id()
-    work = reports_dir / f".tmp-{run_id}"
-    work.mkdir()
-    for folder in RUN_FOLDERS:
-        (work / folder).mkdir()
+    work = make_run_folder(reports_dir, run_id)
+    kernels = RunKernels()
     started, clock = _utc_now(), time.perf_counter()
     try:
-        workers = max_workers or os.cpu_count() or 1
-        outcomes = _execute_all(config, selected, work, run_id, kernel_name, workers, progress)
-        _write_html(outcomes, work)
-        ok = all(outcome.status == "succeeded" for outcome in outcomes.values())
-        manifest = {
-            "run_id": run_id,
-            "status": "succeeded" if ok else "failed",
-            "started": started,
-            "finished": _utc_now(),
-            "seconds": round(time.perf_counter() - clock, 2),
-            "git": git_state(),
-            "config_file": shown_path(config.path),
-            "configuration": config.loaded,
-            "language": config.language,
-            "selected": selected,
-            "complete": complete,
-            "added_dependencies": added,
-            "kernel": {"name": kernel_name, "python": kernel_python},
-            "notebooks": {name: _manifest_entry(o, work) for name, o in outcomes.items()},
-            "inputs": input_checksums(
-                raw_dir=raw_dir,
-                processed_dir=processed_dir,
-                extra=[config.path, *(config.notebook(name).path for name in selected)],
-            ),
-            "outputs": _output_checksums(work),
-            "packages": package_versions(),
-        }
-        (work / MANIFEST_NAME).write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
-        )
-        (work / "index.html").write_text(index_html(manifest), encoding="utf-8")
+        with _stopping_on_signals(kernels):
+            workers = max_workers or os.cpu_count() or 1
+            outcomes = _execute_all(
+                config, selected, work, run_id, kernel_name, workers, progress, kernels
+            )
+            _write_html(outcomes, work)
+            stopped_by = kernels.stopped_by  # a signal after this lets the run finish
+            failed = [name for name, o in outcomes.items() if o.status != "succeeded"]
+            reason = None
+            if stopped_by:
+                reason = f"stopped by {stopped_by.name}"
+            elif failed:
+                reason = f"notebooks did not succeed: {', '.join(failed)}"
+            manifest = {
+                "run_id": run_id,
+                "status": "failed" if reason else "succeeded",
+                "reason": reason,
+                "started": started,
+                "finished": _utc_now(),
+                "seconds": round(time.perf_counter() - clock, 2),
+                "git": git_state(),
+                "config_file": shown_path(config.path),
+                "configuration": config.loaded,
+                "language": config.language,
+                "selected": selected,
+                "complete": complete,
+                "added_dependencies": added,
+                "kernel": {"name": kernel_name, "python": kernel_python},
+                "execution_timeout": config.execution_timeout,
+                "notebooks": {name: _manifest_entry(o, work) for name, o in outcomes.items()},
+                "inputs": input_checksums(
+                    raw_dir=raw_dir,
+                    processed_dir=processed_dir,
+                    extra=[config.path, *(config.notebook(name).path for name in selected)],
+                ),
+                "outputs": _output_checksums(work),
+                "packages": package_versions(),
+            }
+            (work / MANIFEST_NAME).write_text(
+                json.dumps(manifest, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+            )
+            (work / "index.html").write_text(index_html(manifest), encoding="utf-8")
     except BaseException:
         os.replace(work, reports_dir / f"{run_id}-failed")
         raise
-    if not ok:
-        failed = reports_dir / f"{run_id}-failed"
-        os.replace(work, failed)
+    if reason:
+        folder = reports_dir / f"{run_id}-failed"
+        os.replace(work, folder)
+        result = RunResult(run_id, folder, False, outcomes, added, manifest, complete)
+        kept = f"executed notebooks kept in {folder}; {reports_dir / LATEST} not changed"
+        if stopped_by:
+            raise RunStopped(
+                f"report run {run_id} stopped by {stopped_by.name}: kernels shut down, {kept}",
+                result,
+                stopped_by,
+            )
         problems = [o.describe() for o in outcomes.values() if o.status != "succeeded"]
         raise ReportRunError(
-            f"report run {run_id} failed; executed notebooks kept in {failed}; "
-            f"{reports_dir / LATEST} not changed\n  " + "\n  ".join(problems),
-            RunResult(run_id, failed, False, outcomes, added, manifest, complete),
+            f"report run {run_id} failed; {kept}\n  " + "\n  ".join(problems), result
         )
     final = reports_dir / run_id
     os.replace(work, final)
@@ -271,12 +428,14 @@ def _execute_all(
     kernel_name: str,
     max_workers: int,
     progress: bool,
+    kernels: RunKernels,
 ) -> dict[str, NotebookOutcome]:
     """Run the notebooks, each as soon as what it depends on has succeeded.
 
     Threads suffice: each notebook runs in its own kernel process, and a thread only
     waits for it. After a failure the notebooks that depend on it are skipped while the
-    independent ones still run, so one run reports every problem it can find.
+    independent ones still run, so one run reports every problem it can find; once the
+    run is stopped, no notebook starts.
     """
     workers = max(1, min(max_workers, len(selected)))
     pending = list(selected)
@@ -292,16 +451,25 @@ def _execute_all(
             for name in list(pending):
                 parameters = config.parameters_for(name, run_id=run_id, output_dir=str(work))
                 depends_on = config.notebook(name).depends_on
-                if any(outcomes.get(d) and outcomes[d].status != "succeeded" for d in depends_on):
-                    outcomes[name] = _skipped(name, parameters, depends_on, outcomes)
+                reason = _skip_reason(depends_on, outcomes, kernels.stopped_by)
+                if reason:
+                    outcomes[name] = NotebookOutcome(
+                        name, "skipped", parameters, error={"reason": reason}
+                    )
                     pending.remove(name)
                     bar.update()
                 elif free_rows and all(d in outcomes for d in depends_on):
                     row = free_rows.pop(0)
                     cells = {"desc": name, "position": row, "leave": False, "disable": disable}
-                    notebook = config.notebook(name).path
                     future = pool.submit(
-                        execute_notebook, notebook, work, parameters, kernel_name, cells
+                        execute_notebook,
+                        config.notebook(name).path,
+                        work,
+                        parameters,
+                        kernel_name,
+                        cells,
+                        execution_timeout=config.execution_timeout,
+                        kernels=kernels,
                     )
                     running[future] = row
                     pending.remove(name)
@@ -315,15 +483,16 @@ def _execute_all(
     return {name: outcomes[name] for name in selected}
 
 
-def _skipped(
-    name: str,
-    parameters: dict[str, object],
+def _skip_reason(
     depends_on: tuple[str, ...],
     outcomes: dict[str, NotebookOutcome],
-) -> NotebookOutcome:
+    stopped_by: signal.Signals | None,
+) -> str | None:
+    """Why a notebook must not start: the run was stopped, or a dependency did not succeed."""
+    if stopped_by:
+        return f"not started, the run was stopped by {stopped_by.name}"
     failed = [d for d in depends_on if d in outcomes and outcomes[d].status != "succeeded"]
-    reason = f"depends on {', '.join(failed)}, which did not succeed"
-    return NotebookOutcome(name, "skipped", parameters, error={"reason": reason})
+    return f"depends on {', '.join(failed)}, which did not succeed" if failed else None
 
 
 def execute_notebook(
@@ -332,13 +501,30 @@ def execute_notebook(
     parameters: dict[str, object],
     kernel_name: str = KERNEL_NAME,
     progress_bar: bool | dict = False,
+    *,
+    execution_timeout: int | None = None,
+    kernels: RunKernels | None = None,
 ) -> NotebookOutcome:
     """Execute one notebook with papermill into ``work/notebooks`` and say how it went.
 
     The notebook runs with ``work`` as its working directory; the executed copy is
     written even when a cell fails, so that the error can be read in it.
+
+    Parameters
+    ----------
+    execution_timeout : int, optional
+        Seconds a cell may run; a cell that runs longer fails the notebook. Default: no
+        limit.
+    kernels : RunKernels, optional
+        The run's kernels, which a signal shuts down; the kernel is registered there.
     """
+    kernels = kernels or RunKernels()
     started, clock = _utc_now(), time.perf_counter()
+    current: dict[str, object] = {}  # the cell running, to name it when its kernel dies
+
+    def cell_started(cell: dict, cell_index: int) -> None:
+        current.update(cell=cell, index=cell_index)
+
     error: dict[str, object] | None = None
     try:
         papermill.execute_notebook(
@@ -348,18 +534,35 @@ def execute_notebook(
             kernel_name=kernel_name,
             cwd=str(work),
             progress_bar=progress_bar,
+            execution_timeout=execution_timeout,
+            kernel_manager_class=kernels.manager_class(),
+            on_cell_start=cell_started,
+            shutdown_kernel="immediate",
         )
     except PapermillExecutionError as exc:
-        source = next((line for line in exc.source.splitlines() if line.strip()), "")
         error = {
             "ename": exc.ename,
             "evalue": exc.evalue,
             "cell_index": exc.cell_index,
             "exec_count": exc.exec_count,
-            "source": source.strip()[:100],
+            "source": _first_line(exc.source),
         }
-    except Exception as exc:  # a dead kernel or a timeout fails this notebook only
+    except Exception as exc:  # a stopped run, a timeout or a dead kernel fails this notebook
         error = {"ename": type(exc).__name__, "evalue": str(exc)}
+        if kernels.stopped_by:
+            error = {
+                "ename": "Stopped",
+                "evalue": f"the run was stopped by {kernels.stopped_by.name}",
+            }
+        elif isinstance(exc, CellTimeoutError):
+            error["evalue"] = f"the cell ran longer than execution_timeout ({execution_timeout} s)"
+        if current:
+            cell = current["cell"]
+            error |= {
+                "cell_index": current["index"],
+                "exec_count": cell.get("execution_count"),
+                "source": _first_line(cell.get("source", "")),
+            }
     return NotebookOutcome(
         name=notebook.stem,
         status="failed" if error else "succeeded",
@@ -369,6 +572,11 @@ def execute_notebook(
         seconds=round(time.perf_counter() - clock, 2),
         error=error,
     )
+
+
+def _first_line(source: str) -> str:
+    """A cell's first non-blank line, cut to 100 characters, to name the cell."""
+    return next((line for line in source.splitlines() if line.strip()), "").strip()[:100]
 
 
 def _write_html(outcomes: dict[str, NotebookOutcome], work: Path) -> None:
