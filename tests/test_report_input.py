@@ -151,6 +151,17 @@ def test_a_file_that_is_not_utf8_text_is_refused_in_one_line(
     assert error.count("\n") == 1
 
 
+def test_a_notebook_file_that_is_no_notebook_is_refused_in_one_line(project, capsys) -> None:
+    (project / "notebooks" / "broken.ipynb").write_bytes(b"\x89PNG\r\n\x1a\n")
+    path = write_config(project / "bad.yaml", [{"name": "broken"}])
+    error = refused(project, path, capsys)
+    assert error.startswith(
+        f"caretrends run: error: {path}: notebook broken: "
+        f"{project / 'notebooks' / 'broken.ipynb'}: not a readable notebook: "
+    )
+    assert error.count("\n") == 1
+
+
 def test_a_folder_given_as_configuration_is_refused(project, capsys) -> None:
     assert "run configuration is not a file" in refused(project, project, capsys)
 

@@ -118,6 +118,7 @@ def test_a_hung_cell_fails_its_notebook_naming_the_cell(project: Path) -> None:
         "CellTimeoutError: the cell ran longer than execution_timeout (2 s)"
     ) in str(caught.value)
     failed = caught.value.result.folder
+    assert failed.stat().st_mode & 0o777 == RUN_FOLDER_MODE
     manifest = json.loads((failed / "manifest.json").read_text())
     assert manifest["execution_timeout"] == 2 and manifest["reason"].endswith(": slow")
     assert os.readlink(reports / "latest") == GOOD_RUN

@@ -27,6 +27,7 @@ _HOMES: dict[str, str] = {
     "ReportRunError": "run",
     "RunConfig": "config",
     "RunResult": "run",
+    "RunStopped": "run",
     "add_subcommand": "cli",
     "check_parameters": "notebook",
     "declared_parameters": "params",

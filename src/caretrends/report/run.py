@@ -333,11 +333,13 @@ def run_report(
     kernel_python = _kernel_python(kernel_name)
     reports_dir = Path(reports_dir) if reports_dir is not None else paths.reports_dir()
     run_id = new_run_id()
-    work = make_run_folder(reports_dir, run_id)
     kernels = RunKernels()
-    started, clock = _utc_now(), time.perf_counter()
-    try:
-        with _stopping_on_signals(kernels):
+    # From the run folder's creation to its publishing a signal only stops the kernels,
+    # so that no path leaves a hidden .tmp- folder behind.
+    with _stopping_on_signals(kernels):
+        work = make_run_folder(reports_dir, run_id)
+        started, clock = _utc_now(), time.perf_counter()
+        try:
             workers = max_workers or os.cpu_count() or 1
             outcomes = _execute_all(
                 config, selected, work, run_id, kernel_name, workers, progress, kernels
@@ -345,10 +347,8 @@ def run_report(
             _write_html(outcomes, work)
             stopped_by = kernels.stopped_by  # a signal after this lets the run finish
             failed = [name for name, o in outcomes.items() if o.status != "succeeded"]
-            reason = None
-            if stopped_by:
-                reason = f"stopped by {stopped_by.name}"
-            elif failed:
+            reason = f"stopped by {stopped_by.name}" if stopped_by else None
+            if failed and not reason:
                 reason = f"notebooks did not succeed: {', '.join(failed)}"
             manifest = {
                 "run_id": run_id,
@@ -379,28 +379,28 @@ def run_report(
                 json.dumps(manifest, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
             )
             (work / "index.html").write_text(index_html(manifest), encoding="utf-8")
-    except BaseException:
-        os.replace(work, reports_dir / f"{run_id}-failed")
-        raise
-    if reason:
-        folder = reports_dir / f"{run_id}-failed"
-        os.replace(work, folder)
-        result = RunResult(run_id, folder, False, outcomes, added, manifest, complete)
-        kept = f"executed notebooks kept in {folder}; {reports_dir / LATEST} not changed"
-        if stopped_by:
-            raise RunStopped(
-                f"report run {run_id} stopped by {stopped_by.name}: kernels shut down, {kept}",
-                result,
-                stopped_by,
+        except BaseException:
+            os.replace(work, reports_dir / f"{run_id}-failed")
+            raise
+        if reason:
+            folder = reports_dir / f"{run_id}-failed"
+            os.replace(work, folder)
+            result = RunResult(run_id, folder, False, outcomes, added, manifest, complete)
+            kept = f"executed notebooks kept in {folder}; {reports_dir / LATEST} not changed"
+            if stopped_by:
+                raise RunStopped(
+                    f"report run {run_id} stopped by {stopped_by.name}: kernels shut down, {kept}",
+                    result,
+                    stopped_by,
+                )
+            problems = [o.describe() for o in outcomes.values() if o.status != "succeeded"]
+            raise ReportRunError(
+                f"report run {run_id} failed; {kept}\n  " + "\n  ".join(problems), result
             )
-        problems = [o.describe() for o in outcomes.values() if o.status != "succeeded"]
-        raise ReportRunError(
-            f"report run {run_id} failed; {kept}\n  " + "\n  ".join(problems), result
-        )
-    final = reports_dir / run_id
-    os.replace(work, final)
-    if complete:
-        point_latest(reports_dir, run_id)
+        final = reports_dir / run_id
+        os.replace(work, final)
+        if complete:
+            point_latest(reports_dir, run_id)
     return RunResult(run_id, final, True, outcomes, added, manifest, complete)
 
 
