@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from caretrends.cli import main
 from caretrends.errors import ParameterError
 from caretrends.report import check_parameters, load_run_config
-from caretrends.report.config import DEFAULT_EXECUTION_TIMEOUT
+from caretrends.report.config import DEFAULT_EXECUTION_TIMEOUT, RunFile, schema_problems
 from tests.report_helpers import write_config, write_notebook
 
 PARAMETERS = (
@@ -108,6 +111,24 @@ def test_a_file_of_the_wrong_shape_is_refused_in_one_line(
     error = refused(project, path, capsys)
     assert error.startswith(f"caretrends run: error: {path}{complaint}")
     assert error.count("\n") == 1
+
+
+_keys = st.sampled_from(["language", "parameters", "notebooks", "name", "depends_on", "x", 3])
+_yaml_like = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=4),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_keys, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_keys, _yaml_like, max_size=5))
+def test_any_malformed_file_is_worded_one_line_per_problem(loaded: dict) -> None:
+    try:
+        RunFile.model_validate(loaded)
+    except ValidationError as error:
+        problems = schema_problems(error, loaded, Path("run.yaml"))
+        assert problems and all(p.startswith("run.yaml: ") and "\n" not in p for p in problems)
 
 
 @pytest.mark.parametrize(

@@ -315,7 +315,7 @@ def schema_problems(error: ValidationError, loaded: dict[str, object], path: Pat
             schema, container = NotebookEntry, loaded["notebooks"][location[1]]
             where.append(_entry_name(container, location[1]))
             key = location[2] if len(location) > 2 else None
-        if item["type"] == "extra_forbidden":
+        if item["type"] in ("extra_forbidden", "invalid_key"):
             problem = f"unknown key {key!r} (allowed: {', '.join(schema.model_fields)})"
         elif item["type"] == "missing":
             problem = f"missing key {key!r}"
