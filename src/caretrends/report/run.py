@@ -194,14 +194,14 @@ class RunKernels:
     def __init__(self) -> None:
         self.stopped_by: signal.Signals | None = None
         self._lock = threading.RLock()  # reentrant: a second signal may interrupt the first
-        self._groups: set[int] = set()
+        self._pids: set[int] = set()
 
     def stop(self, signum: int, _frame: object = None) -> None:
         """Record the signal and kill every running kernel (a signal handler)."""
         with self._lock:
             self.stopped_by = self.stopped_by or signal.Signals(signum)
-            for group in self._groups:
-                _kill_group(group)
+            for pid in self._pids:
+                _kill_kernel(pid)
 
     def manager_class(self) -> type[AsyncKernelManager]:
         """A kernel manager class that registers the kernels it starts with this run."""
@@ -210,29 +210,33 @@ class RunKernels:
         class RunKernelManager(AsyncKernelManager):
             async def start_kernel(self, **kwargs: object) -> None:
                 await super().start_kernel(**kwargs)
-                kernels._started(self.provisioner.pgid)
+                kernels._started(self.provisioner.pid)
 
             async def cleanup_resources(self, restart: bool = False) -> None:
-                kernels._ended(self.provisioner.pgid if self.provisioner else None)
+                kernels._ended(self.provisioner.pid if self.provisioner else None)
                 await super().cleanup_resources(restart=restart)
 
         return RunKernelManager
 
-    def _started(self, group: int) -> None:
+    def _started(self, pid: int) -> None:
         with self._lock:
-            self._groups.add(group)
+            self._pids.add(pid)
             if self.stopped_by:  # stopped while this kernel was starting
-                _kill_group(group)
+                _kill_kernel(pid)
 
-    def _ended(self, group: int | None) -> None:
+    def _ended(self, pid: int | None) -> None:
         with self._lock:
-            self._groups.discard(group)
+            self._pids.discard(pid)
 
 
-def _kill_group(group: int) -> None:
-    """Kill a kernel with whatever it started (jupyter_client gives each its own group)."""
+def _kill_kernel(pid: int) -> None:
+    """Kill a kernel and whatever it started.
+
+    jupyter_client starts each kernel in a session of its own, so its process group has
+    the kernel's pid; a hung cell's child processes go with it.
+    """
     try:
-        os.killpg(group, signal.SIGKILL)
+        os.killpg(pid, signal.SIGKILL)
     except ProcessLookupError:  # it ended on its own meanwhile
         pass
 
