@@ -11,9 +11,10 @@ import pandas as pd
 
 from caretrends.errors import ModelDataError, ParameterError
 from caretrends.models import fit_its
+from caretrends.report.values import CAMPAIGN_KEYS, campaign_entry
 
 #: Columns of :func:`campaign_table`.
-CAMPAIGN_COLUMNS: list[str] = ["campaign", "start", "end"]
+CAMPAIGN_COLUMNS: list[str] = list(CAMPAIGN_KEYS)
 
 
 def campaign_table(campaigns: list[dict[str, str]]) -> pd.DataFrame:
@@ -41,22 +42,21 @@ def campaign_table(campaigns: list[dict[str, str]]) -> pd.DataFrame:
     >>> campaign_table([{"campaign": "i_give_hope", "start": "2015-05-15"}]).iloc[0].tolist()
     ['i_give_hope', datetime.date(2015, 5, 15), None]
     """
-    rows = []
-    for number, campaign in enumerate(campaigns, start=1):
-        unknown = set(campaign) - set(CAMPAIGN_COLUMNS)
-        if unknown or not campaign.get("campaign") or not campaign.get("start"):
-            raise ParameterError(
-                f"campaign {number}: give 'campaign' and 'start' (and optionally 'end'), "
-                f"not {sorted(campaign)}"
-            )
-        try:
-            start = dt.date.fromisoformat(campaign["start"])
-            end = dt.date.fromisoformat(campaign["end"]) if campaign.get("end") else None
-        except ValueError as exc:
-            raise ParameterError(f"campaign {number}: {exc} (dates as YYYY-MM-DD)") from exc
-        if end is not None and end < start:
-            raise ParameterError(f"campaign {number}: ends ({end}) before it starts ({start})")
-        rows.append({"campaign": campaign["campaign"], "start": start, "end": end})
+    problems = [
+        f"campaign {number} {problem}"
+        for number, item in enumerate(campaigns, start=1)
+        if (problem := campaign_entry(item)) is not None
+    ]
+    if problems:
+        raise ParameterError("; ".join(problems))
+    rows = [
+        {
+            "campaign": item["campaign"],
+            "start": dt.date.fromisoformat(item["start"]),
+            "end": dt.date.fromisoformat(item["end"]) if item.get("end") else None,
+        }
+        for item in campaigns
+    ]
     table = pd.DataFrame(rows, columns=CAMPAIGN_COLUMNS).astype(object)
     return table.sort_values("start", kind="stable", ignore_index=True)
 

@@ -21,13 +21,14 @@ import importlib
 # Names are loaded from their module on first use, so that `caretrends --help` does not
 # pay for papermill and nbformat (about two seconds) before it prints anything.
 _HOMES: dict[str, str] = {
-    "KERNEL_NAME": "run",
+    "KERNEL_NAME": "kernels",
     "LANGUAGES": "config",
-    "NotebookOutcome": "run",
+    "NotebookOutcome": "execute",
     "OutputFolders": "notebook",
     "ReportRunError": "run",
     "RunConfig": "config",
     "RunResult": "run",
+    "RunStopped": "run",
     "STANDARD_FIGURES": "brief",
     "add_subcommand": "cli",
     "check_parameters": "notebook",

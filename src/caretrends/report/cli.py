@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import traceback
 from pathlib import Path
 
 from caretrends.labels import LANGUAGES
 
 
 def add_subcommand(subparsers: argparse._SubParsersAction) -> None:
-    """Register ``run`` (options ``--config``, ``--only``, ``--language``, ``--output``)."""
+    """Register ``run`` (``--config``, ``--only``, ``--language``, ``--output``, ``--debug``)."""
     run = subparsers.add_parser(
         "run",
         help="execute the report notebooks into reports/<run-id>/ and point reports/latest at it",
@@ -30,12 +32,36 @@ def add_subcommand(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument(
         "--output", type=Path, default=None, metavar="DIR", help="reports root; default: reports/"
     )
+    run.add_argument("--debug", action="store_true", help="also print the traceback of an error")
     run.set_defaults(handler=handle_run)
 
 
 def handle_run(args: argparse.Namespace) -> int:
-    """Run the report; return 0. Failures raise ``CaretrendsError`` for the CLI to print."""
-    from caretrends.report.config import load_run_config  # heavy: papermill, nbformat
+    """Run the report; return 0, or ``128 + signal`` when SIGTERM or SIGINT stopped it.
+
+    Other failures raise ``CaretrendsError`` for the CLI to print in one line; with
+    ``--debug`` their traceback is printed first.
+    """
+    from caretrends.report.run import RunStopped  # heavy: papermill, nbformat
+
+    try:
+        return _run(args)
+    except RunStopped as exc:
+        _print_traceback(args)
+        print(f"caretrends run: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except Exception:
+        _print_traceback(args)
+        raise
+
+
+def _print_traceback(args: argparse.Namespace) -> None:
+    if args.debug:
+        traceback.print_exc()
+
+
+def _run(args: argparse.Namespace) -> int:
+    from caretrends.report.config import load_run_config
     from caretrends.report.run import LATEST, run_report
 
     config = load_run_config(args.config, language=args.language)

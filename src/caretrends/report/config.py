@@ -3,6 +3,7 @@
 A run configuration looks like::
 
     language: en                  # en | sq | sr
+    execution_timeout: 900        # seconds any one cell may run; default 15 minutes
     parameters:                   # global: given to every notebook that declares them
       ref_areas: [XKX, ALB]
     notebooks:
@@ -10,32 +11,85 @@ A run configuration looks like::
         parameters: {}            # this notebook only; overrides the globals
         depends_on: []            # notebooks that must finish first
 
-Everything is checked against the parameters each notebook declares (see
-:mod:`caretrends.report.params`) when the file is loaded, so that an unknown or ill-typed
-parameter stops a run before any notebook starts.
+The file's shape is a pydantic schema (:class:`RunFile`); every value is then checked
+against the parameters each notebook declares (see :mod:`caretrends.report.params`) and
+against what it must mean (see :mod:`caretrends.report.values`) when the file is loaded,
+so that a bad file or value stops a run before any notebook starts.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any
 
 import yaml
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from caretrends import paths
 from caretrends.errors import ParameterError
 from caretrends.labels import LANGUAGES
-from caretrends.report.params import DeclaredParameter, TypeSpec, declared_parameters
+from caretrends.report.params import DeclaredParameter, declared_parameters
+from caretrends.report.values import value_problem
 
 DEFAULT_CONFIG_NAME = "report.yaml"
 
 #: Parameters the runner sets itself in every notebook that declares them.
 RUNNER_PARAMETERS: tuple[str, ...] = ("language", "output_dir", "run_id")
 
-_TOP_KEYS = frozenset({"language", "parameters", "notebooks"})
-_NOTEBOOK_KEYS = frozenset({"name", "parameters", "depends_on"})
+#: Seconds one cell may run before its notebook fails (papermill's ``execution_timeout``).
+DEFAULT_EXECUTION_TIMEOUT = 15 * 60
+
+#: A notebook is named by its file name in ``notebooks/`` without ``.ipynb``: no folders.
+NOTEBOOK_NAME = re.compile(r"[A-Za-z0-9][\w-]*", re.ASCII)
+
+
+def _empty_when_none(kind: type) -> BeforeValidator:
+    """Read a key written with no value (``parameters:``) as empty, as YAML users expect."""
+    return BeforeValidator(lambda value: kind() if value is None else value)
+
+
+def _plain_notebook_name(name: str) -> str:
+    if not NOTEBOOK_NAME.fullmatch(name):
+        raise ValueError("not a plain notebook name")
+    return name
+
+
+class NotebookEntry(BaseModel):
+    """One entry of ``notebooks`` as written in a run configuration."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    name: Annotated[str, AfterValidator(_plain_notebook_name)]
+    parameters: Annotated[dict[str, Any], _empty_when_none(dict)] = Field(default_factory=dict)
+    depends_on: Annotated[list[str], _empty_when_none(list)] = Field(default_factory=list)
+
+
+class RunFile(BaseModel):
+    """The schema of a run configuration file: keys, shapes and types, nothing more."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    language: str = LANGUAGES[0]
+    execution_timeout: int = Field(DEFAULT_EXECUTION_TIMEOUT, gt=0)
+    parameters: Annotated[dict[str, Any], _empty_when_none(dict)] = Field(default_factory=dict)
+    notebooks: list[NotebookEntry] = Field(min_length=1)
+
+
+#: How each key must look, for messages: pydantic's own wording names no YAML terms.
+_EXPECTED: dict[str, str] = {
+    "language": f"must be one of {', '.join(LANGUAGES)}",
+    "execution_timeout": "must be a whole number of seconds above 0",
+    "parameters": "must be a mapping of parameter names to values",
+    "notebooks": "must be a non-empty list of notebook entries (each a mapping with a 'name')",
+    "name": (
+        "must be the plain name of a notebook file in notebooks/, without folder or "
+        "'.ipynb' (letters, digits, '_' and '-')"
+    ),
+    "depends_on": "must be a list of notebook names",
+}
 
 
 def default_config_path() -> Path:
@@ -84,6 +138,8 @@ class RunConfig:
         In dependency order (configured order where free).
     loaded : dict
         The file's content as loaded, for the manifest.
+    execution_timeout : int
+        Seconds one cell may run before its notebook fails.
     """
 
     path: Path
@@ -91,6 +147,7 @@ class RunConfig:
     parameters: dict[str, object]
     notebooks: tuple[NotebookSpec, ...]
     loaded: dict[str, object] = field(repr=False)
+    execution_timeout: int = DEFAULT_EXECUTION_TIMEOUT
 
     def notebook(self, name: str) -> NotebookSpec:
         """Return the notebook called ``name``."""
@@ -168,73 +225,130 @@ def load_run_config(
     Raises
     ------
     ParameterError
-        Listing every problem, each naming the file, the notebook and the parameter: an
-        unknown key or parameter, a value of the wrong type, a missing notebook file, an
+        One line per problem, each naming the file and the key, notebook or parameter: a
+        file that is no UTF-8 YAML, an unknown key, a value of the wrong shape or type or
+        meaning, a notebook name that is not a plain name, a missing notebook file, an
         unknown name or a cycle in ``depends_on``, an unsupported language.
     """
     path = Path(path) if path is not None else default_config_path()
     notebooks_dir = Path(notebooks_dir) if notebooks_dir is not None else paths.notebooks_dir()
-    if not path.is_file():
-        raise ParameterError(f"{path}: run configuration not found")
+    loaded = read_yaml(path)
     try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{path}: not valid YAML: {exc}") from exc
+        run_file = RunFile.model_validate(loaded)
+    except ValidationError as exc:
+        raise ParameterError("\n".join(schema_problems(exc, loaded, path))) from None
+    language = language if language is not None else run_file.language
     problems: list[str] = []
-    if not isinstance(loaded, dict):
-        raise ParameterError(f"{path}: expected a mapping with 'notebooks', found {loaded!r}")
-    problems += [f"{path}: unknown key {key!r}" for key in sorted(set(loaded) - _TOP_KEYS)]
-    language = language if language is not None else loaded.get("language", LANGUAGES[0])
     if language not in LANGUAGES:
         problems.append(f"{path}: language {language!r} is not one of {', '.join(LANGUAGES)}")
-    global_values = _mapping(loaded.get("parameters"), f"{path}: parameters", problems)
-    specs = _notebook_specs(loaded.get("notebooks"), path, notebooks_dir, problems)
-    if problems:  # the checks below need well-formed entries
+    specs = _notebook_specs(run_file.notebooks, path, notebooks_dir, problems)
+    if problems:  # the checks below need every notebook's declarations
         raise ParameterError("\n".join(problems))
     problems += _dependency_problems(specs, path)
-    problems += _parameter_problems(specs, global_values, path)
+    problems += _parameter_problems(specs, run_file.parameters, path)
     if problems:
         raise ParameterError("\n".join(problems))
     return RunConfig(
         path=path,
         language=language,
-        parameters=global_values,
+        parameters=run_file.parameters,
         notebooks=tuple(_dependency_order(specs)),
         loaded=loaded,
+        execution_timeout=run_file.execution_timeout,
     )
 
 
-def _mapping(value: object, where: str, problems: list[str]) -> dict[str, object]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict) or not all(isinstance(key, str) for key in value):
-        problems.append(f"{where}: expected a mapping of names to values, found {value!r}")
-        return {}
-    return dict(value)
+def read_yaml(path: Path) -> dict[str, object]:
+    """Read a YAML file as text in UTF-8, or say in one line why it cannot be.
+
+    Raises
+    ------
+    ParameterError
+        Naming the file and the problem: missing, unreadable, binary, not UTF-8, not valid
+        YAML (with line and column), or not a mapping.
+    """
+    if not path.is_file():
+        missing = "not found" if not path.exists() else "is not a file"
+        raise ParameterError(f"{path}: run configuration {missing}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ParameterError(f"{path}: cannot read the run configuration: {exc.strerror}") from None
+    if b"\0" in data:
+        raise ParameterError(f"{path}: a binary file, not a YAML run configuration")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParameterError(
+            f"{path}: not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start}); "
+            "save the run configuration as UTF-8"
+        ) from None
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{path}: not valid YAML{_yaml_where(exc)}") from None
+    if not isinstance(loaded, dict):
+        raise ParameterError(f"{path}: expected a mapping with 'notebooks', found {_short(loaded)}")
+    return loaded
+
+
+def _yaml_where(exc: yaml.YAMLError) -> str:
+    """``at line L, column C: problem`` from a YAML error, on one line."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return f"{where}: {problem}"
+
+
+def schema_problems(error: ValidationError, loaded: dict[str, object], path: Path) -> list[str]:
+    """Word pydantic's errors as one line per problem naming the file and key.
+
+    Each problem names where it is (``notebook <name>``, or ``notebooks entry <n>`` for an
+    entry without a usable name), the key, what the key must be, and the value found.
+    Several errors inside one key (two bad items of one list) make one line.
+    """
+    problems: dict[str, None] = {}
+    for item in error.errors():
+        location = item["loc"]
+        schema, container, where, key = RunFile, loaded, [str(path)], location[0]
+        if location[0] == "notebooks" and len(location) > 1 and isinstance(location[1], int):
+            schema, container = NotebookEntry, loaded["notebooks"][location[1]]
+            where.append(_entry_name(container, location[1]))
+            key = location[2] if len(location) > 2 else None
+        if item["type"] in ("extra_forbidden", "invalid_key"):
+            problem = f"unknown key {key!r} (allowed: {', '.join(schema.model_fields)})"
+        elif item["type"] == "missing":
+            problem = f"missing key {key!r}"
+        elif key is None:
+            problem = f"must be a mapping with a 'name', found {_short(container)}"
+        else:
+            problem = f"{key} {_EXPECTED[str(key)]}, found {_short(container[key])}"
+        problems[": ".join([*where, problem])] = None
+    return list(problems)
+
+
+def _entry_name(entry: object, index: int) -> str:
+    name = entry.get("name") if isinstance(entry, dict) else None
+    if isinstance(name, str) and NOTEBOOK_NAME.fullmatch(name):
+        return f"notebook {name}"
+    return f"notebooks entry {index + 1}"
+
+
+def _short(value: object, limit: int = 80) -> str:
+    """``repr`` cut to ``limit`` characters, so that a problem stays on one line."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _notebook_specs(
-    entries: object, path: Path, notebooks_dir: Path, problems: list[str]
+    entries: list[NotebookEntry], path: Path, notebooks_dir: Path, problems: list[str]
 ) -> list[NotebookSpec]:
-    if not isinstance(entries, list) or not entries:
-        problems.append(f"{path}: 'notebooks' must be a non-empty list")
-        return []
     specs: list[NotebookSpec] = []
-    for number, entry in enumerate(entries, start=1):
-        where = f"{path}: notebooks entry {number}"
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            problems.append(f"{where}: expected a mapping with a 'name', found {entry!r}")
-            continue
-        name = entry["name"]
-        where = f"{path}: notebook {name}"
-        problems += [f"{where}: unknown key {k!r}" for k in sorted(set(entry) - _NOTEBOOK_KEYS)]
-        if any(spec.name == name for spec in specs):
+    for entry in entries:
+        where = f"{path}: notebook {entry.name}"
+        if any(spec.name == entry.name for spec in specs):
             problems.append(f"{where}: configured twice")
-        depends_on = entry.get("depends_on") or []
-        if not isinstance(depends_on, list) or not all(isinstance(d, str) for d in depends_on):
-            problems.append(f"{where}: depends_on must be a list of notebook names")
-            depends_on = []
-        notebook = notebooks_dir / f"{name}.ipynb"
+        notebook = notebooks_dir / f"{entry.name}.ipynb"
         if not notebook.is_file():
             problems.append(f"{where}: notebook file {notebook} not found")
             continue
@@ -245,10 +359,10 @@ def _notebook_specs(
             continue
         specs.append(
             NotebookSpec(
-                name=name,
+                name=entry.name,
                 path=notebook,
-                parameters=_mapping(entry.get("parameters"), f"{where}: parameters", problems),
-                depends_on=tuple(depends_on),
+                parameters=entry.parameters,
+                depends_on=tuple(entry.depends_on),
                 declared=declared,
             )
         )
@@ -317,12 +431,10 @@ def _parameter_problems(
                     f"{where}: unknown parameter {name!r} ({spec.path.name} declares: {known})"
                 )
             else:
-                problems += _type_problem(where, name, value, spec.declared[name].type)
+                problems += _value_problem(where, name, value, spec.declared[name])
         for name, value in global_values.items():
             if name in spec.declared and name not in spec.parameters:
-                problems += _type_problem(
-                    f"{where} (global)", name, value, spec.declared[name].type
-                )
+                problems += _value_problem(f"{where} (global)", name, value, spec.declared[name])
         for name in RUNNER_PARAMETERS:  # the runner's values are strings
             if name in spec.declared and not spec.declared[name].type.accepts("text"):
                 problems.append(
@@ -332,11 +444,6 @@ def _parameter_problems(
     return problems
 
 
-def _type_problem(where: str, name: str, value: object, expected: TypeSpec) -> list[str]:
-    if expected.accepts(value):
-        return []
-    hint = " (quote dates in YAML)" if isinstance(value, dt.date) else ""
-    return [
-        f"{where}: parameter {name!r} must be {expected}, "
-        f"found {value!r} ({type(value).__name__}){hint}"
-    ]
+def _value_problem(where: str, name: str, value: object, declared: DeclaredParameter) -> list[str]:
+    problem = value_problem(name, value, declared.type)
+    return [] if problem is None else [f"{where}: {problem}"]

@@ -14,12 +14,13 @@ from pathlib import Path
 from caretrends import paths
 from caretrends.errors import ParameterError
 from caretrends.report.params import declared_parameters
+from caretrends.report.values import value_problem
 
 
 def check_parameters(
     notebook: str, namespace: Mapping[str, object], *, notebooks_dir: Path | None = None
 ) -> None:
-    """Check the values of a notebook's parameters against their declared types.
+    """Check the values of a notebook's parameters: their declared types and meaning.
 
     Parameters
     ----------
@@ -33,19 +34,16 @@ def check_parameters(
     Raises
     ------
     ParameterError
-        Naming every parameter that is missing or of the wrong type.
+        Naming every parameter that is missing, of the wrong type, or meaningless (see
+        :mod:`caretrends.report.values`).
     """
     path = (notebooks_dir or paths.notebooks_dir()) / f"{notebook}.ipynb"
     problems = []
     for name, declared in declared_parameters(path).items():
         if name not in namespace:
             problems.append(f"{path.name}: parameter {name!r} is not set")
-        elif not declared.type.accepts(namespace[name]):
-            value = namespace[name]
-            problems.append(
-                f"{path.name}: parameter {name!r} must be {declared.type}, "
-                f"found {value!r} ({type(value).__name__})"
-            )
+        elif problem := value_problem(name, namespace[name], declared.type):
+            problems.append(f"{path.name}: {problem}")
     if problems:
         raise ParameterError("; ".join(problems))
 

@@ -276,8 +276,17 @@ def declared_parameters(notebook: Path) -> dict[str, DeclaredParameter]:
 
     A notebook without such a cell declares none. Two tagged cells are an error, since
     papermill would silently use the first.
+
+    Raises
+    ------
+    ParameterError
+        When the file is not a readable notebook, or declares badly.
     """
-    nb = nbformat.read(notebook, as_version=4)
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+    except (OSError, ValueError, nbformat.ValidationError) as exc:  # binary, not JSON, ...
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ParameterError(f"{notebook}: not a readable notebook: {first}") from None
     tagged = [
         cell
         for cell in nb.cells

@@ -7,6 +7,14 @@ renamed to ``reports/<run-id>/`` and, when it ran every configured notebook,
 ``reports/<run-id>-failed/`` and ``latest`` keeps pointing at the last good report.
 Renames within one folder are atomic, so a reader never sees half a report, and two runs
 at once work in different folders and take a lock to move ``latest``.
+
+SIGTERM (how cron, systemd and CI stop a job) and SIGINT stop a run the same way: its
+kernels are shut down, notebooks not yet started are skipped, and the run is kept as
+``<run-id>-failed`` with a manifest giving the reason (see :class:`RunStopped`). A cell
+running longer than the configuration's ``execution_timeout`` fails its notebook.
+
+Run folders are made readable by their owner only (0700), because the case-level tables
+and figures in them may derive from private case records.
 """
 
 from __future__ import annotations
@@ -16,23 +24,27 @@ import fcntl
 import json
 import os
 import secrets
+import shutil
+import signal
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
-
-import papermill
-from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-from papermill.exceptions import PapermillExecutionError
-from tqdm.auto import tqdm
 
 from caretrends import paths
 from caretrends.errors import CaretrendsError
 from caretrends.provenance import sha256_file
 from caretrends.report.config import RunConfig
+from caretrends.report.execute import NotebookOutcome, execute_all
 from caretrends.report.html import index_html, notebook_html
+from caretrends.report.kernels import (
+    KERNEL_NAME,
+    RunKernels,
+    kernel_executable,
+    stopping_on_signals,
+    utc_now,
+)
 from caretrends.report.manifest import (
     git_state,
     input_checksums,
@@ -40,12 +52,18 @@ from caretrends.report.manifest import (
     shown_path,
 )
 
-#: The Jupyter kernel the notebooks run on (``make venv`` registers it in the venv).
-KERNEL_NAME = "caretrends"
 LATEST = "latest"
+
+
 MANIFEST_NAME = "manifest.json"
+
+
 #: Folders of a run; notebooks write their own files into ``figures/`` and ``tables/``.
 RUN_FOLDERS: tuple[str, ...] = ("notebooks", "html", "figures", "tables")
+
+
+#: A run folder's mode: its owner only, since its outputs may derive from private records.
+RUN_FOLDER_MODE = 0o700
 
 
 class ReportRunError(CaretrendsError):
@@ -62,41 +80,21 @@ class ReportRunError(CaretrendsError):
         self.result = result
 
 
-@dataclass
-class NotebookOutcome:
-    """How one notebook of a run went.
+class RunStopped(ReportRunError):
+    """A report run stopped by a signal; its kernels were shut down.
 
     Attributes
     ----------
-    status : str
-        ``succeeded``, ``failed`` or ``skipped`` (a notebook it depends on failed).
-    error : dict, optional
-        For a failure: ``ename``, ``evalue`` and, when a cell raised, ``cell_index`` (in
-        the executed notebook), ``exec_count`` and ``source`` (the cell's first line).
-        For a skip: ``reason``.
+    signal : signal.Signals
+        SIGTERM or SIGINT.
+    exit_code : int
+        ``128 + signal``, what a shell reports for a process ended by that signal.
     """
 
-    name: str
-    status: str
-    parameters: dict[str, object]
-    started: str | None = None
-    finished: str | None = None
-    seconds: float | None = None
-    error: dict[str, object] | None = None
-    html: str | None = field(default=None)
-
-    def describe(self) -> str:
-        """One line saying what went wrong (or that it went right)."""
-        if self.status == "succeeded":
-            return f"{self.name}: succeeded in {self.seconds} s"
-        error = self.error or {}
-        if self.status == "skipped":
-            return f"{self.name}: skipped, {error.get('reason')}"
-        where = ""
-        if error.get("cell_index") is not None:
-            where = f" in cell {error['cell_index']} (In [{error['exec_count']}]) "
-            where += f"of the executed notebook `{error['source']}`"
-        return f"{self.name}: failed{where}: {error.get('ename')}: {error.get('evalue')}"
+    def __init__(self, message: str, result: RunResult, stopped_by: signal.Signals) -> None:
+        super().__init__(message, result)
+        self.signal = stopped_by
+        self.exit_code = 128 + int(stopped_by)
 
 
 @dataclass(frozen=True)
@@ -142,6 +140,32 @@ def new_run_id(now: dt.datetime | None = None) -> str:
     return f"{now.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
+def make_run_folder(reports_dir: Path, run_id: str) -> Path:
+    """Create ``reports_dir/.tmp-<run-id>/`` with :data:`RUN_FOLDERS`, readable by its owner only.
+
+    Raises
+    ------
+    CaretrendsError
+        In one line, when ``reports_dir`` is a file or cannot be written.
+    """
+    if reports_dir.exists() and not reports_dir.is_dir():
+        raise CaretrendsError(f"{reports_dir}: cannot hold reports: it is a file, not a folder")
+    work = reports_dir / f".tmp-{run_id}"
+    made = False
+    try:
+        reports_dir.mkdir(parents=True, exist_ok=True)
+        work.mkdir()
+        made = True
+        work.chmod(RUN_FOLDER_MODE)  # explicitly: mkdir's mode is subject to the umask
+        for folder in RUN_FOLDERS:
+            (work / folder).mkdir()
+    except OSError as exc:
+        if made:  # a full disk, say: leave no half-made folder behind
+            shutil.rmtree(work)
+        raise CaretrendsError(f"{reports_dir}: cannot hold reports: {exc.strerror}") from None
+    return work
+
+
 def run_report(
     config: RunConfig,
     *,
@@ -180,195 +204,89 @@ def run_report(
 
     Raises
     ------
+    RunStopped
+        When SIGTERM or SIGINT stopped the run (only a run in the main thread handles
+        them); the run is kept in ``reports/<run-id>-failed``.
     ReportRunError
         When a notebook failed; the run is kept in ``reports/<run-id>-failed``.
     CaretrendsError
-        When the kernel is not registered (before anything runs).
+        When the kernel is not registered or the reports folder cannot be written (before
+        anything runs).
     """
     selected, added = config.select(only)
     complete = selected == config.select()[0]
-    kernel_python = _kernel_python(kernel_name)
+    kernel_python = kernel_executable(kernel_name)
     reports_dir = Path(reports_dir) if reports_dir is not None else paths.reports_dir()
-    reports_dir.mkdir(parents=True, exist_ok=True)
     run_id = new_run_id()
-    work = reports_dir / f".tmp-{run_id}"
-    work.mkdir()
-    for folder in RUN_FOLDERS:
-        (work / folder).mkdir()
-    started, clock = _utc_now(), time.perf_counter()
-    try:
-        workers = max_workers or os.cpu_count() or 1
-        outcomes = _execute_all(config, selected, work, run_id, kernel_name, workers, progress)
-        _write_html(outcomes, work)
-        ok = all(outcome.status == "succeeded" for outcome in outcomes.values())
-        manifest = {
-            "run_id": run_id,
-            "status": "succeeded" if ok else "failed",
-            "started": started,
-            "finished": _utc_now(),
-            "seconds": round(time.perf_counter() - clock, 2),
-            "git": git_state(),
-            "config_file": shown_path(config.path),
-            "configuration": config.loaded,
-            "language": config.language,
-            "selected": selected,
-            "complete": complete,
-            "added_dependencies": added,
-            "kernel": {"name": kernel_name, "python": kernel_python},
-            "notebooks": {name: _manifest_entry(o, work) for name, o in outcomes.items()},
-            "inputs": input_checksums(
-                raw_dir=raw_dir,
-                processed_dir=processed_dir,
-                extra=[config.path, *(config.notebook(name).path for name in selected)],
-            ),
-            "outputs": _output_checksums(work),
-            "packages": package_versions(),
-        }
-        (work / MANIFEST_NAME).write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
-        )
-        (work / "index.html").write_text(index_html(manifest), encoding="utf-8")
-    except BaseException:
-        os.replace(work, reports_dir / f"{run_id}-failed")
-        raise
-    if not ok:
-        failed = reports_dir / f"{run_id}-failed"
-        os.replace(work, failed)
-        problems = [o.describe() for o in outcomes.values() if o.status != "succeeded"]
-        raise ReportRunError(
-            f"report run {run_id} failed; executed notebooks kept in {failed}; "
-            f"{reports_dir / LATEST} not changed\n  " + "\n  ".join(problems),
-            RunResult(run_id, failed, False, outcomes, added, manifest, complete),
-        )
-    final = reports_dir / run_id
-    os.replace(work, final)
-    if complete:
-        point_latest(reports_dir, run_id)
+    kernels = RunKernels()
+    # From the run folder's creation to its publishing a signal only stops the kernels,
+    # so that no path leaves a hidden .tmp- folder behind.
+    with stopping_on_signals(kernels):
+        work = make_run_folder(reports_dir, run_id)
+        started, clock = utc_now(), time.perf_counter()
+        try:
+            workers = max_workers or os.cpu_count() or 1
+            outcomes = execute_all(
+                config, selected, work, run_id, kernel_name, workers, progress, kernels
+            )
+            _write_html(outcomes, work)
+            stopped_by = kernels.stopped_by  # a signal after this lets the run finish
+            failed = [name for name, o in outcomes.items() if o.status != "succeeded"]
+            reason = f"stopped by {stopped_by.name}" if stopped_by else None
+            if failed and not reason:
+                reason = f"notebooks did not succeed: {', '.join(failed)}"
+            manifest = {
+                "run_id": run_id,
+                "status": "failed" if reason else "succeeded",
+                "reason": reason,
+                "started": started,
+                "finished": utc_now(),
+                "seconds": round(time.perf_counter() - clock, 2),
+                "git": git_state(),
+                "config_file": shown_path(config.path),
+                "configuration": config.loaded,
+                "language": config.language,
+                "selected": selected,
+                "complete": complete,
+                "added_dependencies": added,
+                "kernel": {"name": kernel_name, "python": kernel_python},
+                "execution_timeout": config.execution_timeout,
+                "notebooks": {name: _manifest_entry(o, work) for name, o in outcomes.items()},
+                "inputs": input_checksums(
+                    raw_dir=raw_dir,
+                    processed_dir=processed_dir,
+                    extra=[config.path, *(config.notebook(name).path for name in selected)],
+                ),
+                "outputs": _output_checksums(work),
+                "packages": package_versions(),
+            }
+            (work / MANIFEST_NAME).write_text(
+                json.dumps(manifest, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+            )
+            (work / "index.html").write_text(index_html(manifest), encoding="utf-8")
+        except BaseException:
+            os.replace(work, reports_dir / f"{run_id}-failed")
+            raise
+        if reason:
+            folder = reports_dir / f"{run_id}-failed"
+            os.replace(work, folder)
+            result = RunResult(run_id, folder, False, outcomes, added, manifest, complete)
+            kept = f"executed notebooks kept in {folder}; {reports_dir / LATEST} not changed"
+            if stopped_by:
+                raise RunStopped(
+                    f"report run {run_id} stopped by {stopped_by.name}: kernels shut down, {kept}",
+                    result,
+                    stopped_by,
+                )
+            problems = [o.describe() for o in outcomes.values() if o.status != "succeeded"]
+            raise ReportRunError(
+                f"report run {run_id} failed; {kept}\n  " + "\n  ".join(problems), result
+            )
+        final = reports_dir / run_id
+        os.replace(work, final)
+        if complete:
+            point_latest(reports_dir, run_id)
     return RunResult(run_id, final, True, outcomes, added, manifest, complete)
-
-
-def _kernel_python(kernel_name: str) -> str:
-    try:
-        spec = KernelSpecManager().get_kernel_spec(kernel_name)
-    except NoSuchKernel as exc:
-        raise CaretrendsError(
-            f"Jupyter kernel {kernel_name!r} is not registered: run `make venv`, or "
-            f"`python -m ipykernel install --sys-prefix --name {kernel_name}` in the "
-            "project's environment"
-        ) from exc
-    return spec.argv[0]
-
-
-def _utc_now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _execute_all(
-    config: RunConfig,
-    selected: list[str],
-    work: Path,
-    run_id: str,
-    kernel_name: str,
-    max_workers: int,
-    progress: bool,
-) -> dict[str, NotebookOutcome]:
-    """Run the notebooks, each as soon as what it depends on has succeeded.
-
-    Threads suffice: each notebook runs in its own kernel process, and a thread only
-    waits for it. After a failure the notebooks that depend on it are skipped while the
-    independent ones still run, so one run reports every problem it can find.
-    """
-    workers = max(1, min(max_workers, len(selected)))
-    pending = list(selected)
-    outcomes: dict[str, NotebookOutcome] = {}
-    running: dict[Future[NotebookOutcome], int] = {}
-    free_rows = list(range(1, workers + 1))  # terminal rows for the cell bars
-    disable = None if progress else True  # None: bars on a terminal only, not in cron logs
-    with (
-        ThreadPoolExecutor(workers, thread_name_prefix="notebook") as pool,
-        tqdm(total=len(selected), desc="notebooks", unit="nb", disable=disable) as bar,
-    ):
-        while pending or running:
-            for name in list(pending):
-                parameters = config.parameters_for(name, run_id=run_id, output_dir=str(work))
-                depends_on = config.notebook(name).depends_on
-                if any(outcomes.get(d) and outcomes[d].status != "succeeded" for d in depends_on):
-                    outcomes[name] = _skipped(name, parameters, depends_on, outcomes)
-                    pending.remove(name)
-                    bar.update()
-                elif free_rows and all(d in outcomes for d in depends_on):
-                    row = free_rows.pop(0)
-                    cells = {"desc": name, "position": row, "leave": False, "disable": disable}
-                    notebook = config.notebook(name).path
-                    future = pool.submit(
-                        execute_notebook, notebook, work, parameters, kernel_name, cells
-                    )
-                    running[future] = row
-                    pending.remove(name)
-            if running:
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    free_rows.append(running.pop(future))
-                    outcome = future.result()
-                    outcomes[outcome.name] = outcome
-                    bar.update()
-    return {name: outcomes[name] for name in selected}
-
-
-def _skipped(
-    name: str,
-    parameters: dict[str, object],
-    depends_on: tuple[str, ...],
-    outcomes: dict[str, NotebookOutcome],
-) -> NotebookOutcome:
-    failed = [d for d in depends_on if d in outcomes and outcomes[d].status != "succeeded"]
-    reason = f"depends on {', '.join(failed)}, which did not succeed"
-    return NotebookOutcome(name, "skipped", parameters, error={"reason": reason})
-
-
-def execute_notebook(
-    notebook: Path,
-    work: Path,
-    parameters: dict[str, object],
-    kernel_name: str = KERNEL_NAME,
-    progress_bar: bool | dict = False,
-) -> NotebookOutcome:
-    """Execute one notebook with papermill into ``work/notebooks`` and say how it went.
-
-    The notebook runs with ``work`` as its working directory; the executed copy is
-    written even when a cell fails, so that the error can be read in it.
-    """
-    started, clock = _utc_now(), time.perf_counter()
-    error: dict[str, object] | None = None
-    try:
-        papermill.execute_notebook(
-            str(notebook),
-            str(work / "notebooks" / notebook.name),
-            parameters=parameters,
-            kernel_name=kernel_name,
-            cwd=str(work),
-            progress_bar=progress_bar,
-        )
-    except PapermillExecutionError as exc:
-        source = next((line for line in exc.source.splitlines() if line.strip()), "")
-        error = {
-            "ename": exc.ename,
-            "evalue": exc.evalue,
-            "cell_index": exc.cell_index,
-            "exec_count": exc.exec_count,
-            "source": source.strip()[:100],
-        }
-    except Exception as exc:  # a dead kernel or a timeout fails this notebook only
-        error = {"ename": type(exc).__name__, "evalue": str(exc)}
-    return NotebookOutcome(
-        name=notebook.stem,
-        status="failed" if error else "succeeded",
-        parameters=parameters,
-        started=started,
-        finished=_utc_now(),
-        seconds=round(time.perf_counter() - clock, 2),
-        error=error,
-    )
 
 
 def _write_html(outcomes: dict[str, NotebookOutcome], work: Path) -> None:

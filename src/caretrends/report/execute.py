@@ -1,0 +1,217 @@
+"""Executing the notebooks of a run with papermill: independent notebooks in parallel, each
+with a per-cell time limit, its outcome recorded (succeeded, failed in which cell, or
+skipped because what it depends on did not succeed)."""
+
+from __future__ import annotations
+
+import signal
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import papermill
+from nbclient.exceptions import CellTimeoutError
+from papermill.exceptions import PapermillExecutionError
+from tqdm.auto import tqdm
+
+from caretrends.report.config import RunConfig
+from caretrends.report.kernels import KERNEL_NAME, RunKernels, utc_now
+
+
+@dataclass
+class NotebookOutcome:
+    """How one notebook of a run went.
+
+    Attributes
+    ----------
+    status : str
+        ``succeeded``, ``failed`` or ``skipped`` (a notebook it depends on failed).
+    error : dict, optional
+        For a failure: ``ename``, ``evalue`` and, when a cell raised, ``cell_index`` (in
+        the executed notebook), ``exec_count`` and ``source`` (the cell's first line).
+        For a skip: ``reason``.
+    """
+
+    name: str
+    status: str
+    parameters: dict[str, object]
+    started: str | None = None
+    finished: str | None = None
+    seconds: float | None = None
+    error: dict[str, object] | None = None
+    html: str | None = field(default=None)
+
+    def describe(self) -> str:
+        """One line saying what went wrong (or that it went right)."""
+        if self.status == "succeeded":
+            return f"{self.name}: succeeded in {self.seconds} s"
+        error = self.error or {}
+        if self.status == "skipped":
+            return f"{self.name}: skipped, {error.get('reason')}"
+        where = ""
+        if error.get("cell_index") is not None:
+            where = f" in cell {error['cell_index']} "
+            if error.get("exec_count") is not None:  # a cell that never answered has none
+                where += f"(In [{error['exec_count']}]) "
+            where += f"of the executed notebook `{error['source']}`"
+        return f"{self.name}: failed{where}: {error.get('ename')}: {error.get('evalue')}"
+
+
+def execute_all(
+    config: RunConfig,
+    selected: list[str],
+    work: Path,
+    run_id: str,
+    kernel_name: str,
+    max_workers: int,
+    progress: bool,
+    kernels: RunKernels,
+) -> dict[str, NotebookOutcome]:
+    """Run the notebooks, each as soon as what it depends on has succeeded.
+
+    Threads suffice: each notebook runs in its own kernel process, and a thread only
+    waits for it. After a failure the notebooks that depend on it are skipped while the
+    independent ones still run, so one run reports every problem it can find; once the
+    run is stopped, no notebook starts.
+    """
+    workers = max(1, min(max_workers, len(selected)))
+    pending = list(selected)
+    outcomes: dict[str, NotebookOutcome] = {}
+    running: dict[Future[NotebookOutcome], int] = {}
+    free_rows = list(range(1, workers + 1))  # terminal rows for the cell bars
+    disable = None if progress else True  # None: bars on a terminal only, not in cron logs
+    with (
+        ThreadPoolExecutor(workers, thread_name_prefix="notebook") as pool,
+        tqdm(total=len(selected), desc="notebooks", unit="nb", disable=disable) as bar,
+    ):
+        while pending or running:
+            for name in list(pending):
+                parameters = config.parameters_for(name, run_id=run_id, output_dir=str(work))
+                depends_on = config.notebook(name).depends_on
+                reason = _skip_reason(depends_on, outcomes, kernels.stopped_by)
+                if reason:
+                    outcomes[name] = NotebookOutcome(
+                        name, "skipped", parameters, error={"reason": reason}
+                    )
+                    pending.remove(name)
+                    bar.update()
+                elif free_rows and all(d in outcomes for d in depends_on):
+                    row = free_rows.pop(0)
+                    cells = {"desc": name, "position": row, "leave": False, "disable": disable}
+                    future = pool.submit(
+                        execute_notebook,
+                        config.notebook(name).path,
+                        work,
+                        parameters,
+                        kernel_name,
+                        cells,
+                        execution_timeout=config.execution_timeout,
+                        kernels=kernels,
+                    )
+                    running[future] = row
+                    pending.remove(name)
+            if running:
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    free_rows.append(running.pop(future))
+                    outcome = future.result()
+                    outcomes[outcome.name] = outcome
+                    bar.update()
+    return {name: outcomes[name] for name in selected}
+
+
+def _skip_reason(
+    depends_on: tuple[str, ...],
+    outcomes: dict[str, NotebookOutcome],
+    stopped_by: signal.Signals | None,
+) -> str | None:
+    """Why a notebook must not start: the run was stopped, or a dependency did not succeed."""
+    if stopped_by:
+        return f"not started, the run was stopped by {stopped_by.name}"
+    failed = [d for d in depends_on if d in outcomes and outcomes[d].status != "succeeded"]
+    return f"depends on {', '.join(failed)}, which did not succeed" if failed else None
+
+
+def execute_notebook(
+    notebook: Path,
+    work: Path,
+    parameters: dict[str, object],
+    kernel_name: str = KERNEL_NAME,
+    progress_bar: bool | dict = False,
+    *,
+    execution_timeout: int | None = None,
+    kernels: RunKernels | None = None,
+) -> NotebookOutcome:
+    """Execute one notebook with papermill into ``work/notebooks`` and say how it went.
+
+    The notebook runs with ``work`` as its working directory; the executed copy is
+    written even when a cell fails, so that the error can be read in it.
+
+    Parameters
+    ----------
+    execution_timeout : int, optional
+        Seconds a cell may run; a cell that runs longer fails the notebook. Default: no
+        limit.
+    kernels : RunKernels, optional
+        The run's kernels, which a signal shuts down; the kernel is registered there.
+    """
+    kernels = kernels or RunKernels()
+    started, clock = utc_now(), time.perf_counter()
+    current: dict[str, object] = {}  # the cell running, to name it when its kernel dies
+
+    def cell_started(cell: dict, cell_index: int) -> None:
+        current.update(cell=cell, index=cell_index)
+
+    error: dict[str, object] | None = None
+    try:
+        papermill.execute_notebook(
+            str(notebook),
+            str(work / "notebooks" / notebook.name),
+            parameters=parameters,
+            kernel_name=kernel_name,
+            cwd=str(work),
+            progress_bar=progress_bar,
+            execution_timeout=execution_timeout,
+            kernel_manager_class=kernels.manager_class(),
+            on_cell_start=cell_started,
+            shutdown_kernel="immediate",
+        )
+    except PapermillExecutionError as exc:
+        error = {
+            "ename": exc.ename,
+            "evalue": exc.evalue,
+            "cell_index": exc.cell_index,
+            "exec_count": exc.exec_count,
+            "source": _first_line(exc.source),
+        }
+    except Exception as exc:  # a stopped run, a timeout or a dead kernel fails this notebook
+        error = {"ename": type(exc).__name__, "evalue": str(exc)}
+        if kernels.stopped_by:
+            error = {
+                "ename": "Stopped",
+                "evalue": f"the run was stopped by {kernels.stopped_by.name}",
+            }
+        elif isinstance(exc, CellTimeoutError):
+            error["evalue"] = f"the cell ran longer than execution_timeout ({execution_timeout} s)"
+        if current:
+            cell = current["cell"]
+            error |= {
+                "cell_index": current["index"],
+                "exec_count": cell.get("execution_count"),
+                "source": _first_line(cell.get("source", "")),
+            }
+    return NotebookOutcome(
+        name=notebook.stem,
+        status="failed" if error else "succeeded",
+        parameters=parameters,
+        started=started,
+        finished=utc_now(),
+        seconds=round(time.perf_counter() - clock, 2),
+        error=error,
+    )
+
+
+def _first_line(source: str) -> str:
+    """A cell's first non-blank line, cut to 100 characters, to name the cell."""
+    return next((line for line in source.splitlines() if line.strip()), "").strip()[:100]

@@ -1,0 +1,119 @@
+"""The kernels of a run: started per notebook, and all shut down, with their connection
+files removed, when the run ends or is stopped by SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from jupyter_client import AsyncKernelManager
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+from caretrends.errors import CaretrendsError
+
+#: The Jupyter kernel the project installs (``make venv``) and runs notebooks on.
+KERNEL_NAME = "caretrends"
+
+#: The signals that stop a run cleanly: a terminal's Ctrl-C, and cron's, systemd's and CI's.
+STOP_SIGNALS: tuple[signal.Signals, ...] = (signal.SIGINT, signal.SIGTERM)
+
+
+class RunKernels:
+    """The kernels a run has started, so that a signal can shut them all down at once.
+
+    A signal handler runs in the main thread while the notebooks' threads wait on their
+    kernels, so stopping means killing the kernels: each thread then sees its kernel die,
+    records its notebook as stopped and cleans up the kernel's connection file itself.
+
+    Attributes
+    ----------
+    stopped_by : signal.Signals or None
+        The signal that stopped the run, once one has.
+    """
+
+    def __init__(self) -> None:
+        self.stopped_by: signal.Signals | None = None
+        self._lock = threading.RLock()  # reentrant: a second signal may interrupt the first
+        self._pids: set[int] = set()
+
+    def stop(self, signum: int, _frame: object = None) -> None:
+        """Record the signal and kill every running kernel (a signal handler)."""
+        with self._lock:
+            self.stopped_by = self.stopped_by or signal.Signals(signum)
+            for pid in self._pids:
+                _kill_kernel(pid)
+
+    def manager_class(self) -> type[AsyncKernelManager]:
+        """A kernel manager class that registers the kernels it starts with this run."""
+        kernels = self
+
+        class RunKernelManager(AsyncKernelManager):
+            async def start_kernel(self, **kwargs: object) -> None:
+                await super().start_kernel(**kwargs)
+                kernels._started(self.provisioner.pid)
+
+            async def cleanup_resources(self, restart: bool = False) -> None:
+                kernels._ended(self.provisioner.pid if self.provisioner else None)
+                await super().cleanup_resources(restart=restart)
+
+        return RunKernelManager
+
+    def _started(self, pid: int) -> None:
+        with self._lock:
+            self._pids.add(pid)
+            if self.stopped_by:  # stopped while this kernel was starting
+                _kill_kernel(pid)
+
+    def _ended(self, pid: int | None) -> None:
+        with self._lock:
+            self._pids.discard(pid)
+
+
+def _kill_kernel(pid: int) -> None:
+    """Kill a kernel and whatever it started.
+
+    jupyter_client starts each kernel in a session of its own, so its process group has
+    the kernel's pid; a hung cell's child processes go with it.
+    """
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:  # it ended on its own meanwhile
+        pass
+
+
+@contextmanager
+def stopping_on_signals(kernels: RunKernels) -> Iterator[None]:
+    """Route SIGINT and SIGTERM to ``kernels.stop`` while a run is going.
+
+    Python lets only the main thread set signal handlers; a run started in another
+    thread leaves signals to whoever owns the process.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {number: signal.signal(number, kernels.stop) for number in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def kernel_executable(kernel_name: str) -> str:
+    try:
+        spec = KernelSpecManager().get_kernel_spec(kernel_name)
+    except NoSuchKernel as exc:
+        raise CaretrendsError(
+            f"Jupyter kernel {kernel_name!r} is not registered: run `make venv`, or "
+            f"`python -m ipykernel install --sys-prefix --name {kernel_name}` in the "
+            "project's environment"
+        ) from exc
+    return spec.argv[0]
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
