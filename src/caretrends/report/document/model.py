@@ -118,6 +118,7 @@ class BriefDocument:
 
 
 def _problems(doc: BriefDocument) -> list[str]:
+    """One line per rule ``doc`` breaks, naming the field and the reason."""
     problems = []
     if doc.lang not in LANGUAGES:
         problems.append(f"brief: lang {doc.lang!r}: not one of {LANGUAGES}")
@@ -148,8 +149,7 @@ def figure_rows(figures: Sequence[BriefFigure]) -> list[list[int]]:
     rows: list[list[int]] = []
     for index, figure in enumerate(figures):
         previous = rows[-1] if rows else []
-        pairs = figure.width == "half" and len(previous) == 1
-        if pairs and figures[previous[0]].width == "half":
+        if len(previous) == 1 and figures[previous[0]].width == figure.width == "half":
             previous.append(index)
         else:
             rows.append([index])

@@ -20,6 +20,7 @@ import typst
 
 from caretrends.errors import CaretrendsError
 from caretrends.report.document.model import (
+    FIGURE_WIDTH_MM,
     HEADING_KEYS,
     BriefDocument,
     figure_rows,
@@ -42,7 +43,7 @@ def brief_data(doc: BriefDocument, figure_files: Sequence[str]) -> dict[str, obj
     """
     columns, rows = key_number_cells(doc.key_numbers)
     figures = [
-        {"file": file, "caption": f.caption, "alt": f.alt, "width": f.width}
+        {"file": file, "caption": f.caption, "alt": f.alt, "width_mm": FIGURE_WIDTH_MM[f.width]}
         for f, file in zip(doc.figures, figure_files, strict=True)
     ]
     box = doc.demonstration
