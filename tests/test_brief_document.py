@@ -280,3 +280,9 @@ def test_missing_figure_file_is_named(charts, tmp_path) -> None:
         render_pdf(doc, tmp_path / "x.pdf")
     with pytest.raises(CaretrendsError, match="gone.png"):
         render_docx(doc, tmp_path / "x.docx")
+
+
+def test_pdf_is_the_same_bytes_for_the_same_brief(charts, tmp_path) -> None:
+    doc = _brief("sq", charts)
+    first = render_pdf(doc, tmp_path / "first.pdf").read_bytes()
+    assert render_pdf(doc, tmp_path / "second.pdf").read_bytes() == first
