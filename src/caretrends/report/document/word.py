@@ -14,7 +14,7 @@ import docx
 import pandas as pd
 from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -41,6 +41,10 @@ _METHODS_FILL = "F6F6F6"
 _DEMO_FILL = "FDF1E1"
 _MARGIN_MM = 20
 _TABLE_TEXT = Pt(8)
+# Width of a character of 8 pt text (generous: bold, wide fallback fonts), and a cell's
+# left and right margins.
+_CHAR_MM = 1.9
+_CELL_PADDING_MM = 4.0
 
 
 def _element(tag: str, **attributes: str) -> BaseOxmlElement:
@@ -84,10 +88,42 @@ def _add_box(document: Document, heading: str, lines: Sequence[str], fill: str) 
     document.add_paragraph()
 
 
+def column_widths_mm(cells: Sequence[Sequence[str]], total: float) -> list[float]:
+    """Column widths filling ``total`` mm, estimated from the text of ``cells`` (rows).
+
+    Each column gets room for its longest word and shares the rest in proportion to how
+    much longer its longest cell is (the PDF template measures the same way, exactly).
+
+    Examples
+    --------
+    >>> [round(w) for w in column_widths_mm([["Value", "Note"], ["1 234", "a b c d"]], 50)]
+    [22, 28]
+    >>> column_widths_mm([["Value", "Note"], ["1\\xa0234", "a long note " * 20]], 50)
+    [13.5, 36.5]
+    """
+
+    def width(text: str) -> float:
+        return len(text) * _CHAR_MM + _CELL_PADDING_MM
+
+    columns = list(zip(*cells, strict=True))
+    least = [max(width(w) for cell in column for w in cell.split(" ")) for column in columns]
+    most = [max(width(cell) for cell in column) for column in columns]
+    if sum(most) <= total:
+        return [m * total / sum(most) for m in most]
+    share = max(0.0, (total - sum(least)) / (sum(most) - sum(least)))
+    return [low + (high - low) * share for low, high in zip(least, most, strict=True)]
+
+
 def _add_key_numbers(document: Document, frame: pd.DataFrame) -> None:
-    """The key numbers; Word fits the columns to the page and wraps the cells."""
+    """The key numbers, columns sized to their text; cells wrap, none is cut."""
     columns, rows = key_number_cells(frame)
     table = document.add_table(rows=1 + len(rows), cols=len(columns), style="Table Grid")
+    table.autofit = False
+    widths = column_widths_mm([columns, *rows], FIGURE_WIDTH_MM["full"])
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
     table.rows[0]._tr.get_or_add_trPr().append(_element("tblHeader", val="true"))
     for i, values in enumerate([columns, *rows]):
         for cell, value in zip(table.rows[i].cells, values, strict=True):
@@ -131,13 +167,10 @@ def _add_figures(document: Document, doc: BriefDocument) -> None:
 
 
 def _add_footer(section: Section, doc: BriefDocument) -> None:
-    """Run and commit at the left, "page / pages" at the right of every page."""
+    """Run, commit and "page / pages" at the foot of every page."""
     paragraph = section.footer.paragraphs[0]
-    paragraph.paragraph_format.tab_stops.add_tab_stop(
-        Mm(210 - 2 * _MARGIN_MM), WD_TAB_ALIGNMENT.RIGHT
-    )
     words = doc.headings
-    paragraph.add_run(f"{words['run']}: {doc.run_id}   ·   {words['commit']}: {doc.commit}\t")
+    paragraph.add_run(f"{words['run']}: {doc.run_id}   ·   {words['commit']}: {doc.commit}   ·   ")
     for index, field in enumerate(("PAGE", "NUMPAGES")):
         if index:
             paragraph.add_run(" / ")
