@@ -1,0 +1,176 @@
+"""What the advocacy brief shows: :class:`BriefDocument`, its figures and boxes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from caretrends.errors import CaretrendsError, DataValidationError
+
+#: Languages a brief can be written in (Serbian in Latin script).
+LANGUAGES: tuple[str, ...] = ("en", "sq", "sr")
+
+#: Keys of :attr:`BriefDocument.headings`: every word the layout itself shows.
+HEADING_KEYS: tuple[str, ...] = (
+    "key_messages",
+    "key_numbers",
+    "figure",
+    "sources_and_caveats",
+    "methods",
+    "run",
+    "commit",
+    "date",
+)
+
+#: Printed width of a figure, in millimetres: two half figures and their gutter fill the
+#: 170 mm text width of an A4 page with 20 mm margins.
+FIGURE_WIDTH_MM: dict[str, int] = {"half": 82, "full": 170}
+
+_VECTOR_SUFFIXES = (".svg", ".pdf")
+
+
+@dataclass(frozen=True)
+class BriefFigure:
+    """One figure of the brief.
+
+    Parameters
+    ----------
+    path_png : Path
+        The figure at print resolution (300 dpi); the Word document embeds it.
+    caption : str
+        Caption text, shown after the localised "Figure n".
+    alt : str
+        Alternative text for screen readers (PDF tags and Word's picture description).
+    width : {"half", "full"}
+        82 mm or 170 mm; consecutive half figures share a row.
+    path_vector : Path, optional
+        The same figure as SVG or PDF, preferred for the PDF brief.
+    """
+
+    path_png: Path
+    caption: str
+    alt: str
+    width: Literal["half", "full"] = "full"
+    path_vector: Path | None = None
+
+
+@dataclass(frozen=True)
+class BriefBox:
+    """A headed box of lines, such as the demonstration of synthetic case-level results."""
+
+    heading: str
+    lines: Sequence[str]
+
+
+@dataclass(frozen=True, eq=False)
+class BriefDocument:
+    """Everything the brief shows, in the language ``lang``.
+
+    Parameters
+    ----------
+    lang : {"en", "sq", "sr"}
+        Language of every text below: sets hyphenation and the documents' language.
+    title, subtitle, date : str
+        Title block; ``date`` already formatted for ``lang``.
+    key_messages : sequence of str
+        The brief's messages, one bullet each.
+    key_numbers : DataFrame
+        Formatted cells with localised headers (:func:`caretrends.figures.key_numbers_table`).
+    figures : sequence of BriefFigure
+        In reading order.
+    sources_and_caveats, methods : sequence of str
+        One bullet each; the methods box is meant for about five lines.
+    run_id, commit : str
+        Shown in the footer of every page.
+    headings : mapping of str to str
+        Text of each key in :data:`HEADING_KEYS`, in ``lang``.
+    demonstration : BriefBox, optional
+        Results from synthetic case-level data, shown in a box of its own.
+
+    Raises
+    ------
+    DataValidationError
+        When the language, a heading, a figure width or a figure file type is wrong.
+    """
+
+    lang: str
+    title: str
+    subtitle: str
+    date: str
+    key_messages: Sequence[str]
+    key_numbers: pd.DataFrame
+    figures: Sequence[BriefFigure]
+    sources_and_caveats: Sequence[str]
+    methods: Sequence[str]
+    run_id: str
+    commit: str
+    headings: Mapping[str, str]
+    demonstration: BriefBox | None = None
+
+    def __post_init__(self) -> None:
+        problems = _problems(self)
+        if problems:
+            raise DataValidationError(problems)
+
+
+def _problems(doc: BriefDocument) -> list[str]:
+    """One line per rule ``doc`` breaks, naming the field and the reason."""
+    problems = []
+    if doc.lang not in LANGUAGES:
+        problems.append(f"brief: lang {doc.lang!r}: not one of {LANGUAGES}")
+    missing = [key for key in HEADING_KEYS if key not in doc.headings]
+    if missing:
+        problems.append(f"brief: headings: missing {missing}")
+    for number, figure in enumerate(doc.figures, start=1):
+        where = f"brief: figure {number}"
+        if figure.width not in FIGURE_WIDTH_MM:
+            problems.append(f"{where}: width {figure.width!r}: not one of {tuple(FIGURE_WIDTH_MM)}")
+        if Path(figure.path_png).suffix.lower() != ".png":
+            problems.append(f"{where}: path_png {str(figure.path_png)!r}: not a .png file")
+        vector = figure.path_vector
+        if vector is not None and Path(vector).suffix.lower() not in _VECTOR_SUFFIXES:
+            problems.append(f"{where}: path_vector {str(vector)!r}: not one of {_VECTOR_SUFFIXES}")
+    return problems
+
+
+def figure_rows(figures: Sequence[BriefFigure]) -> list[list[int]]:
+    """Group figure indices into printed rows: one full figure, or up to two half ones.
+
+    Examples
+    --------
+    >>> half, full = BriefFigure(Path("a.png"), "", "", "half"), BriefFigure(Path("b.png"), "", "")
+    >>> figure_rows([half, half, half, full, half])
+    [[0, 1], [2], [3], [4]]
+    """
+    rows: list[list[int]] = []
+    for index, figure in enumerate(figures):
+        previous = rows[-1] if rows else []
+        if len(previous) == 1 and figures[previous[0]].width == figure.width == "half":
+            previous.append(index)
+        else:
+            rows.append([index])
+    return rows
+
+
+def require_figure_files(doc: BriefDocument) -> None:
+    """Raise :class:`CaretrendsError` naming every figure file of ``doc`` that is missing."""
+    files = [f.path_png for f in doc.figures] + [f.path_vector for f in doc.figures]
+    missing = [str(p) for p in files if p is not None and not Path(p).is_file()]
+    if missing:
+        raise CaretrendsError(f"brief: figure files not found: {missing}")
+
+
+def key_number_cells(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows of ``frame`` as text; a missing cell is empty, never ``nan``.
+
+    Examples
+    --------
+    >>> key_number_cells(pd.DataFrame({"Value": ["1 234", None]}))
+    (['Value'], [['1 234'], ['']])
+    """
+    text = frame.astype(object).where(frame.notna(), "").astype(str)
+    return [str(c) for c in frame.columns], text.to_numpy().tolist()

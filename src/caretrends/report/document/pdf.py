@@ -1,0 +1,105 @@
+"""The brief as an A4 PDF, typeset by the Typst compiler that the ``typst`` package bundles.
+
+The template ``caretrends/report/templates/brief.typ`` receives the brief's content as JSON
+data (``sys.inputs``), never as markup, so characters such as ``#``, ``$`` or ``*`` in a
+caption print as themselves. Only the fonts bundled with Typst are used (system fonts are
+ignored) so that the PDF is the same on every machine: Libertinus Serif, which covers
+Albanian (ë, ç) and Serbian Latin (č, ć, š, ž, đ).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+import typst
+
+from caretrends.errors import CaretrendsError
+from caretrends.report.document.model import (
+    FIGURE_WIDTH_MM,
+    HEADING_KEYS,
+    BriefDocument,
+    figure_rows,
+    key_number_cells,
+    require_figure_files,
+)
+
+_TEMPLATE = "brief.typ"
+
+
+def brief_data(doc: BriefDocument, figure_files: Sequence[str]) -> dict[str, object]:
+    """The JSON the Typst template reads: ``doc``'s content, figures named by ``figure_files``.
+
+    Parameters
+    ----------
+    doc : BriefDocument
+        The brief.
+    figure_files : sequence of str
+        The file of each figure, relative to the template's folder.
+    """
+    columns, rows = key_number_cells(doc.key_numbers)
+    figures = [
+        {"file": file, "caption": f.caption, "alt": f.alt, "width_mm": FIGURE_WIDTH_MM[f.width]}
+        for f, file in zip(doc.figures, figure_files, strict=True)
+    ]
+    box = doc.demonstration
+    demonstration = None if box is None else {"heading": box.heading, "lines": list(box.lines)}
+    return {
+        "lang": doc.lang,
+        "title": doc.title,
+        "subtitle": doc.subtitle,
+        "date": doc.date,
+        "headings": {key: doc.headings[key] for key in HEADING_KEYS},
+        "key_messages": list(doc.key_messages),
+        "key_numbers": {"columns": columns, "rows": rows},
+        "figure_rows": [[figures[i] for i in row] for row in figure_rows(doc.figures)],
+        "demonstration": demonstration,
+        "sources_and_caveats": list(doc.sources_and_caveats),
+        "methods": list(doc.methods),
+        "run_id": doc.run_id,
+        "commit": doc.commit,
+    }
+
+
+def _stage_figures(doc: BriefDocument, root: Path) -> list[str]:
+    """Copy each figure into ``root`` (its vector file when there is one); return the names."""
+    names = []
+    for number, figure in enumerate(doc.figures, start=1):
+        best = Path(figure.path_vector or figure.path_png)
+        names.append(f"figure-{number}{best.suffix.lower()}")
+        shutil.copyfile(best, root / names[-1])
+    return names
+
+
+def render_pdf(doc: BriefDocument, path: Path) -> Path:
+    """Typeset ``doc`` as an A4 PDF at ``path``, fonts embedded; return ``path``.
+
+    Raises
+    ------
+    CaretrendsError
+        When a figure file is missing or Typst cannot compile the brief.
+    """
+    require_figure_files(doc)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Typst reads files only below its root: the template and figures are staged together.
+    with tempfile.TemporaryDirectory(prefix="caretrends-brief-") as folder:
+        root = Path(folder)
+        template = resources.files("caretrends.report").joinpath("templates", _TEMPLATE)
+        (root / _TEMPLATE).write_bytes(template.read_bytes())
+        data = brief_data(doc, _stage_figures(doc, root))
+        try:
+            typst.compile(
+                str(root / _TEMPLATE),
+                output=str(path),
+                root=str(root),
+                ignore_system_fonts=True,
+                sys_inputs={"brief": json.dumps(data, ensure_ascii=False)},
+            )
+        except typst.TypstError as error:
+            raise CaretrendsError(f"brief: Typst could not typeset {path.name}: {error}") from error
+    return path
