@@ -1,0 +1,182 @@
+"""The brief of a run as documents to hand over: ``brief/brief-<lang>.pdf`` and ``.docx``.
+
+:func:`write_brief` assembles a :class:`~caretrends.report.document.BriefDocument` from what
+the run already computed, the key-number rows of :func:`~caretrends.report.brief.key_number_rows`
+and the standard figures exported into ``figures/``, and renders it. Every word comes
+from the label catalogs in the brief's language. Case-level results resting on synthetic
+records never become key messages or key numbers: they go to a box headed as a
+demonstration, with the note that says why, untruncated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from caretrends.figures import key_numbers_table
+from caretrends.labels import case_source, format_date, label
+from caretrends.report.brief import StandardFigure
+from caretrends.report.document import (
+    HEADING_KEYS,
+    BriefBox,
+    BriefDocument,
+    BriefFigure,
+    render_brief,
+)
+
+#: The figures the brief prints, in order, with their width on the page; case-level
+#: figures only when the case records are real.
+BRIEF_FIGURES: dict[str, str] = {
+    "kosovo_abandoned_trend": "full",
+    "ucck_neonatology": "half",
+    "region_residential_0_2": "half",
+}
+CASE_FIGURES: dict[str, str] = {"permanency_by_first_placement": "full"}
+
+#: Keys of the sources-and-caveats and methods boxes in the label catalogs.
+CAVEATS: tuple[str, ...] = ("definition", "conflicts", "region")
+METHODS: tuple[str, ...] = ("sources", "trends", "campaigns", "outcomes", "disclosure")
+
+
+def key_messages(table: pd.DataFrame, lang: str) -> list[str]:
+    """One message per key number, from its formatted cells (see ``key_numbers_table``).
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`caretrends.figures.key_numbers_table` of the rows, in ``lang``.
+    lang : str
+        Language of the messages.
+    """
+    measure, period, value, estimate, source = (
+        label(f"key.{name}", lang) for name in ("measure", "period", "value", "estimate", "source")
+    )
+    messages = []
+    for row in table.to_dict("records"):
+        fields = {
+            "measure": row[measure],
+            "period": row[period],
+            "value": row[value],
+            "source": row[source],
+        }
+        message = label("document.message", lang, **fields)
+        if row[estimate]:
+            message = label(
+                "document.message_estimate", lang, message=message, estimate=row[estimate]
+            )
+        messages.append(message)
+    return messages
+
+
+def brief_document(
+    rows: pd.DataFrame,
+    figures: Sequence[StandardFigure],
+    *,
+    lang: str,
+    run_id: str,
+    commit: str,
+    date: dt.date,
+    synthetic: bool,
+) -> BriefDocument:
+    """Assemble the brief of a run.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        The key-number rows; those whose ``source`` is the NGO's case records are
+        case-level.
+    figures : sequence of StandardFigure
+        The run's exported standard figures.
+    lang : str
+        Language of every word.
+    run_id, commit : str
+        Printed in the footer.
+    date : datetime.date
+        The brief's date.
+    synthetic : bool
+        Whether the case records are synthetic: case-level results then go to the
+        demonstration box only.
+
+    Returns
+    -------
+    BriefDocument
+    """
+    case_level = rows["source"].isin(
+        {case_source(lang, synthetic=True), case_source(lang, synthetic=False)}
+    )
+    evidence = rows[~case_level] if synthetic else rows
+    table = key_numbers_table(evidence, lang=lang)
+    chosen = BRIEF_FIGURES | ({} if synthetic else CASE_FIGURES)
+    by_name = {figure.name: figure for figure in figures}
+    placed = [
+        BriefFigure(
+            path_png=by_name[name].png,
+            caption=by_name[name].title,
+            alt=by_name[name].alt_text,
+            width=width,
+            path_vector=_vector(by_name[name].png),
+        )
+        for name, width in chosen.items()
+        if name in by_name
+    ]
+    demonstration = None
+    if synthetic and case_level.any():
+        demo_table = key_numbers_table(rows[case_level], lang=lang)
+        demonstration = BriefBox(
+            label("document.demonstration", lang),
+            [label("brief.synthetic_note", lang), *key_messages(demo_table, lang)],
+        )
+    caveats = [label(f"document.caveats.{key}", lang) for key in CAVEATS]
+    if synthetic:
+        caveats.append(label("brief.synthetic_note", lang))
+    return BriefDocument(
+        lang=lang,
+        title=label("document.title", lang),
+        subtitle=label("document.subtitle", lang),
+        date=format_date(date, lang),
+        key_messages=key_messages(table, lang),
+        key_numbers=table,
+        figures=placed,
+        sources_and_caveats=caveats,
+        methods=[label(f"document.methods.{key}", lang) for key in METHODS],
+        run_id=run_id,
+        commit=commit,
+        headings={key: label(f"document.heading.{key}", lang) for key in HEADING_KEYS},
+        demonstration=demonstration,
+    )
+
+
+def write_brief(
+    rows: pd.DataFrame,
+    figures: Sequence[StandardFigure],
+    folder: Path,
+    *,
+    lang: str,
+    run_id: str,
+    commit: str,
+    date: dt.date,
+    synthetic: bool,
+) -> dict[str, Path]:
+    """Write ``brief-<lang>.pdf`` and ``brief-<lang>.docx`` into ``folder`` (created).
+
+    The arguments are those of :func:`brief_document`.
+
+    Returns
+    -------
+    dict
+        The two files, under ``"pdf"`` and ``"docx"``.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    document = brief_document(
+        rows, figures, lang=lang, run_id=run_id, commit=commit, date=date, synthetic=synthetic
+    )
+    return render_brief(document, folder)
+
+
+def _vector(png: Path) -> Path | None:
+    """The SVG exported beside a PNG, which prints sharper, if there is one."""
+    svg = png.with_suffix(".svg")
+    return svg if svg.exists() else None
