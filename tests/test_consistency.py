@@ -62,7 +62,7 @@ def test_an_implausible_remainder_and_disagreeing_pieces_are_found() -> None:
 def test_a_stated_total_that_is_not_the_sum_of_its_years_is_found() -> None:
     years = [
         _obs(str(y), "A", v, table="article")
-        for y, v in zip(range(2020, 2025), [28, 15, 22, 9, 23])
+        for y, v in zip(range(2020, 2025), [28, 15, 22, 9, 23], strict=True)
     ]
     rows = pd.DataFrame([*years, _obs("2020/2024", "P", 87, table="article")])
     found = check_stated_totals(rows, rows)
