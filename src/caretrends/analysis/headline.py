@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from caretrends.errors import ModelDataError, ParameterError
+from caretrends.labels import format_interval, format_number, format_percent, label
 from caretrends.models import fit_its, fit_rate_trend
 from caretrends.models.result import Estimate
 
@@ -297,4 +298,45 @@ def placebo_scan(
         )
     return pd.DataFrame(
         rows, columns=["year", "campaign", "level_change", "conf_low", "conf_high", "p_value"]
+    )
+
+
+def headline_text(estimate: Estimate, spec: PrimaryAnalysis, lang: str) -> str:
+    """The headline, word for word the same on page 02, in the key numbers and titles.
+
+    The annual percent change of the primary analysis with its 95% interval.
+    """
+    return label(
+        "brief.headline",
+        lang,
+        first=spec.first_year,
+        last=spec.last_year,
+        apc=format_percent(estimate.estimate / 100, lang, decimals=1, sign=True),
+        interval=format_interval(
+            estimate.conf_low / 100, estimate.conf_high / 100, lang, decimals=1, percent=True
+        ),
+    )
+
+
+def source_range_text(table: pd.DataFrame, lang: str) -> str:
+    """The range of the primary estimate across the series variants, in one sentence."""
+    falls = sorted(-table["estimate"] / 100)
+    return label(
+        "brief.source_range",
+        lang,
+        n=len(table),
+        low=format_percent(falls[0], lang, decimals=1),
+        high=format_percent(falls[-1], lang, decimals=1),
+    )
+
+
+def mde_text(power: pd.DataFrame, n_points: int, lang: str) -> str:
+    """What the campaign model could and could not detect (:func:`minimum_detectable_ratio`)."""
+    ratio = power.attrs["mdr"]
+    return label(
+        "brief.mde",
+        lang,
+        n=n_points,
+        ratio=format_number(ratio, lang, decimals=2),
+        drop=format_percent(1 - ratio, lang),
     )
