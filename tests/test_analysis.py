@@ -20,11 +20,11 @@ def reconciled() -> pd.DataFrame:
     return pd.concat([chosen, infer_from_totals(chosen)], ignore_index=True)
 
 
-def test_abandonment_series_joins_births_and_marks_inferred_years(reconciled) -> None:
+def test_abandonment_series_joins_births_and_uses_published_years(reconciled) -> None:
     series = analysis.abandonment_series(reconciled).set_index("year")
     assert series.loc[2008, "value"] == 61 and series.loc[2024, "value"] == 23
-    assert series.loc[2014, "obs_status"] == "E" and series.loc[2017, "obs_status"] == "E"
-    assert 2018 not in series.index  # neither published nor inferable
+    assert (series["obs_status"] == "A").all()  # published values replaced the inferred
+    assert series.loc[2018, "value"] == 28 and series.loc[2018, "births"] == 22761
     assert series.loc[2024, "births"] == 21487 and np.isnan(series.loc[2010, "births"])
 
 

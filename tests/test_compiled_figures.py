@@ -58,8 +58,19 @@ def test_bundled_kosovo_file_carries_the_published_series() -> None:
         & (observations["sex"] == "_T")
         & (observations["ref_area"] == "XKX")
     ]
-    ministry = abandoned[abandoned["source"] == "MPMS"].set_index("year")["value"]
+    statement = abandoned["source_table"].str.startswith("Ministry of Labour and Social Welfare st")
+    ministry = abandoned[statement].set_index("year")["value"]
     assert ministry.loc[2008:2013].tolist() == [61, 66, 52, 51, 54, 52]
+    # The ministry's figures for 2014-2018 (one KosovaPress release of November 2019).
+    release = abandoned[abandoned["note"].str.contains("via: KosovaPress", regex=False)]
+    assert release.set_index("year")["value"].to_dict() == {
+        2014: 41,
+        2015: 43,
+        2016: 36,
+        2017: 34,
+        2018: 28,
+    }
+    assert (release["source"] == "MPMS").all()
     kas = abandoned[abandoned["source"] == "KAS"].set_index("year")["value"]
     assert kas.loc[2019:2024].to_dict() == {
         2019: 47,
@@ -72,3 +83,16 @@ def test_bundled_kosovo_file_carries_the_published_series() -> None:
     assert abandoned["source_table"].str.len().gt(0).all()
     # Two periods too vague to place ('c.2021/2022', 'by 2011') are rejected, not dropped.
     assert sorted(rejects["value"]) == ["by 2011", "c.2021/2022"]
+
+
+def test_definition_and_via_are_carried_in_the_note(tmp_path) -> None:
+    from caretrends.sources.compiled import note_fields
+
+    row = figure_row() | {"definition": "police cases", "via": "Kallxo"}
+    path = tmp_path / "f.csv"
+    pd.DataFrame([row]).to_csv(path, index=False)
+    observations, rejects = read_compiled_figures(path)
+    assert rejects.empty
+    fields = note_fields(observations.iloc[0]["note"])
+    assert (fields["definition"], fields["via"]) == ("police cases", "Kallxo")
+    assert fields["page"] == "https://example.org/kas"

@@ -96,3 +96,55 @@ def test_impossible_requests_and_bad_values_are_refused() -> None:
     data.loc[3, "rate"] = 0.0
     with pytest.raises(DataValidationError, match="row 3, column 'rate'"):
         fit_joinpoint(data, x="year", y="rate")
+
+
+def _counts() -> pd.DataFrame:
+    rng = np.random.default_rng(15)
+    year = np.arange(2008, 2025)
+    births = rng.integers(20_000, 32_000, year.size)
+    count = rng.poisson(60 * np.exp(-0.07 * (year - 2008)))
+    return pd.DataFrame({"year": year, "count": count, "births": births})
+
+
+@pytest.mark.parametrize("with_exposure", [False, True])
+def test_count_interface_equals_log_linear_fit_weighted_by_counts(with_exposure) -> None:
+    import statsmodels.api as sm
+
+    data = _counts()
+    per = 1000.0
+    if with_exposure:
+        result = fit_joinpoint(
+            data, x="year", count="count", exposure="births", per=per, n_joinpoints=0
+        )
+        log_y = np.log(data["count"] / data["births"] * per)
+    else:
+        result = fit_joinpoint(data, x="year", count="count", n_joinpoints=0)
+        log_y = np.log(data["count"])
+    wls = sm.WLS(log_y, sm.add_constant(data["year"].astype(float)), weights=data["count"]).fit()
+    slope, (low, high) = wls.params["year"], wls.conf_int().loc["year"]
+    segment = result.segments.iloc[0]
+    assert segment["apc"] == pytest.approx(100 * np.expm1(slope), rel=1e-9)
+    assert segment["conf_low"] == pytest.approx(100 * np.expm1(low), rel=1e-9)
+    assert segment["conf_high"] == pytest.approx(100 * np.expm1(high), rel=1e-9)
+    assert segment["std_error"] == pytest.approx(wls.bse["year"], rel=1e-9)
+    assert result.weighted
+
+
+def test_count_interface_is_not_the_old_hand_built_weights() -> None:
+    # se = 1/sqrt(count) given as if on the scale of y weighted points by count**3.
+    data = _counts()
+    right = fit_joinpoint(data, x="year", count="count", n_joinpoints=0).aapc.estimate
+    wrong = fit_joinpoint(
+        data.assign(se=1 / np.sqrt(data["count"])), x="year", y="count", se="se", n_joinpoints=0
+    ).aapc.estimate
+    assert right != pytest.approx(wrong, abs=0.05)
+
+
+def test_count_interface_refuses_mixed_arguments() -> None:
+    data = _counts().assign(se=1.0)
+    with pytest.raises(ParameterError):
+        fit_joinpoint(data, x="year", y="count", count="count")
+    with pytest.raises(ParameterError):
+        fit_joinpoint(data, x="year", y="count", exposure="births")
+    with pytest.raises(ParameterError):
+        fit_joinpoint(data, x="year")

@@ -80,13 +80,20 @@ def test_no_inference_when_two_years_are_missing_or_the_remainder_is_negative() 
     assert infer_from_totals(reconcile(pd.DataFrame(rows), RULES)).empty
 
 
-def test_kosovo_gap_years_inferred_from_kas_totals() -> None:
+def test_kosovo_published_years_replace_the_inferred_ones() -> None:
     observations, _ = read_compiled_figures(paths.raw_dir() / "kosovo/kosovo_figures.csv")
     reconciled = reconcile(observations, ReconcileRules.from_yaml())
-    inferred = infer_from_totals(reconciled)
-    national = inferred[inferred["ref_area"] == "XKX"].set_index("year")["value"]
-    # 395 (2009-2016) - 66 - 52 - 51 - 54 - 52 - 46 - 41 = 33; 157 (2014-2017) - 33 - 46 - 41 = 37
-    assert national.to_dict() == {2014: 33.0, 2017: 37.0}
+    # 2014 and 2017 were inferred from KAS totals (33, 37) until the ministry's own figures
+    # (41, 34) were found: nothing is inferred where a published value exists.
+    assert infer_from_totals(reconciled).query("ref_area == 'XKX'").empty
+    annual = reconciled[
+        (reconciled["indicator"] == "PT_CHLD_NO_PARENTAL_CARE_ABANDON")
+        & (reconciled["ref_area"] == "XKX")
+        & (reconciled["sex"] == "_T")
+        & (reconciled["freq"] == "A")
+    ].set_index("year")
+    assert annual.loc[[2014, 2017, 2018], "value"].tolist() == [41, 34, 28]
+    assert (annual.loc[[2014, 2017, 2018], "source"] == "MPMS").all()
     abandoned_2016 = reconciled[
         (reconciled["indicator"] == "PT_CHLD_NO_PARENTAL_CARE_ABANDON")
         & (reconciled["period"] == "2016")

@@ -4,11 +4,14 @@ records, and returns a table; notebooks only call and show.
 
 - :mod:`.kosovo`: Kosovo's abandoned children per year, with live births;
 - :mod:`.campaigns`: the run's campaigns and the interrupted time series around them;
+- :mod:`.headline`: the pre-specified primary analysis, the series variants the published
+  figures allow, the campaign ITS's power (minimum detectable effect) and placebo years;
 - :mod:`.hospital`: the UCCK neonatology series;
 - :mod:`.region`: the regional picture from TransMonEE;
 - :mod:`.cases`: competing exits and counselling from the NGO's records.
 """
 
+from caretrends.analysis import headline
 from caretrends.analysis.campaigns import (
     CAMPAIGN_COLUMNS,
     SENSITIVITY_COLUMNS,
@@ -57,6 +60,7 @@ from caretrends.analysis.region import (
 from caretrends.codelists import KOSOVO
 
 __all__ = [
+    "headline",
     "ABANDONED",
     "ABANDONED_PER_BIRTHS",
     "CAMPAIGN_COLUMNS",

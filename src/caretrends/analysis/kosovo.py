@@ -6,6 +6,7 @@ import pandas as pd
 
 from caretrends.codelists import KOSOVO
 from caretrends.models import garwood_interval
+from caretrends.sources.compiled import note_fields
 
 #: Indicator codes of the Kosovo series.
 ABANDONED = "PT_CHLD_NO_PARENTAL_CARE_ABANDON"
@@ -32,12 +33,36 @@ def abandonment_series(reconciled: pd.DataFrame, *, start: int = 2000) -> pd.Dat
     Returns
     -------
     DataFrame
-        ``year``, ``value`` (children), ``source``, ``obs_status`` (``E`` = inferred from
-        published totals), ``conflict``, ``births`` (live births in Kosovo, NaN where not
-        published) and ``births_source``.
+        ``year``, ``value`` (children), ``source`` (who produced the figure),
+        ``obs_status`` (``E`` = inferred from published totals), ``conflict``,
+        ``alternatives`` (the other sources' values), ``definition`` (what is counted),
+        ``via`` (who published the page, when not the producer), ``cited_as``
+        (``KAS, via Botapress``), ``births`` (live births in Kosovo, NaN where not
+        published) and ``births_source``. A year with no figure has no row: a gap.
     """
     counts = annual_series(reconciled, ABANDONED)
-    counts = counts[counts["year"] >= start][["year", "value", "source", "obs_status", "conflict"]]
+    counts = counts[counts["year"] >= start]
+    fields = pd.DataFrame([note_fields(note) for note in counts["note"]], index=counts.index)
+    counts = counts.assign(
+        definition=fields["definition"],
+        via=fields["via"],
+        cited_as=[
+            f"{source}, via {via}" if via else source
+            for source, via in zip(counts["source"], fields["via"], strict=True)
+        ],
+    )[
+        [
+            "year",
+            "value",
+            "source",
+            "obs_status",
+            "conflict",
+            "alternatives",
+            "definition",
+            "via",
+            "cited_as",
+        ]
+    ]
     births = annual_series(reconciled, LIVE_BIRTHS)[["year", "value", "source"]].rename(
         columns={"value": "births", "source": "births_source"}
     )

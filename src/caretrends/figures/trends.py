@@ -14,7 +14,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
-from caretrends.figures.axes import axis_label, decimal_year, locale_axis, mark_hidden, year_axis
+from caretrends.figures.axes import axis_label, decimal_year, locale_axis, year_axis
 from caretrends.figures.chart import (
     Chart,
     ChartText,
@@ -23,7 +23,8 @@ from caretrends.figures.chart import (
     require_columns,
     text_or_label,
 )
-from caretrends.figures.plotted import protect, published_table
+from caretrends.figures.observed import draw_observed, observed_table
+from caretrends.figures.plotted import protect
 from caretrends.figures.sentences import range_sentence, series_sentence
 from caretrends.figures.style import (
     CONTEXT_GREY,
@@ -38,26 +39,6 @@ from caretrends.labels import format_date, format_interval, format_percent, labe
 OBSERVED_COLOUR = HIGHLIGHT
 MODEL_COLOUR = PALETTE[1]
 CAMPAIGN_COLOUR = PALETTE[2]
-
-
-def _draw_observed(ax: Axes, x: pd.Series, protected: pd.DataFrame, lang: str) -> Line2D:
-    """Plot observed values: solid markers, hollow where unreliable, ``c`` where hidden."""
-    values = protected["value"].to_numpy(dtype=float)
-    (line,) = ax.plot(
-        x, values, color=OBSERVED_COLOUR, marker="o", linewidth=1.0, label=label("observed", lang)
-    )
-    unreliable = protected["unreliable"].to_numpy()
-    if unreliable.any():
-        ax.plot(
-            x[unreliable],
-            values[unreliable],
-            linestyle="none",
-            marker="o",
-            markerfacecolor="white",
-            markeredgecolor=OBSERVED_COLOUR,
-        )
-    mark_hidden(ax, x[protected["hidden"].to_numpy()])
-    return line
 
 
 def _draw_band(ax: Axes, fit: pd.DataFrame, x: str, lang: str) -> list:
@@ -178,7 +159,7 @@ def trend_chart(
     notes: list[str] = []
     with style_context(size):
         figure, ax = new_figure(size)
-        handles = [_draw_observed(ax, series["year"], protected, lang)]
+        handles = draw_observed(ax, series["year"], protected, lang)
         if fit is not None:
             handles += _draw_band(ax, fit.sort_values("year"), "year", lang)
             notes.append(label("notes.band", lang))
@@ -192,7 +173,7 @@ def trend_chart(
         ax.set_ylim(bottom=0, top=ax.get_ylim()[1] * 1.15)
         _time_axes(ax, measure, lang, size)
         _legend(ax, handles, size)
-    table = published_table(protected, ["year"])
+    table = observed_table(protected, ["year"])
     if fit is not None:
         band = fit[["year", "fitted", "conf_low", "conf_high"]]
         table = table.merge(band, on="year", how="outer")
@@ -259,7 +240,7 @@ def its_chart(
     is_years = bool(observed["time"].min() > 1900)
     with style_context(size):
         figure, ax = new_figure(size)
-        handles = [_draw_observed(ax, observed["time"], protected, lang)]
+        handles = draw_observed(ax, observed["time"], protected, lang)
         (fitted,) = ax.plot(
             model["time"], model["fitted"], color=MODEL_COLOUR, label=label("model_estimate", lang)
         )
@@ -284,7 +265,7 @@ def its_chart(
         ax.set_ylim(bottom=0, top=ax.get_ylim()[1] * 1.1)
         _time_axes(ax, measure, lang, size, years=is_years)
         _legend(ax, [*handles, fitted, dashed], size)
-    table = published_table(protected, ["time"])
+    table = observed_table(protected, ["time"])
     table = table.merge(model[["time", "fitted", "counterfactual"]], on="time", how="outer")
     when = interruption_label or f"{interruption:g}"
     return publish(
@@ -370,7 +351,7 @@ def joinpoint_chart(
     protected = protect(series, kind=kind, numerator=numerator)
     with style_context(size):
         figure, ax = new_figure(size)
-        handles = [_draw_observed(ax, series["year"], protected, lang)]
+        handles = draw_observed(ax, series["year"], protected, lang)
         for number, segment in parts.iterrows():
             colour = PALETTE[1:][number % (len(PALETTE) - 1)]
             text = apc_text(segment, lang)
@@ -386,7 +367,7 @@ def joinpoint_chart(
         ax.set_ylim(bottom=0)
         _time_axes(ax, measure, lang, size)
         _legend(ax, handles, "column")
-    table = published_table(protected, ["year"])
+    table = observed_table(protected, ["year"])
     if fitted is not None:
         table = table.merge(fitted[["year", "fitted"]], on="year", how="left")
     segment_table = parts[["start", "end", "apc", "conf_low", "conf_high", "p_value"]]

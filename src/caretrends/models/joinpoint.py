@@ -190,6 +190,35 @@ class JoinpointResult(ModelResult):
         ]
 
 
+def _count_columns(
+    data: pd.DataFrame,
+    y: str | None,
+    se: str | None,
+    count: str | None,
+    exposure: str | None,
+    per: float,
+) -> tuple[pd.DataFrame, str, str | None]:
+    """The (data, y, se) to fit: from ``count`` (and ``exposure``) when given, else as is."""
+    if count is None:
+        if y is None:
+            raise ParameterError("give y (a rate or count column) or count=")
+        if exposure is not None:
+            raise ParameterError("exposure= goes with count=, not with y=")
+        return data, y, se
+    if y is not None or se is not None:
+        raise ParameterError("give either count= (standard errors derived) or y= and se=")
+    for column in (count,) + ((exposure,) if exposure else ()):
+        if column not in data.columns:
+            raise ParameterError(f"column {column!r} is not in the data")
+    events = pd.to_numeric(data[count], errors="coerce")
+    scale = pd.to_numeric(data[exposure], errors="coerce") / per if exposure else 1.0
+    derived = data.assign(
+        _jp_y=events / scale,
+        _jp_se=rate_standard_error(events, scale if exposure else np.ones(len(data))),
+    )
+    return derived, "_jp_y", "_jp_se"
+
+
 def _segments(
     series: Series, joinpoints: np.ndarray, level: float
 ) -> tuple[pd.DataFrame, Estimate, np.ndarray, int]:
@@ -234,8 +263,11 @@ def fit_joinpoint(
     data: pd.DataFrame,
     *,
     x: str,
-    y: str,
+    y: str | None = None,
     se: str | None = None,
+    count: str | None = None,
+    exposure: str | None = None,
+    per: float = 1.0,
     n_joinpoints: int | None = None,
     max_joinpoints: int = 3,
     min_obs_end: int = 2,
@@ -254,10 +286,19 @@ def fit_joinpoint(
     data : pandas.DataFrame
         One row per ``x`` value, in any order.
     x, y : str
-        Columns of time and of the (positive) rate or count.
+        Columns of time and of the (positive) rate or count; give ``y`` or ``count``.
     se : str, optional
-        Column of standard errors of ``y`` (for a Poisson count, see
-        :func:`rate_standard_error`); the fit is then weighted by ``1 / var(log y)``.
+        Column of standard errors of ``y`` **on the scale of y** (not of ``log y``); the fit
+        is then weighted by ``1 / var(log y) = (y / se) ** 2``.
+    count : str, optional
+        Column of Poisson event counts, instead of ``y`` and ``se``: the model is fitted to
+        ``count`` (or to ``count / exposure * per``) with Joinpoint's Poisson standard errors
+        derived here, so every point is weighted by its count (``var(log y) = 1 / count``).
+    exposure : str, optional
+        With ``count``: column of the denominator (births, population); the modelled rate
+        is ``count / exposure * per``.
+    per : float
+        With ``exposure``: the rate's multiplier (1000 for a rate per 1,000).
     n_joinpoints : int, optional
         Fit exactly this many joinpoints; ``None`` chooses 0..``max_joinpoints``.
     max_joinpoints : int
@@ -292,6 +333,7 @@ def fit_joinpoint(
         raise ParameterError(f"method must be one of {SELECTION_METHODS}; got {method!r}")
     if min(min_obs_end, min_obs_between) < 2:
         raise ParameterError("min_obs_end and min_obs_between must be at least 2")
+    data, y, se = _count_columns(data, y, se, count, exposure, per)
     series = prepare_series(data, x, y, se)
     n = series.x.size
     if n < 3:

@@ -132,7 +132,11 @@ def infer_from_totals(reconciled: pd.DataFrame) -> pd.DataFrame:
         for *key, year, value in annual[[*_SERIES_KEY, "year", "value"]].itertuples(index=False)
         if pd.notna(value)
     }
-    totals = reconciled[(reconciled["freq"] == "P") & reconciled["value"].notna()]
+    totals = reconciled[
+        (reconciled["freq"] == "P")
+        & reconciled["value"].notna()
+        & reconciled["period"].astype(str).str.fullmatch(r"\d{4}/\d{4}")
+    ]
     inferred: list[dict[str, object]] = []
     changed = True
     while changed:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from caretrends.labels import case_source, label
 from caretrends.models import kaplan_meier, value_at
+from caretrends.models.result import Estimate
 from caretrends.models.trend import RateTrendResult
 
 #: The brief's standard figures, in the order of the analysis plan (file stems).
@@ -32,6 +33,8 @@ def key_number_rows(
     hospital: pd.DataFrame,
     children: pd.DataFrame,
     lang: str,
+    headline: Estimate | None = None,
+    headline_label: str = "",
 ) -> pd.DataFrame:
     """The headline figures, as rows for :func:`caretrends.figures.key_numbers`.
 
@@ -47,10 +50,16 @@ def key_number_rows(
         The children view of the case records.
     lang : str
         Language of the measure names and notes.
+    headline : Estimate, optional
+        The pre-specified primary estimate
+        (:func:`caretrends.analysis.headline.primary_estimate`): quoted instead of the
+        count trend's APC, with ``headline_label``
+        (:func:`caretrends.analysis.headline.headline_text`) as its label, so the brief
+        quotes the same number and interval as page 02 and the figure titles.
     """
     latest, previous = series.iloc[-1], series.iloc[-2]
     first_year, last_year = int(series["year"].iloc[0]), int(latest["year"])
-    apc = trend.apc
+    apc = headline if headline is not None else trend.apc
     ward = hospital.iloc[-1]
     synthetic = bool(children["synthetic"].all())
     permanent = _permanent_within(children, PERMANENCY_MONTHS)
@@ -66,7 +75,8 @@ def key_number_rows(
             "conf_low": apc.conf_low,
             "conf_high": apc.conf_high,
             "estimate_unit": "percent",
-            "estimate_label": label("brief.key_apc", lang, first=first_year, last=last_year),
+            "estimate_label": headline_label
+            or label("brief.key_apc", lang, first=first_year, last=last_year),
         },
         {
             "measure": label("brief.key_babies_left", lang),

@@ -28,6 +28,8 @@ _PERIOD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("S", re.compile(rf"^{_YEAR}[-\s]?[HS](?P<sub>[12])$", re.IGNORECASE)),
     ("M", re.compile(rf"^{_YEAR}-(?P<sub>0[1-9]|1[0-2])$")),
     ("P", re.compile(r"^(?P<start>(19|20)\d{2})\s*[-/–]\s*(?P<year>(19|20)\d{2})$")),
+    # Months of one year, cumulated ("January to September 2019"): a period of its own.
+    ("P", re.compile(rf"^{_YEAR}-(?P<first>0[1-9]|1[0-2])/(?P=year)-(?P<last>0[1-9]|1[0-2])$")),
 ]
 # Published period text often carries a remark in brackets: "2017-H1 (first months)".
 _REMARK = re.compile(r"\s*\((?P<remark>[^)]*)\)\s*$")
@@ -81,6 +83,8 @@ def parse_period(text: str) -> Period:
     Period(code='2021-Q2', freq='Q', year=2021, start_year=2021, remark='')
     >>> parse_period("2019-H1").code
     '2019-S1'
+    >>> parse_period("2019-01/2019-09").code
+    '2019-01/2019-09'
     >>> parse_period("2009/2016 (cumulative 2009-2016)")
     Period(code='2009/2016', freq='P', year=2016, start_year=2009, remark='cumulative 2009-2016')
     """
@@ -93,6 +97,11 @@ def parse_period(text: str) -> Period:
         if match is None:
             continue
         year = int(match.group("year"))
+        if freq == "P" and "first" in match.groupdict():
+            first, last = match.group("first"), match.group("last")
+            if first >= last:
+                raise ValueError(f"period {raw!r}: month range must run forwards")
+            return Period(f"{year}-{first}/{year}-{last}", freq, year, year, remark)
         if freq == "P":
             start = int(match.group("start"))
             if start >= year:
@@ -105,7 +114,7 @@ def parse_period(text: str) -> Period:
         return Period(code, freq, year, year, remark)
     raise ValueError(
         f"period {raw!r}: not a year, quarter (2021-Q2), half-year (2019-H1), "
-        "month (2023-03) or year range (1999-2011)"
+        "month (2023-03), year range (1999-2011) or month range (2019-01/2019-09)"
     )
 
 

@@ -5,6 +5,10 @@ The compiled file (``data/raw/kosovo/kosovo_figures.csv``) has the columns of
 :data:`FIGURE_COLUMNS`: the Observations dimensions, the value, and the citation of each
 row (who published the number, in which publication, the page address and the quote).
 Conflicting figures for the same period are separate rows; reconciliation chooses later.
+Two further columns, :data:`OPTIONAL_COLUMNS`, say what a row counts (``definition``) and
+who published the page when it is not the producer (``via``: the press outlet or NGO
+that quotes the producer); both are carried into ``note`` as ``definition: …`` and
+``via: …`` and read back by :func:`note_fields`.
 """
 
 from __future__ import annotations
@@ -33,6 +37,13 @@ FIGURE_COLUMNS: list[str] = [
     "reliability",
     "note",
 ]
+
+#: Columns a compiled-figures file may have: what the row counts, and who published the
+#: page when that is not the producer (``publisher``).
+OPTIONAL_COLUMNS: list[str] = ["definition", "via"]
+
+#: The labelled parts of ``note`` that :func:`note_fields` reads back.
+NOTE_FIELDS: tuple[str, ...] = ("definition", "via", "page")
 
 # A data row's number in its file, counting the header as line 1.
 _FIRST_DATA_LINE = 2
@@ -70,6 +81,9 @@ def read_compiled_figures(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         raise DataValidationError(
             [f"{path}: table compiled figures: column {name!r}: missing" for name in missing]
         )
+    for column in OPTIONAL_COLUMNS:
+        if column not in table.columns:
+            table[column] = ""
     lines = pd.Series(range(_FIRST_DATA_LINE, _FIRST_DATA_LINE + len(table)), index=table.index)
     periods, period_rejects = _parse_periods(table["period"], lines, path)
     values = pd.to_numeric(table["value"].str.replace(",", "", regex=False), errors="coerce")
@@ -113,6 +127,10 @@ def _parse_periods(
 def _to_observations(table: pd.DataFrame, periods: pd.DataFrame, values: pd.Series) -> pd.DataFrame:
     notes = pd.concat(
         [
+            table["definition"].where(
+                table["definition"] == "", "definition: " + table["definition"]
+            ),
+            table["via"].where(table["via"] == "", "via: " + table["via"]),
             table["reliability"],
             table["note"],
             periods["remark"].where(periods["remark"] == "", "period: " + periods["remark"]),
@@ -138,3 +156,29 @@ def _to_observations(table: pd.DataFrame, periods: pd.DataFrame, values: pd.Seri
         }
     )
     return frame[OBSERVATION_COLUMNS]
+
+
+def note_fields(note: object) -> dict[str, str]:
+    """The labelled parts of a compiled figure's ``note`` (``definition``, ``via``, ``page``).
+
+    Parameters
+    ----------
+    note : str
+        A ``note`` written by :func:`read_compiled_figures` (anything else gives blanks).
+
+    Returns
+    -------
+    dict
+        One entry per name of :data:`NOTE_FIELDS`, ``""`` where the note has none.
+
+    Examples
+    --------
+    >>> note_fields("definition: police cases; via: Kallxo; news; page: https://x.org")
+    {'definition': 'police cases', 'via': 'Kallxo', 'page': 'https://x.org'}
+    """
+    fields = dict.fromkeys(NOTE_FIELDS, "")
+    for part in str(note if isinstance(note, str) else "").split("; "):
+        name, _, value = part.partition(": ")
+        if name in fields and value and not fields[name]:
+            fields[name] = value
+    return fields

@@ -1,0 +1,328 @@
+"""Consistency checks of a published series: do its pieces, totals and definitions agree?
+
+Three checks, each returning one row per finding with its numbers and sources
+(:data:`FINDING_COLUMNS`), for the data-quality notebook:
+
+- :func:`check_subannual` — quarterly, half-year, monthly and month-range figures of a
+  year against the annual figure: pieces that add to more than the year, two ways of
+  covering the same months that disagree, and a remainder for the uncovered months that
+  is implausible given the pieces' own rate (Poisson, two-sided, below ``alpha``).
+- :func:`check_stated_totals` — a publication's stated multi-year total against the sum
+  of its years (the publication's own where it gives them all, else the reconciled ones).
+- :func:`check_series_changes` — a change of definition or of producer between
+  consecutive years of one annual series.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import pandas as pd
+from scipy import stats
+
+from caretrends.sources.compiled import note_fields
+
+#: Columns of every finding.
+FINDING_COLUMNS: list[str] = [
+    "check",
+    "indicator",
+    "period",
+    "value",
+    "compared_with",
+    "difference",
+    "sources",
+    "finding",
+]
+
+_SERIES = ["ref_area", "indicator", "sex", "age", "unit"]
+
+
+def _months(period: str, freq: str) -> frozenset[int]:
+    """Months of its year a sub-annual period covers."""
+    text = str(period)
+    if freq == "Q":
+        q = int(text[-1])
+        return frozenset(range(3 * q - 2, 3 * q + 1))
+    if freq == "S":
+        s = int(text[-1])
+        return frozenset(range(6 * s - 5, 6 * s + 1))
+    if freq == "M":
+        return frozenset([int(text[-2:])])
+    first, last = (int(part[-2:]) for part in text.split("/"))
+    return frozenset(range(first, last + 1))
+
+
+def _pieces(observations: pd.DataFrame) -> pd.DataFrame:
+    month_range = observations["period"].astype(str).str.fullmatch(r"\d{4}-\d{2}/\d{4}-\d{2}")
+    sub = observations[
+        observations["freq"].isin(["Q", "S", "M"]) | ((observations["freq"] == "P") & month_range)
+    ]
+    sub = sub[sub["value"].notna()]
+    return sub.assign(
+        months=[_months(p, f) for p, f in zip(sub["period"], sub["freq"], strict=True)]
+    )
+
+
+def _coverings(pieces: pd.DataFrame) -> list[tuple[frozenset[int], float, str]]:
+    """Every maximal set of non-overlapping pieces: (months, sum, description)."""
+    rows = list(pieces.itertuples(index=False))
+    found = []
+    for size in range(len(rows), 0, -1):
+        for combo in combinations(rows, size):
+            months = [r.months for r in combo]
+            if sum(len(m) for m in months) != len(frozenset().union(*months)):
+                continue
+            covered = frozenset().union(*months)
+            if any(covered < other for other, _, _ in found):
+                continue
+            text = " + ".join(f"{r.value:g} ({r.period}, {r.source})" for r in combo)
+            found.append((covered, float(sum(r.value for r in combo)), text))
+    return found
+
+
+def _span(months: frozenset[int]) -> str:
+    return f"{len(months)} month{'s' if len(months) > 1 else ''} ({min(months)}-{max(months)})"
+
+
+def check_subannual(
+    observations: pd.DataFrame, annual: pd.DataFrame, *, alpha: float = 0.01
+) -> pd.DataFrame:
+    """Sub-annual pieces of each year against the year's figure.
+
+    Parameters
+    ----------
+    observations : DataFrame
+        Every published row (Observations), where the pieces are.
+    annual : DataFrame
+        The annual figures to check them against (e.g. the reconciled view): one row per
+        series and year with ``freq`` ``A``.
+    alpha : float
+        A remainder for the uncovered months is flagged when a Poisson count at the
+        pieces' monthly rate would be as extreme with probability below ``alpha``.
+
+    Returns
+    -------
+    DataFrame
+        :data:`FINDING_COLUMNS`, check ``sub-annual pieces``.
+    """
+    findings = []
+    pieces = _pieces(observations)
+    yearly = annual[(annual["freq"] == "A") & annual["value"].notna()]
+    for key, group in pieces.groupby([*_SERIES, "year"], sort=True):
+        match = yearly
+        for column, value in zip([*_SERIES, "year"], key, strict=True):
+            match = match[match[column] == value]
+        if match.empty:
+            continue
+        year_row = match.iloc[0]
+        total, year = float(year_row["value"]), int(key[-1])
+        year_text = f"{total:g} ({year}, {year_row['source']})"
+        coverings = _coverings(group)
+        for covered, value, text in coverings:
+            base = {
+                "check": "sub-annual pieces",
+                "indicator": key[1],
+                "period": str(year),
+                "value": value,
+                "compared_with": total,
+                "difference": value - total,
+                "sources": f"{text}; year: {year_text}",
+            }
+            if value > total:
+                findings.append(
+                    {**base, "finding": f"the pieces {text} add to more than the year {year_text}"}
+                )
+                continue
+            uncovered = 12 - len(covered)
+            if uncovered == 0:
+                if value != total:
+                    findings.append(
+                        {**base, "finding": f"the pieces {text} = {value:g}, the year {year_text}"}
+                    )
+                continue
+            rest = total - value
+            expected = value / len(covered) * uncovered
+            low = stats.poisson.cdf(rest, expected)
+            high = stats.poisson.sf(rest - 1, expected)
+            p = min(1.0, 2 * min(low, high))
+            if p < alpha:
+                findings.append(
+                    {
+                        **base,
+                        "finding": f"{text} = {value:g} over {_span(covered)} leaves "
+                        f"{rest:g} for the other {uncovered} months of the year {year_text}, "
+                        f"against about {expected:.0f} at the same monthly rate "
+                        f"(Poisson p {_p(p)})",
+                    }
+                )
+        for (m1, v1, t1), (m2, v2, t2) in combinations(coverings, 2):
+            if m1 == m2 and v1 != v2:
+                findings.append(
+                    {
+                        "check": "sub-annual pieces",
+                        "indicator": key[1],
+                        "period": f"{year}, {_span(m1)}",
+                        "value": v1,
+                        "compared_with": v2,
+                        "difference": v1 - v2,
+                        "sources": f"{t1}; {t2}",
+                        "finding": f"the same months disagree: {t1} = {v1:g}, {t2}",
+                    }
+                )
+    return pd.DataFrame(findings, columns=FINDING_COLUMNS)
+
+
+def _p(p: float) -> str:
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+
+
+def check_stated_totals(observations: pd.DataFrame, annual: pd.DataFrame) -> pd.DataFrame:
+    """A publication's stated multi-year total against the sum of its years.
+
+    The years are the publication's own when it gives every one of them, else the
+    figures of ``annual`` (the reconciled view), whose sources are named.
+
+    Returns
+    -------
+    DataFrame
+        :data:`FINDING_COLUMNS`, check ``stated total``; a total equal to its sum is no
+        finding.
+    """
+    totals = observations[
+        (observations["freq"] == "P")
+        & observations["period"].astype(str).str.fullmatch(r"\d{4}/\d{4}")
+        & observations["value"].notna()
+    ]
+    findings = []
+    yearly = annual[(annual["freq"] == "A") & annual["value"].notna()]
+    own_rows = observations[observations["freq"] == "A"]
+    for total in totals.itertuples(index=False):
+        start, end = (int(part) for part in str(total.period).split("/"))
+        years = list(range(start, end + 1))
+
+        def _of(frame: pd.DataFrame, total=total, years=years) -> pd.DataFrame:
+            keep = frame["year"].isin(years)
+            for column in _SERIES:
+                keep &= frame[column] == getattr(total, column)
+            return frame[keep]
+
+        own = _of(own_rows)
+        own = own[own["source_table"] == total.source_table]
+        if sorted(own["year"]) == years:
+            used, whose = own, f"the same publication's years ({total.source_table})"
+        else:
+            used = _of(yearly)
+            if sorted(used["year"]) != years:
+                continue
+            whose = "the series' years: " + ", ".join(
+                f"{int(r.year)} {r.value:g} ({r.source})"
+                for r in used.sort_values("year").itertuples()
+            )
+        summed = float(used["value"].sum())
+        if summed == total.value:
+            continue
+        findings.append(
+            {
+                "check": "stated total",
+                "indicator": total.indicator,
+                "period": f"{start}-{end}",
+                "value": float(total.value),
+                "compared_with": summed,
+                "difference": float(total.value) - summed,
+                "sources": f"{total.source} [{total.source_table}]; {whose}",
+                "finding": f"{total.source_table} states {total.value:g} for {start}-{end}; "
+                f"the sum of {whose.split(':')[0]} is {summed:g}",
+            }
+        )
+    return pd.DataFrame(findings, columns=FINDING_COLUMNS)
+
+
+def _effective_definitions(series: pd.DataFrame, observations: pd.DataFrame | None) -> list[str]:
+    """Each year's definition, kept from the year before when another row of the year
+    publishes the same value under that earlier definition (same number, two labels)."""
+    effective: list[str] = []
+    for row in series.itertuples():
+        same = set()
+        if observations is not None and "definition" in observations.columns:
+            rows = observations[
+                (observations["year"] == row.year) & (observations["value"] == row.value)
+            ]
+            same = set(rows["definition"])
+        if effective and effective[-1] in same:
+            effective.append(effective[-1])
+        else:
+            effective.append(row.definition)
+    return effective
+
+
+def check_series_changes(
+    series: pd.DataFrame, *, indicator: str = "", observations: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """A change of definition or of producer between consecutive years of a series.
+
+    Parameters
+    ----------
+    series : DataFrame
+        ``year``, ``value``, ``source`` and ``definition`` in order of year (e.g.
+        :func:`caretrends.analysis.abandonment_series`).
+    indicator : str
+        Named in the findings.
+    observations : DataFrame, optional
+        The series' annual rows from every source, with a ``definition`` column: a year
+        whose value is also published under the previous year's definition keeps it.
+
+    Returns
+    -------
+    DataFrame
+        :data:`FINDING_COLUMNS`, checks ``definition change`` and ``producer change``.
+    """
+    ordered = series.sort_values("year").reset_index(drop=True)
+    ordered["definition"] = _effective_definitions(ordered, observations)
+    findings = []
+    for before, after in zip(
+        ordered.iloc[:-1].itertuples(), ordered.iloc[1:].itertuples(), strict=True
+    ):
+        for check, column in (("definition change", "definition"), ("producer change", "source")):
+            old, new = getattr(before, column), getattr(after, column)
+            if old == new:
+                continue
+            findings.append(
+                {
+                    "check": check,
+                    "indicator": indicator,
+                    "period": f"{before.year}-{after.year}",
+                    "value": float(after.value),
+                    "compared_with": float(before.value),
+                    "difference": float(after.value) - float(before.value),
+                    "sources": f"{before.year}: {before.source}; {after.year}: {after.source}",
+                    "finding": f"{before.year} ({before.value:g}) counts '{old}', "
+                    f"{after.year} ({after.value:g}) counts '{new}'"
+                    if column == "definition"
+                    else f"{before.year} ({before.value:g}) from {old}, "
+                    f"{after.year} ({after.value:g}) from {new}",
+                }
+            )
+    return pd.DataFrame(findings, columns=FINDING_COLUMNS)
+
+
+def _with_definition(observations: pd.DataFrame) -> pd.DataFrame:
+    annual = observations[observations["freq"] == "A"]
+    return annual.assign(definition=[note_fields(n)["definition"] for n in annual["note"]])
+
+
+def consistency_findings(
+    observations: pd.DataFrame, reconciled: pd.DataFrame, series: pd.DataFrame, *, indicator: str
+) -> pd.DataFrame:
+    """All three checks on one indicator, one table (:data:`FINDING_COLUMNS`)."""
+    chosen = observations[observations["indicator"] == indicator]
+    annual = reconciled[reconciled["indicator"] == indicator]
+    return pd.concat(
+        [
+            check_subannual(chosen, annual),
+            check_stated_totals(chosen, annual),
+            check_series_changes(
+                series, indicator=indicator, observations=_with_definition(chosen)
+            ),
+        ],
+        ignore_index=True,
+    )

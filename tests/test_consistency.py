@@ -1,0 +1,100 @@
+"""Series consistency checks, each on a constructed inconsistency, and on the real file."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from caretrends import analysis, paths
+from caretrends.pipeline.consistency import (
+    check_series_changes,
+    check_stated_totals,
+    check_subannual,
+    consistency_findings,
+)
+from caretrends.pipeline.reconcile import ReconcileRules, reconcile
+from caretrends.sources.compiled import read_compiled_figures
+
+
+def _obs(period: str, freq: str, value: float, source: str = "KAS", table: str = "t") -> dict:
+    year = int(period[-4:]) if len(period) == 9 else int(period[:4])  # 2020/2024: 2024
+    return {
+        "source": source,
+        "source_table": table,
+        "ref_area": "XKX",
+        "indicator": "X",
+        "sex": "_T",
+        "age": "_T",
+        "unit": "NUMBER",
+        "period": period,
+        "freq": freq,
+        "year": year,
+        "value": value,
+        "obs_status": "A",
+        "note": "",
+    }
+
+
+def test_pieces_adding_to_more_than_the_year_are_found() -> None:
+    rows = pd.DataFrame([_obs("2019", "A", 10), _obs("2019-S1", "S", 8), _obs("2019-Q3", "Q", 5)])
+    found = check_subannual(rows, rows)
+    assert len(found) == 1
+    assert found.iloc[0][["value", "compared_with", "difference"]].tolist() == [13, 10, 3]
+
+
+def test_an_implausible_remainder_and_disagreeing_pieces_are_found() -> None:
+    rows = pd.DataFrame(
+        [
+            _obs("2019", "A", 47),
+            _obs("2019-S1", "S", 13, source="unstated"),
+            _obs("2019-Q3", "Q", 7),
+            _obs("2019-01/2019-09", "P", 22, source="MPMS"),
+        ]
+    )
+    found = check_subannual(rows, rows)
+    assert len(found) == 3
+    assert found["finding"].str.contains("the same months disagree").sum() == 1
+    assert found["finding"].str.contains("p < 0.001").sum() == 2
+    # a remainder in line with the pieces' rate is no finding
+    calm = pd.DataFrame([_obs("2020", "A", 28), _obs("2020-Q1", "Q", 8), _obs("2020-Q2", "Q", 6)])
+    assert check_subannual(calm, calm).empty
+
+
+def test_a_stated_total_that_is_not_the_sum_of_its_years_is_found() -> None:
+    years = [
+        _obs(str(y), "A", v, table="article")
+        for y, v in zip(range(2020, 2025), [28, 15, 22, 9, 23], strict=True)
+    ]
+    rows = pd.DataFrame([*years, _obs("2020/2024", "P", 87, table="article")])
+    found = check_stated_totals(rows, rows)
+    assert found.iloc[0][["value", "compared_with", "difference"]].tolist() == [87, 97, -10]
+    right = pd.DataFrame([*years, _obs("2020/2024", "P", 97, table="article")])
+    assert check_stated_totals(right, right).empty
+
+
+def test_a_change_of_definition_or_producer_is_found() -> None:
+    series = pd.DataFrame(
+        {
+            "year": [2012, 2013, 2014],
+            "value": [54.0, 52.0, 41.0],
+            "source": ["MPMS", "MPMS", "KAS"],
+            "definition": ["removed", "removed", "registered"],
+        }
+    )
+    found = check_series_changes(series, indicator="X")
+    assert found["check"].tolist() == ["definition change", "producer change"]
+    assert set(found["period"]) == {"2013-2014"}
+
+
+def test_the_real_kosovo_series_findings() -> None:
+    observations, _ = read_compiled_figures(paths.raw_dir() / "kosovo/kosovo_figures.csv")
+    observations = observations[(observations["ref_area"] == "XKX") & (observations["sex"] == "_T")]
+    reconciled = reconcile(observations, ReconcileRules.from_yaml())
+    series = analysis.abandonment_series(reconciled, start=2008)
+    found = consistency_findings(
+        observations, reconciled, series, indicator=analysis.kosovo.ABANDONED
+    )
+    totals = found[found["check"] == "stated total"].set_index("period")
+    assert totals.loc["2020-2024", ["value", "compared_with"]].tolist() == [87, 97]
+    pieces = found[found["check"] == "sub-annual pieces"]
+    assert ((pieces["period"] == "2019") & (pieces["compared_with"] == 47)).sum() == 2
+    assert (found["check"] == "definition change").sum() == 1
