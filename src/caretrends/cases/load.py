@@ -199,6 +199,8 @@ def check_case_files(
             check.file_problems.extend(exc.problems)
         except CaretrendsError as exc:
             check.file_problems.append(f"{name}: {exc}")
+        except Exception as exc:  # never a library's message: it may quote a private row
+            check.file_problems.append(f"{name}: cannot be read ({type(exc).__name__})")
     if results:
         check.report = pd.concat([r.report for r in results], ignore_index=True)
         check.rejects = pd.concat([r.rejects for r in results], ignore_index=True)[REJECT_COLUMNS]
