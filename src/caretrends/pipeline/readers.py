@@ -55,9 +55,7 @@ def _count_jsonstat_cells(path: Path) -> int:
 
 #: The reader of each kind of raw file that holds observations.
 OBSERVATION_READERS: dict[str, ObservationReader] = {
-    "observations-figures": ObservationReader(
-        _read_figures, _count_csv_rows
-    ),
+    "observations-figures": ObservationReader(_read_figures, _count_csv_rows),
     "kas-jsonstat": ObservationReader(read_kas_record, _count_jsonstat_cells),
     "observations-sdmx-csv": ObservationReader(
         lambda record, raw_dir: tuple(

@@ -5,8 +5,9 @@ private files under ``data/private/cases/``) through the case cleaner.
 
 File-level problems (a file missing, changed, unregistered, unreadable or cut short; a
 table that breaks its schema as a whole; an impossible figure, such as a negative count or
-a year to come; no file checked at all) fail validation. Row-level problems are listed one per line with file,
-row, column and reason; they fail validation only when asked to be strict.
+a year to come; no file checked at all) fail validation. Row-level problems are listed
+one per line with file, row, column and reason; they fail validation only when asked to
+be strict.
 """
 
 from __future__ import annotations
@@ -43,9 +44,7 @@ class ValidationReport:
 
     def ok(self, *, strict: bool = False) -> bool:
         """True when files were checked and none is unusable (if ``strict``, no row rejected)."""
-        return (
-            bool(self.checked) and not self.file_problems and not (strict and len(self.rejects))
-        )
+        return bool(self.checked) and not self.file_problems and not (strict and len(self.rejects))
 
     def text(self) -> str:
         """The report as lines a person reads."""

@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 
 from caretrends.errors import DataValidationError
-from caretrends.sources.textfile import check_csv_file
 from caretrends.schemas import (
     OBSERVATION_COLUMNS,
     OBSERVATION_KEY,
@@ -35,6 +34,7 @@ from caretrends.schemas import (
     validate_table,
 )
 from caretrends.sources.cells import OBS_STATUS_LABELS, missing_to_nan, parse_period
+from caretrends.sources.textfile import check_csv_file
 
 #: Columns a file must have.
 REQUIRED_COLUMNS: tuple[str, ...] = (
