@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from caretrends import paths
+from caretrends.configs import SourcePriorityFile, read_config
 from caretrends.schemas import OBSERVATION_KEY
 
 #: The columns that say which figure a row is (the source columns excluded).
@@ -45,11 +45,11 @@ class ReconcileRules:
 
     @classmethod
     def from_yaml(cls, path: Path | None = None) -> ReconcileRules:
-        """Read the rules from ``config/source_priority.yaml`` (or ``path``)."""
-        config = yaml.safe_load(
-            (path or paths.config_dir() / "source_priority.yaml").read_text("utf-8")
-        )
-        return cls(tuple(config["priority"]), float(config.get("tolerance", 0.005)))
+        """Read the rules from ``config/source_priority.yaml`` (or ``path``), checked
+        against :class:`~caretrends.configs.SourcePriorityFile`."""
+        path = path or paths.config_dir() / "source_priority.yaml"
+        config = read_config(path, SourcePriorityFile)
+        return cls(tuple(config.priority), config.tolerance)
 
 
 def reconcile(observations: pd.DataFrame, rules: ReconcileRules) -> pd.DataFrame:
