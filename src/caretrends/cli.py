@@ -14,6 +14,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
+from caretrends import paths
 from caretrends._version import __version__
 from caretrends.cases.cli import add_synth_subcommand
 from caretrends.errors import CaretrendsError
@@ -72,6 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     args = build_parser().parse_args(argv)
     try:
+        problem = paths.root_problem()
+        if problem:
+            raise CaretrendsError(problem)
         return int(args.handler(args))
     except Exception as exc:
         if args.debug:
