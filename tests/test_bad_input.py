@@ -298,6 +298,8 @@ def test_a_missing_root_or_an_empty_one_fails_validate(
     monkeypatch.setenv("CARETRENDS_ROOT", str(tmp_path))
     assert main(["validate"]) == 1
     assert "no registered file to check" in capsys.readouterr().out
+    assert main(["prepare"]) == 1
+    assert "no registered file of observations to read" in capsys.readouterr().err
 
 
 def test_debug_before_or_after_the_command(

@@ -102,6 +102,8 @@ def read_observations(
                 "rejected": int(rejected_rows),
             }
         )
+    if not frames:
+        raise DataValidationError([f"{raw_dir}: no registered file of observations to read"])
     observations = pd.concat(frames, ignore_index=True)
     rejects = pd.concat(reject_frames, ignore_index=True)[REJECT_COLUMNS]
     return observations, rejects.astype({"source_row": "int64", "value": "str"}), files
