@@ -109,8 +109,8 @@ def main() -> None:
         for rows in (args.rows // 10, args.rows):
             path = write_episode_file(folder, rows)
             bare = best_of(args.repeats, lambda p=path: pd.read_csv(p, engine="pyarrow", sep=";"))
-            cleaned = best_of(args.repeats, lambda p=path: clean_case_file(p))
-            result = clean_case_file(path)
+            cleaned = best_of(args.repeats, lambda p=path: clean_case_file(p, synthetic=True))
+            result = clean_case_file(path, synthetic=True)
             timings[rows] = cleaned
             print(
                 f"{rows:>9,} rows ({path.stat().st_size / 1e6:.0f} MB): "

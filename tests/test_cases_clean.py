@@ -181,7 +181,7 @@ def test_counselling_records_clean_with_bands_lists_and_follow_up(tmp_path: Path
     assert pd.isna(result.data["risk_factors"].iloc[1])
     assert _reasons(result) == {
         4: ["follow-up before counselling"],
-        5: ["unknown value: astrology"],
+        5: ["unknown value: 1 of 2 items"],  # the unknown item is withheld
         6: ["implausible age (outside 10-60)"],
     }
 
@@ -216,13 +216,36 @@ def test_keyed_hashes_are_hmac_sha256_of_each_identifier(salt: str) -> None:
 
 def test_synthetic_files_use_the_demo_salt_and_mixed_files_are_refused(tmp_path: Path) -> None:
     synthetic = write_rows(tmp_path / "s.csv", [episode_row(Sintetik="po")])
-    result = clean_case_file(synthetic)
+    result = clean_case_file(synthetic, synthetic=True)
     assert result.report["synthetic"].iloc[0] and result.data["synthetic"].all()
     mixed = write_rows(
         tmp_path / "m.csv", [episode_row(Synthetic="true"), episode_row(Synthetic="")]
     )
     with pytest.raises(DataValidationError, match="never mixed"):
-        clean_case_file(mixed)
+        clean_case_file(mixed, synthetic=True)
+
+
+def test_a_file_marking_itself_synthetic_is_not_believed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(SALT_ENV, raising=False)
+    claims = write_rows(tmp_path / "s.csv", [episode_row(Sintetik="po")])
+    with pytest.raises(DataValidationError, match="registered with synthetic: False") as caught:
+        clean_case_file(claims)  # not registered as synthetic: never the demo salt
+    assert "Krasniqi" not in str(caught.value)
+    unmarked = write_rows(tmp_path / "u.csv", [episode_row()])
+    result = clean_case_file(unmarked, salt=TEST_SALT)
+    assert not result.report["synthetic"].iloc[0] and not result.data["synthetic"].any()
+
+
+@pytest.mark.parametrize(
+    "salt", [" " * 16, " " * 40, DEMO_SALT + " ", " " + DEMO_SALT, DEMO_SALT + "-x", "a" * 15 + " "]
+)
+def test_weak_salts_are_refused_after_stripping_spaces(tmp_path: Path, salt: str) -> None:
+    path = write_rows(tmp_path / "e.csv", [episode_row()])
+    with pytest.raises(MissingSaltError, match="at least 16") as caught:
+        clean_case_file(path, salt=salt)
+    assert salt.strip() not in str(caught.value) or not salt.strip()
 
 
 def test_missing_required_columns_and_unknown_columns(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ def test_every_injected_fault_is_rejected_exactly(exports, tmp_path: Path) -> No
     from caretrends.cases.demo.files import write_export
 
     for export in exports:
-        result = clean_case_file(write_export(export, tmp_path), kind=export.kind)
+        result = clean_case_file(write_export(export, tmp_path), kind=export.kind, synthetic=True)
         assert result.report["synthetic"].iloc[0] and result.data["synthetic"].all()
         first_reason = result.rejects.drop_duplicates("source_row")["reason"]
         found = {

@@ -38,7 +38,11 @@ def test_second_prepare_reuses_and_a_changed_input_rebuilds(raw_dir, tmp_path) -
     assert prepare(raw_dir=raw_dir, processed_dir=processed).reused
     write_figures(raw_dir / "kosovo/figures.csv", [figure_row(value="48")])
     register(raw_dir, "kosovo/figures.csv")
-    rebuilt = prepare(raw_dir=raw_dir, processed_dir=processed)
+    before = {p.name: p.read_bytes() for p in processed.iterdir()}
+    with pytest.raises(DataValidationError, match="figures.csv: 3 observations -> 1"):
+        prepare(raw_dir=raw_dir, processed_dir=processed)  # most of a source lost: stop
+    assert {p.name: p.read_bytes() for p in processed.iterdir()} == before
+    rebuilt = prepare(raw_dir=raw_dir, processed_dir=processed, force=True)
     assert not rebuilt.reused
     assert rebuilt.manifest["rows"]["observations"] == 1
 

@@ -96,6 +96,9 @@ def test_a_signal_mid_notebook_stops_the_run_cleanly(project: Path, stop: signal
     (failed,) = reports.glob("*-failed")
     assert os.readlink(reports / "latest") == GOOD_RUN
     assert failed.stat().st_mode & 0o777 == RUN_FOLDER_MODE
+    inside = [p for p in failed.rglob("*") if not p.is_symlink()]
+    assert inside and {p.stat().st_mode & 0o777 for p in inside if p.is_file()} == {0o600}
+    assert {p.stat().st_mode & 0o777 for p in inside if p.is_dir()} <= {0o700}
     manifest = json.loads((failed / "manifest.json").read_text())
     assert manifest["status"] == "failed" and manifest["reason"] == f"stopped by {stop.name}"
     slow, after = manifest["notebooks"]["slow"], manifest["notebooks"]["after"]

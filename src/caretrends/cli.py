@@ -1,11 +1,20 @@
-"""The ``caretrends`` command: one entry point; each package registers its own subcommands."""
+"""The ``caretrends`` command: one entry point; each package registers its own subcommands.
+
+Every failure reaches the user as one line, ``caretrends COMMAND: error: ...`` (followed by
+the list of problems when there are several), and exit code 1. Errors the project raises
+on purpose say what is wrong with which file; anything else is named by its type only,
+since a library's message may quote a row of a private file. ``--debug`` (before or after
+the command) prints the traceback as well.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from collections.abc import Sequence
 
+from caretrends import paths
 from caretrends._version import __version__
 from caretrends.cases.cli import add_synth_subcommand
 from caretrends.errors import CaretrendsError
@@ -21,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Child abandonment (0-3) and alternative-care evidence for Kosovo.",
     )
     parser.add_argument("--version", action="version", version=f"caretrends {__version__}")
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_prepare_subcommand(commands)
     add_validate_subcommand(commands)
@@ -28,16 +38,49 @@ def build_parser() -> argparse.ArgumentParser:
     add_fetch_subcommand(commands)
     add_extract_subcommand(commands)
     add_run_subcommand(commands)
+    for command in commands.choices.values():
+        if "--debug" not in command._option_string_actions:
+            # SUPPRESS: a subcommand's default must not undo ``caretrends --debug COMMAND``
+            command.add_argument(
+                "--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP
+            )
     return parser
+
+
+DEBUG_HELP = "also print the traceback of an error"
+
+
+def describe_error(exc: BaseException) -> str:
+    """Return what the user is told about ``exc``: one line, never a library's message.
+
+    Examples
+    --------
+    >>> describe_error(FileNotFoundError(2, "No such file or directory", "in.xlsx"))
+    'in.xlsx: No such file or directory'
+    >>> describe_error(KeyError("Valbona"))
+    'unexpected KeyError (run with --debug for the traceback)'
+    """
+    if isinstance(exc, CaretrendsError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    if isinstance(exc, UnicodeDecodeError):
+        return f"bytes that are not {exc.encoding} at byte {exc.start}"
+    return f"unexpected {type(exc).__name__} (run with --debug for the traceback)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     args = build_parser().parse_args(argv)
     try:
+        problem = paths.root_problem()
+        if problem:
+            raise CaretrendsError(problem)
         return int(args.handler(args))
-    except CaretrendsError as exc:
-        print(f"caretrends {args.command}: error: {exc}", file=sys.stderr)
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"caretrends {args.command}: error: {describe_error(exc)}", file=sys.stderr)
         return 1
 
 

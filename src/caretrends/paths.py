@@ -30,6 +30,22 @@ def project_root() -> Path:
     return PACKAGE_DIR.parents[1]
 
 
+def root_problem() -> str | None:
+    """Say what is wrong with ``$CARETRENDS_ROOT`` when it names no folder, else None.
+
+    Examples
+    --------
+    >>> import os; os.environ["CARETRENDS_ROOT"] = "/nonexistent/caretrends"
+    >>> root_problem()
+    'CARETRENDS_ROOT=/nonexistent/caretrends: no such folder (the project root)'
+    >>> del os.environ["CARETRENDS_ROOT"]
+    """
+    override = os.environ.get("CARETRENDS_ROOT")
+    if override and not Path(override).is_dir():
+        return f"CARETRENDS_ROOT={override}: no such folder (the project root)"
+    return None
+
+
 def raw_dir() -> Path:
     """Return ``data/raw``: inputs exactly as received, with their provenance records."""
     return project_root() / "data" / "raw"

@@ -11,9 +11,11 @@ distinct cell text is parsed once, so that cost grows linearly with the number o
 Row numbers (``source_row``) are spreadsheet row numbers: the header is row 1, the first
 record row 2 (blank lines of a CSV are not counted).
 
-A file is **synthetic** when it has a ``synthetic`` column (in any catalogued language)
-that is true on every row; such a file may be read with the public demo salt. A file
-mixing synthetic and real rows is refused.
+Whether a file is **synthetic** comes from its caller, i.e. from the provenance register
+``data/raw/sources.yaml`` (private files are always real), never from the file's own
+content; only a synthetic file may be read with the public demo salt. A ``synthetic``
+column (in any catalogued language) must agree with that: rows of a real file marked
+synthetic, a synthetic file with unmarked rows, or a file mixing the two are refused.
 """
 
 from __future__ import annotations
@@ -182,7 +184,11 @@ def source_name(path: Path) -> str:
 
 
 def clean_case_file(
-    path: Path | str, *, kind: str = "episodes", salt: str | None = None
+    path: Path | str,
+    *,
+    kind: str = "episodes",
+    salt: str | None = None,
+    synthetic: bool = False,
 ) -> CaseCleaningResult:
     """Read, check and pseudonymise one case-record export.
 
@@ -196,6 +202,9 @@ def clean_case_file(
     salt : str, optional
         Secret key of the pseudonyms; default ``$CARETRENDS_SALT``. Synthetic files fall
         back to the demo salt; real files without a salt are refused.
+    synthetic : bool
+        Whether the file is registered as synthetic demonstration data (its provenance
+        says so; the file's content never decides it).
 
     Returns
     -------
@@ -205,7 +214,7 @@ def clean_case_file(
     ------
     DataValidationError
         When the file cannot be read, lacks a required column, has two columns meaning
-        the same thing, or mixes synthetic and real rows.
+        the same thing, or has rows marked otherwise than ``synthetic`` says.
     caretrends.cases.pseudonymise.MissingSaltError
         For real records without a usable salt.
     """
@@ -226,7 +235,7 @@ def clean_case_file(
             stacklevel=2,
         )
     cells = export.read(list(match.renames)).rename(columns=match.renames).reset_index(drop=True)
-    synthetic = _synthetic_flag(cells.get("synthetic"), source_file)
+    _check_synthetic_marks(cells.get("synthetic"), synthetic, source_file)
     key = resolve_salt(salt, synthetic=synthetic, source_file=source_file)
     rows = pd.Series(np.arange(len(cells), dtype="int64") + 2)
     parsed, problems = parse_fields(cells, spec.fields, key)
@@ -272,21 +281,29 @@ def check_reconciled(report: pd.DataFrame) -> None:
         raise AssertionError(f"rows read != kept + rejected:\n{off.to_string()}")
 
 
-def _synthetic_flag(values: pd.Series | None, source_file: str) -> bool:
-    """Return whether every row is marked synthetic; refuse a file mixing the two."""
+def _check_synthetic_marks(values: pd.Series | None, synthetic: bool, source_file: str) -> None:
+    """Refuse a file whose ``synthetic`` column says otherwise than its provenance."""
     if values is None:
-        return False
+        return
     flags, _ = match_values(values, "synthetic")
     found = set(flags.fillna("?").unique())
+    if found == {"true" if synthetic else "false"}:
+        return
+    registered = f"registered with synthetic: {synthetic}"
     if found == {"true"}:
-        return True
-    if found == {"false"}:
-        return False
+        problem = f"{registered}, but its rows are all marked synthetic"
+    elif found == {"false"}:
+        problem = f"{registered}, but its rows are not marked synthetic"
+    else:
+        problem = (
+            f"column 'synthetic' must be true on every row or false on every row (found "
+            f"{sorted(found)}; '?' = empty or unknown): synthetic and real records are never "
+            "mixed in one file"
+        )
     raise DataValidationError(
         [
-            f"{source_file}: column 'synthetic' must be true on every row or false on every "
-            f"row (found {sorted(found)}; '?' = empty or unknown): synthetic and real records "
-            "are never mixed in one file"
+            f"{source_file}: {problem} (whether a file is synthetic comes from "
+            "data/raw/sources.yaml; files under data/private are real)"
         ]
     )
 

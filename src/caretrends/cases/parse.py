@@ -2,7 +2,10 @@
 cell kept with its reason, and the failures turned into reject rows.
 
 A value shown in a reject is what the cleaned data would show: pseudonyms instead of
-identifiers, birth dates to the month only."""
+identifiers, codes of closed code lists, dates (birth dates to the month only). A cell
+that did not parse is never shown: a date by its shape (``dd.dd.dd``), anything else as
+:data:`WITHHELD`, since a name or phone number typed into the wrong column is still a name
+or phone number."""
 
 from __future__ import annotations
 
@@ -65,14 +68,22 @@ class Field:
 Parsed = dict[str, pd.Series]
 
 
+_DATE_SHAPE = re.compile(r"[\d\s./:\-]{1,24}")
+
+
 @dataclass(frozen=True)
 class Problem:
-    """Rows failing one rule: a mask over the file's rows, the column, value and reason."""
+    """Rows failing one rule: a mask over the file's rows, the column, value and reason.
+
+    ``values`` are parsed values (codes, pseudonyms, dates); ``text``, when given, the
+    cells as read, only to tell an unparsed cell (withheld) from an empty one.
+    """
 
     rows: np.ndarray
     column: str
     values: pd.Series
     reason: str | pd.Series
+    text: pd.Series | None = None
 
 
 def parse_fields(
@@ -84,39 +95,36 @@ def parse_fields(
     blank = pd.Series(pd.NA, index=cells.index, dtype="str")
     for field in fields:
         text = cells[field.name] if field.name in cells else blank
-        values, reasons, shown = _parse_field(text, field, salt)
+        values, reasons = _parse_field(text, field, salt)
         parsed[field.name] = values
         failed = reasons.notna().to_numpy() if isinstance(reasons, pd.Series) else reasons
         if failed.any():
-            problems.append(Problem(failed, field.name, shown, _reason_of(reasons)))
+            problems.append(Problem(failed, field.name, values, _reason_of(reasons), text))
         if field.required:
             missing = values.isna().to_numpy() & ~failed
-            problems.append(Problem(missing, field.name, shown, MISSING))
+            problems.append(Problem(missing, field.name, values, MISSING, text))
     return parsed, problems
 
 
 def _parse_field(
     text: pd.Series, field: Field, salt: str
-) -> tuple[pd.Series, pd.Series | np.ndarray, pd.Series]:
-    """Parse one column: values, then a reason per cell (or a mask of unknown values),
-    then the values as rejects may show them (pseudonyms, not identifiers).
+) -> tuple[pd.Series, pd.Series | np.ndarray]:
+    """Parse one column: values, then a reason per cell (or a mask of unknown values).
 
     Category values come as category Series (see :func:`_as_strings`).
     """
     if field.parse == "id":
         # text, not categories: there are nearly as many pseudonyms as cells
-        values = pseudonymise_ids(text, salt)
-        return values, np.zeros(len(text), dtype=bool), values
+        return pseudonymise_ids(text, salt), np.zeros(len(text), dtype=bool)
     if field.parse == "category":
         cells, codes = distinct_codes(text, field.name)
         values = cells.categorical(codes, text.index)
-        return values, values.isna().to_numpy() & ~cells.missing(), text
+        return values, values.isna().to_numpy() & ~cells.missing()
     if field.parse == "categories":
-        return (*_match_lists(text, field.name), text)
+        return _match_lists(text, field.name)
     if field.parse == "age_band":
-        return (*_age_bands(text), text)
-    values, reasons = parse_dates(text, allow_month_only=field.parse == "birth_date")
-    return values, reasons, values if field.parse == "birth_date" else text
+        return _age_bands(text)
+    return parse_dates(text, allow_month_only=field.parse == "birth_date")
 
 
 def _reason_of(reasons: pd.Series | np.ndarray) -> pd.Series | str:
@@ -134,7 +142,7 @@ def _match_lists(text: pd.Series, column: str) -> tuple[pd.Series, pd.Series]:
         found = [index.get(normalise_name(p)) for p in parts]
         unknown = [p for p, code in zip(parts, found, strict=True) if code is None]
         codes.append(";".join(sorted(set(found))) if parts and not unknown else None)
-        reasons.append(f"{UNKNOWN}: {'; '.join(unknown)}" if unknown else None)
+        reasons.append(f"{UNKNOWN}: {len(unknown)} of {len(parts)} items" if unknown else None)
     return cells.categorical(codes, text.index), cells.text_series(reasons, text.index)
 
 
@@ -174,7 +182,11 @@ def problem_rejects(problems: list[Problem], rows: pd.Series, source_file: str) 
                     "source_file": source_file,
                     "source_row": rows.iloc[hit].to_numpy(),
                     "column": problem.column,
-                    "value": _as_text(values, problem.column),
+                    "value": shown_values(
+                        values,
+                        problem.column,
+                        None if problem.text is None else problem.text.iloc[hit],
+                    ),
                     "reason": reason if isinstance(reason, str) else reason.iloc[hit].to_numpy(),
                 }
             )
@@ -182,17 +194,42 @@ def problem_rejects(problems: list[Problem], rows: pd.Series, source_file: str) 
     return pd.concat(frames, ignore_index=True)
 
 
-def _as_text(values: pd.Series, column: str) -> np.ndarray:
-    """Render reject values as text: dates as ISO dates, missing as an empty string.
+def shown_values(values: pd.Series, column: str, text: pd.Series | None = None) -> np.ndarray:
+    """Render reject values as text, showing only what the cleaned data would show.
 
-    Birth dates are shown only to the month, and a birth date that did not parse is
-    withheld: rejects must not carry what the cleaned data would not.
+    Dates become ISO dates (birth dates ``YYYY-MM``), codes and pseudonyms stay as they
+    are, a missing cell is an empty string. A cell with text that did not parse is shown
+    by its shape when it looks like a date (``"dd.dd.dddd"``), else as :data:`WITHHELD`.
+
+    Examples
+    --------
+    >>> shown_values(pd.Series([pd.NA, pd.NA, "F"]), "sex",
+    ...              pd.Series(["Drita Krasniqi", pd.NA, "f"])).tolist()
+    ['(withheld)', '', 'F']
+    >>> shown_values(pd.Series(pd.to_datetime([None, "2010-03-04"])), "episode_start",
+    ...              pd.Series(["4.3.10", "04.03.2010"])).tolist()
+    ['d.d.dd', '2010-03-04']
     """
     if column == "birth_date":
-        return values.dt.strftime("%Y-%m").fillna(WITHHELD).to_numpy()
-    if pd.api.types.is_datetime64_any_dtype(values):
-        values = values.dt.strftime("%Y-%m-%d")
-    return values.astype("str").fillna("").to_numpy()
+        shown = values.dt.strftime("%Y-%m")
+    elif pd.api.types.is_datetime64_any_dtype(values):
+        shown = values.dt.strftime("%Y-%m-%d")
+    else:
+        shown = values.astype("object").where(values.notna(), None)
+    shown = pd.Series(shown.to_numpy(dtype=object), dtype=object)
+    if text is not None:
+        unparsed = shown.isna().to_numpy() & text.notna().to_numpy()
+        dates = pd.api.types.is_datetime64_any_dtype(values)
+        cells = text.to_numpy(dtype=object)
+        for position in np.flatnonzero(unparsed):
+            shown.iloc[position] = _shape(str(cells[position])) if dates else WITHHELD
+    return shown.fillna("").to_numpy(dtype=object).astype(str)
+
+
+def _shape(text: str) -> str:
+    """Describe a date text by its shape (digits as ``d``), or withhold it."""
+    text = text.strip()
+    return re.sub(r"\d", "d", text) if _DATE_SHAPE.fullmatch(text) else WITHHELD
 
 
 def any_problem(problems: list[Problem], n_rows: int) -> np.ndarray:

@@ -60,24 +60,47 @@ def resolve_salt(salt: str | None, *, synthetic: bool, source_file: str) -> str:
     Raises
     ------
     MissingSaltError
-        For real records without a salt, with a salt shorter than
-        :data:`MIN_SALT_LENGTH`, or with the public demo salt.
+        For real records without a salt, with fewer than :data:`MIN_SALT_LENGTH`
+        characters once spaces are stripped, or with the public demo salt inside it.
+        The salt itself is never quoted.
+
+    Examples
+    --------
+    >>> resolve_salt("  sixteen-chars-ok  ", synthetic=False, source_file="x.csv")
+    'sixteen-chars-ok'
+    >>> resolve_salt(" " * 16, synthetic=False, source_file="x.csv")
+    Traceback (most recent call last):
+    ...
+    caretrends.cases.pseudonymise.MissingSaltError: x.csv: the salt ... spaces not counted ...
     """
-    chosen = salt if salt is not None else os.environ.get(SALT_ENV) or None
+    given = salt if salt is not None else os.environ.get(SALT_ENV)
+    chosen = given.strip() if given is not None else None
     if synthetic:
         return chosen or DEMO_SALT
-    if chosen is None:
+    if not given:
         raise MissingSaltError(
             f"{source_file}: refusing to read real case records without a secret salt: set the "
             f"environment variable {SALT_ENV} (at least {MIN_SALT_LENGTH} characters, kept "
             "outside the repository) so that identifiers can be pseudonymised"
         )
-    if chosen == DEMO_SALT or len(chosen) < MIN_SALT_LENGTH:
+    if salt_problem(chosen or ""):
         raise MissingSaltError(
             f"{source_file}: the salt for real case records must be secret and at least "
-            f"{MIN_SALT_LENGTH} characters long (the demo salt is for synthetic records only)"
+            f"{MIN_SALT_LENGTH} characters long, spaces not counted (the demo salt is for "
+            "synthetic records only)"
         )
     return chosen
+
+
+def salt_problem(salt: str) -> bool:
+    """Return True when ``salt`` is unfit for real records: too short, or the demo salt in it.
+
+    Examples
+    --------
+    >>> salt_problem(DEMO_SALT + "-and-more"), salt_problem("a b c d e f g h i j k l m n o p")
+    (True, False)
+    """
+    return len("".join(salt.split())) < MIN_SALT_LENGTH or DEMO_SALT in salt
 
 
 def keyed_hashes(texts: list[bytes], salt: str) -> list[str]:

@@ -67,7 +67,7 @@ class Export:
         in the file.
         """
         if self.encoding == "xlsx":
-            frame = pd.read_excel(self.path, sheet_name=0, dtype=str, engine="openpyxl")
+            frame = _read_workbook(self.path, self.source_file, dtype=str)
             return frame.set_axis(self.header, axis="columns")[columns]
         wanted = set(columns)
         positions = [str(i) for i, name in enumerate(self.header) if name in wanted]
@@ -84,10 +84,47 @@ class Export:
                     strings_can_be_null=True,
                 ),
             )
-        except pa.ArrowInvalid as exc:
-            raise DataValidationError([f"{self.source_file}: CSV cannot be parsed: {exc}"]) from exc
+        except pa.ArrowInvalid:
+            # pyarrow's message quotes the whole offending row: never pass it on
+            problem = misaligned_line(self.payload, self.delimiter, len(self.header))
+            raise DataValidationError([f"{self.source_file}: {problem}"]) from None
         frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(na_value=np.nan)}.get)
         return frame.set_axis([self.header[int(p)] for p in positions], axis="columns")
+
+
+def misaligned_line(payload: bytes, delimiter: str, n_fields: int) -> str:
+    """Describe the first record whose fields do not line up with the header, by line only.
+
+    Called only when the fast parser has failed, to say where and why without quoting
+    any cell (a case row holds names and personal numbers).
+
+    Examples
+    --------
+    >>> misaligned_line(b"a;b\\n1;2\\n3;4;5\\n", ";", 2)
+    "line 3: 3 fields where the header has 2 (an unquoted ';' inside a cell, or a field missing?)"
+    """
+    text = payload.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for record in reader:
+            if record and len(record) != n_fields:
+                return (
+                    f"line {reader.line_num}: {len(record)} fields where the header has "
+                    f"{n_fields} (an unquoted {delimiter!r} inside a cell, or a field missing?)"
+                )
+    except csv.Error:
+        return f"line {reader.line_num}: a quoted cell is not closed (a quote cut short?)"
+    return "CSV cannot be parsed (its fields do not line up with the header)"
+
+
+def _read_workbook(path: Path, source_file: str, **options: object) -> pd.DataFrame:
+    """Read the first sheet of a workbook; refuse a file that is not one, in one line."""
+    try:
+        return pd.read_excel(path, sheet_name=0, engine="openpyxl", **options)
+    except Exception as exc:  # zipfile, openpyxl and lxml each have their own errors
+        raise DataValidationError(
+            [f"{source_file}: cannot be read as an XLSX workbook ({type(exc).__name__})"]
+        ) from None
 
 
 def detect_encoding(data: bytes, *, source_file: str = "<bytes>") -> str:
@@ -120,6 +157,35 @@ def detect_encoding(data: bytes, *, source_file: str = "<bytes>") -> str:
     return "utf_8_sig" if best.encoding == "utf_8" and best.bom else best.encoding
 
 
+def check_text_bytes(data: bytes, *, source_file: str) -> None:
+    """Refuse bytes that cannot be a CSV export: empty, binary, or with no line after the header.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the file and what is wrong with it.
+
+    Examples
+    --------
+    >>> check_text_bytes(b"a;b\\n1;2\\n", source_file="x.csv")
+    >>> check_text_bytes(b"a\\x00b", source_file="x.csv")
+    Traceback (most recent call last):
+    ...
+    caretrends.errors.DataValidationError: x.csv: NUL bytes: a binary file, or UTF-16 ...
+    """
+    if not data.strip():
+        problem = "the file is empty"
+    elif b"\x00" in data:
+        problem = "NUL bytes: a binary file, or UTF-16 text (save it as UTF-8 CSV)"
+    elif data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        problem = "a workbook, not a CSV (save it as .xlsx or export it as CSV)"
+    elif len(data.strip().splitlines()) < 2:
+        problem = "a header but no records"
+    else:
+        return
+    raise DataValidationError([f"{source_file}: {problem}"])
+
+
 def open_export(path: Path, *, source_file: str) -> Export:
     """Open a CSV or XLSX export: detect its encoding and delimiter, read its header.
 
@@ -132,9 +198,10 @@ def open_export(path: Path, *, source_file: str) -> Export:
     if suffix not in SUFFIXES:
         raise DataValidationError([f"{source_file}: unsupported file type {suffix!r}"])
     if suffix == ".xlsx":
-        header = pd.read_excel(path, sheet_name=0, nrows=0, engine="openpyxl").columns
+        header = _read_workbook(path, source_file, nrows=0).columns
         return Export(path, source_file, [str(c) for c in header], "xlsx")
     data = path.read_bytes()
+    check_text_bytes(data, source_file=source_file)
     encoding = detect_encoding(data, source_file=source_file)
     if encoding not in {"utf_8", "utf_8_sig"}:  # pyarrow parses UTF-8 only
         try:

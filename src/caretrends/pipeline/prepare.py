@@ -64,7 +64,8 @@ def prepare(
     raw_dir, processed_dir : Path, optional
         Default ``data/raw`` and ``data/processed``.
     force : bool
-        Recompute even when the cache key matches.
+        Recompute even when the cache key matches, and replace tables even when the new
+        ones lose a source (or most of one) the current ones have.
 
     Returns
     -------
@@ -73,8 +74,10 @@ def prepare(
     Raises
     ------
     DataValidationError
-        When a raw file is missing, changed since it was registered, unregistered, or
-        breaks its table's schema as a whole.
+        When a raw file is missing, changed since it was registered, unregistered,
+        unreadable, holds an impossible figure or breaks its table's schema as a whole;
+        or (without ``force``) when the new tables would lose a whole source or most of
+        one. ``data/processed`` is then left as it was.
     """
     raw_dir = raw_dir or paths.raw_dir()
     processed_dir = processed_dir or paths.processed_dir()
@@ -89,6 +92,15 @@ def prepare(
         return PrepareResult(reused=True, manifest=previous)
 
     observations, rejects, files = read_observations(records, raw_dir)
+    losses = lost_rows(_previous_counts(processed_dir), observations["source_file"].value_counts())
+    if losses and not force:
+        raise DataValidationError(
+            [
+                f"{processed_dir}: not replaced: the new tables would lose rows; run "
+                "`caretrends prepare --force` to accept",
+                *losses,
+            ]
+        )
     reconciled = reconcile(observations, ReconcileRules.from_yaml())
     reconciled = pd.concat([reconciled, infer_from_totals(reconciled)], ignore_index=True)
     derived = indicators.derive_all(reconciled)
@@ -116,6 +128,44 @@ def prepare(
         processed_dir / MANIFEST_NAME, partial(_write_text, json.dumps(manifest, indent=2))
     )
     return PrepareResult(reused=False, manifest=manifest)
+
+
+#: Share of a source's rows the new tables may lose before ``prepare`` stops.
+MAX_LOST_SHARE = 0.5
+
+
+def lost_rows(before: pd.Series, after: pd.Series) -> list[str]:
+    """Describe each source file that would lose every row, or most of its rows.
+
+    Parameters
+    ----------
+    before, after : Series
+        Observations per source file, in the current and in the new tables.
+
+    Examples
+    --------
+    >>> lost_rows(pd.Series({"a.csv": 10, "b.csv": 10}), pd.Series({"a.csv": 4}))
+    ['a.csv: 10 observations -> 4', 'b.csv: 10 observations -> 0 (the whole source)']
+    """
+    lines = []
+    for name, count in before.items():
+        now = int(after.get(name, 0))
+        if now == 0 and count:
+            lines.append(f"{name}: {count} observations -> 0 (the whole source)")
+        elif now < count * (1 - MAX_LOST_SHARE):
+            lines.append(f"{name}: {count} observations -> {now}")
+    return lines
+
+
+def _previous_counts(processed_dir: Path) -> pd.Series:
+    """Observations per source file in the current tables (empty when there are none)."""
+    path = processed_dir / "observations.parquet"
+    if not path.exists():
+        return pd.Series(dtype="int64")
+    try:
+        return pd.read_parquet(path, columns=["source_file"])["source_file"].value_counts()
+    except Exception:  # unreadable current tables hold nothing worth keeping
+        return pd.Series(dtype="int64")
 
 
 def cache_key(records: list[provenance.SourceRecord]) -> str:

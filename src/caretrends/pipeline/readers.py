@@ -11,10 +11,11 @@ import pandas as pd
 
 from caretrends import provenance
 from caretrends.errors import DataValidationError
-from caretrends.schemas import REJECT_COLUMNS
+from caretrends.schemas import REJECT_COLUMNS, refuse_impossible
 from caretrends.sources.compiled import read_compiled_figures
 from caretrends.sources.kas.mapping import check_kas_jsonstat, read_kas_record
 from caretrends.sources.sdmx_csv import read_sdmx_csv
+from caretrends.sources.textfile import check_csv_file
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,15 @@ class ObservationReader:
     count_rows: Callable[[Path], int]
 
 
+def _read_figures(
+    record: provenance.SourceRecord, raw_dir: Path
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read the compiled figures once the file is known to be whole."""
+    path = raw_dir / record.path
+    check_csv_file(path, name=record.path)
+    return read_compiled_figures(path)
+
+
 def _count_csv_rows(path: Path) -> int:
     """Count a CSV file's data rows (quoted newlines allowed)."""
     return len(pd.read_csv(path, dtype=str, usecols=[0], keep_default_na=False))
@@ -45,9 +55,7 @@ def _count_jsonstat_cells(path: Path) -> int:
 
 #: The reader of each kind of raw file that holds observations.
 OBSERVATION_READERS: dict[str, ObservationReader] = {
-    "observations-figures": ObservationReader(
-        lambda record, raw_dir: read_compiled_figures(raw_dir / record.path), _count_csv_rows
-    ),
+    "observations-figures": ObservationReader(_read_figures, _count_csv_rows),
     "kas-jsonstat": ObservationReader(read_kas_record, _count_jsonstat_cells),
     "observations-sdmx-csv": ObservationReader(
         lambda record, raw_dir: tuple(
@@ -72,6 +80,7 @@ def read_observations(
             continue
         path = raw_dir / record.path
         observations, rejects = reader.read(record, raw_dir)
+        refuse_impossible(rejects.assign(source_file=record.path))
         rejected_rows = rejects["source_row"].nunique()
         rows_read = reader.count_rows(path)
         if rows_read != len(observations) + rejected_rows:
@@ -93,6 +102,8 @@ def read_observations(
                 "rejected": int(rejected_rows),
             }
         )
+    if not frames:
+        raise DataValidationError([f"{raw_dir}: no registered file of observations to read"])
     observations = pd.concat(frames, ignore_index=True)
     rejects = pd.concat(reject_frames, ignore_index=True)[REJECT_COLUMNS]
     return observations, rejects.astype({"source_row": "int64", "value": "str"}), files

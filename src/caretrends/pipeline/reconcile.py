@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from caretrends import paths
 from caretrends.schemas import OBSERVATION_KEY
+from caretrends.schemas.configs import SourcePriorityFile, read_config
 
 #: The columns that say which figure a row is (the source columns excluded).
 FIGURE_KEY: list[str] = [c for c in OBSERVATION_KEY if c not in ("source", "source_table")]
@@ -45,11 +45,11 @@ class ReconcileRules:
 
     @classmethod
     def from_yaml(cls, path: Path | None = None) -> ReconcileRules:
-        """Read the rules from ``config/source_priority.yaml`` (or ``path``)."""
-        config = yaml.safe_load(
-            (path or paths.config_dir() / "source_priority.yaml").read_text("utf-8")
-        )
-        return cls(tuple(config["priority"]), float(config.get("tolerance", 0.005)))
+        """Read the rules from ``config/source_priority.yaml`` (or ``path``), checked
+        against :class:`~caretrends.configs.SourcePriorityFile`."""
+        path = path or paths.config_dir() / "source_priority.yaml"
+        config = read_config(path, SourcePriorityFile)
+        return cls(tuple(config.priority), config.tolerance)
 
 
 def reconcile(observations: pd.DataFrame, rules: ReconcileRules) -> pd.DataFrame:

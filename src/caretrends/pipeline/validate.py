@@ -3,9 +3,11 @@
 Observation files go through their readers; case files (registered demo files and the
 private files under ``data/private/cases/``) through the case cleaner.
 
-File-level problems (a file missing, changed or unregistered; a table that breaks its
-schema as a whole) fail validation. Row-level problems are listed one per line with file,
-row, column and reason; they fail validation only when asked to be strict.
+File-level problems (a file missing, changed, unregistered, unreadable or cut short; a
+table that breaks its schema as a whole; an impossible figure, such as a negative count or
+a year to come; no file checked at all) fail validation. Row-level problems are listed
+one per line with file, row, column and reason; they fail validation only when asked to
+be strict.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from caretrends import paths, provenance
 from caretrends.cases.load import check_case_files
 from caretrends.errors import DataValidationError
 from caretrends.pipeline.readers import OBSERVATION_READERS, ObservationReader
+from caretrends.schemas import impossible_problems
 
 
 @dataclass
@@ -40,8 +43,8 @@ class ValidationReport:
     checked: list[str] = field(default_factory=list)
 
     def ok(self, *, strict: bool = False) -> bool:
-        """True when no file is unusable (and, if ``strict``, no row was rejected)."""
-        return not self.file_problems and not (strict and len(self.rejects))
+        """True when files were checked and none is unusable (if ``strict``, no row rejected)."""
+        return bool(self.checked) and not self.file_problems and not (strict and len(self.rejects))
 
     def text(self) -> str:
         """The report as lines a person reads."""
@@ -76,6 +79,10 @@ def validate(
     ValidationReport
     """
     raw_dir = raw_dir or paths.raw_dir()
+    if not raw_dir.is_dir():
+        return ValidationReport(
+            file_problems=[f"{raw_dir}: no such folder (is CARETRENDS_ROOT or --raw-dir right?)"]
+        )
     readers = readers if readers is not None else OBSERVATION_READERS
     report = ValidationReport(file_problems=provenance.check_files(raw_dir))
     reject_frames = []
@@ -88,11 +95,18 @@ def validate(
         except DataValidationError as exc:
             report.file_problems.extend(exc.problems)
             continue
+        except Exception as exc:  # a reader's bug must not hide the other files' problems
+            report.file_problems.append(f"{record.path}: cannot be read ({type(exc).__name__})")
+            continue
         report.checked.append(record.path)
-        reject_frames.append(rejects.assign(source_file=record.path))
+        rejects = rejects.assign(source_file=record.path)
+        report.file_problems.extend(impossible_problems(rejects))
+        reject_frames.append(rejects)
     cases = check_case_files(raw_dir=raw_dir)
     report.file_problems.extend(cases.file_problems)
     report.checked.extend(cases.report["source_file"])
     reject_frames.append(cases.rejects)
     report.rejects = pd.concat(reject_frames, ignore_index=True)
+    if not report.checked and not report.file_problems:
+        report.file_problems.append(f"{raw_dir}: no registered file to check")
     return report

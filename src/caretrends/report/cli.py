@@ -32,32 +32,30 @@ def add_subcommand(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument(
         "--output", type=Path, default=None, metavar="DIR", help="reports root; default: reports/"
     )
-    run.add_argument("--debug", action="store_true", help="also print the traceback of an error")
+    run.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,  # keeps ``caretrends --debug run``'s value
+        help="also print the traceback of an error",
+    )
     run.set_defaults(handler=handle_run)
 
 
 def handle_run(args: argparse.Namespace) -> int:
     """Run the report; return 0, or ``128 + signal`` when SIGTERM or SIGINT stopped it.
 
-    Other failures raise ``CaretrendsError`` for the CLI to print in one line; with
-    ``--debug`` their traceback is printed first.
+    Other failures raise for the CLI (:func:`caretrends.cli.main`) to print in one line,
+    with their traceback first under ``--debug``.
     """
     from caretrends.report.run import RunStopped  # heavy: papermill, nbformat
 
     try:
         return _run(args)
     except RunStopped as exc:
-        _print_traceback(args)
+        if getattr(args, "debug", False):
+            traceback.print_exc()
         print(f"caretrends run: {exc}", file=sys.stderr)
         return exc.exit_code
-    except Exception:
-        _print_traceback(args)
-        raise
-
-
-def _print_traceback(args: argparse.Namespace) -> None:
-    if args.debug:
-        traceback.print_exc()
 
 
 def _run(args: argparse.Namespace) -> int:

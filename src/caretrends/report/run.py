@@ -51,6 +51,7 @@ from caretrends.report.manifest import (
     package_versions,
     shown_path,
 )
+from caretrends.report.permissions import owner_only_umask, restrict_to_owner
 
 LATEST = "latest"
 
@@ -221,7 +222,7 @@ def run_report(
     kernels = RunKernels()
     # From the run folder's creation to its publishing a signal only stops the kernels,
     # so that no path leaves a hidden .tmp- folder behind.
-    with stopping_on_signals(kernels):
+    with stopping_on_signals(kernels), owner_only_umask():
         work = make_run_folder(reports_dir, run_id)
         started, clock = utc_now(), time.perf_counter()
         try:
@@ -265,8 +266,10 @@ def run_report(
             )
             (work / "index.html").write_text(index_html(manifest), encoding="utf-8")
         except BaseException:
+            restrict_to_owner(work)
             os.replace(work, reports_dir / f"{run_id}-failed")
             raise
+        restrict_to_owner(work)  # it holds what was derived from private case records
         if reason:
             folder = reports_dir / f"{run_id}-failed"
             os.replace(work, folder)

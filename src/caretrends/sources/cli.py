@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from caretrends.errors import CaretrendsError
 from caretrends.sources.http import FetchError, HttpSettings, Stored
 from caretrends.sources.kas import mapping
 from caretrends.sources.kas.fetch import browse_kas, fetch_kas
@@ -170,6 +171,8 @@ def add_extract_subcommand(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run_extract(args: argparse.Namespace) -> int:
+    if args.workbook is not None and not args.workbook.is_file():
+        raise CaretrendsError(f"{args.workbook}: no such workbook (--workbook)")
     target = build_transmonee_extract(args.workbook, raw_dir=args.raw_dir)
     print(f"wrote {target}")
     return 0

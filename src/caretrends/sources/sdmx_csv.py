@@ -34,6 +34,7 @@ from caretrends.schemas import (
     validate_table,
 )
 from caretrends.sources.cells import OBS_STATUS_LABELS, missing_to_nan, parse_period
+from caretrends.sources.textfile import check_csv_file
 
 #: Columns a file must have.
 REQUIRED_COLUMNS: tuple[str, ...] = (
@@ -128,9 +129,13 @@ def read_sdmx_csv(path_or_buffer: PathOrBuffer, *, source: str | None = None) ->
     Raises
     ------
     DataValidationError
-        When a required column is missing; the message names the file and the column.
+        When a required column is missing, or the file is empty, binary, not UTF-8, cut
+        short or has records not matching its header; the message names the file (and
+        the line or column).
     """
     file_name = _file_name(path_or_buffer)
+    if isinstance(path_or_buffer, str | PathLike):
+        check_csv_file(Path(path_or_buffer), name=file_name)
     table = _code_columns(
         pd.read_csv(path_or_buffer, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     )

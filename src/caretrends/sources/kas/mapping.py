@@ -18,7 +18,6 @@ from typing import Any
 from urllib.parse import quote
 
 import pandas as pd
-import yaml
 
 from caretrends import paths
 from caretrends.errors import DataValidationError, ParameterError
@@ -30,6 +29,7 @@ from caretrends.schemas import (
     empty_rejects,
     validate_table,
 )
+from caretrends.schemas.configs import KasTablesFile, read_config
 from caretrends.sources.cells import parse_period
 from caretrends.sources.jsonstat import JsonStatDataset, parse_jsonstat
 
@@ -134,7 +134,7 @@ def load_kas_config(path: Path | None = None) -> KasConfig:
         Naming the file, table and field of every problem found.
     """
     path = path or paths.config_dir() / KAS_CONFIG_NAME
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    document = read_config(path, KasTablesFile).model_dump(exclude_unset=True)
     tables, problems = {}, []
     for key, entry in (document.get("tables") or {}).items():
         try:

@@ -18,10 +18,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import requests
-import yaml
 
 from caretrends import paths
 from caretrends.errors import DataValidationError, ParameterError
+from caretrends.schemas.configs import TransmoneeFetchFile, read_config
 from caretrends.sources.http import (
     FetchRequest,
     HttpSettings,
@@ -65,9 +65,9 @@ class TransmoneeConfig:
 
 
 def load_transmonee_config(path: Path | None = None) -> TransmoneeConfig:
-    """Read ``config/transmonee_fetch.yaml``."""
+    """Read ``config/transmonee_fetch.yaml``, checked by its schema (:mod:`caretrends.configs`)."""
     path = path or paths.config_dir() / TRANSMONEE_CONFIG_NAME
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document = read_config(path, TransmoneeFetchFile).model_dump()
     return TransmoneeConfig(
         base_url=str(document["base_url"]),
         dataflow=str(document["dataflow"]),

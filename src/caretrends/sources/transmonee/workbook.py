@@ -28,7 +28,12 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from caretrends.errors import DataValidationError
-from caretrends.schemas import OBSERVATION_COLUMNS, OBSERVATIONS, REJECT_COLUMNS, validate_table
+from caretrends.schemas import (
+    OBSERVATION_COLUMNS,
+    OBSERVATION_LAYOUT,
+    REJECT_COLUMNS,
+    validate_table,
+)
 from caretrends.sources.cells import area_code, missing_to_nan, split_aggregates
 from caretrends.sources.transmonee.codes import (
     MAPPING_NAME,
@@ -297,7 +302,7 @@ def _tidy(
     candidates = observations[~bad]
     valid, schema_rejects = validate_table(
         candidates,
-        OBSERVATIONS,
+        OBSERVATION_LAYOUT,  # the domain rules hold for the extract, not every table
         source_file=file,
         row_numbers=pd.Series(candidates.index, index=candidates.index),
     )

@@ -55,6 +55,87 @@ AGE_CODE_PATTERN = r"^(_T|_Z|Y\d+(T\d+)?|Y_GE\d+|M\d+(T\d+)?|" + "|".join(NAMED_
 
 _text = {"dtype": "str", "nullable": False, "coerce": True}
 
+#: Start of the reason of a rejected row whose figure cannot be true: such a row makes its
+#: whole file unusable (see :func:`refuse_impossible`), not just the row.
+IMPOSSIBLE = "impossible figure"
+
+#: First year of each source's series (by the start of its name); others :data:`FIRST_YEAR`.
+SOURCE_FIRST_YEARS: dict[str, int] = {"UNICEF TransMonEE": 1989}
+
+#: First year of any source not in :data:`SOURCE_FIRST_YEARS`.
+FIRST_YEAR = 1950
+
+#: Units counting people or events: non-negative, and whole unless marked an estimate.
+COUNT_UNITS: frozenset[str] = frozenset({"NUMBER", "PS"})
+
+#: Units that must be whole numbers (``PS`` may be an average population).
+WHOLE_UNITS: frozenset[str] = frozenset({"NUMBER"})
+
+#: Status of an estimated figure (SDMX OBS_STATUS), which may be fractional.
+ESTIMATE_STATUS = "E"
+
+
+def unit_range(unit: str) -> tuple[float, float] | None:
+    """Return the possible range of a rate or share unit, or None for other units.
+
+    Examples
+    --------
+    >>> unit_range("RATE_100000"), unit_range("PCNT"), unit_range("NUMBER")
+    ((0.0, 100000.0), (0.0, 100.0), None)
+    """
+    if unit in {"PCNT", "PC", "PT"}:
+        return (0.0, 100.0)
+    if unit.startswith("RATE_"):
+        base = unit.removeprefix("RATE_").split("_", 1)[0]
+        return (0.0, float(base)) if base.isdigit() else (0.0, float("inf"))
+    return None
+
+
+def _first_years(sources: pd.Series) -> pd.Series:
+    firsts = pd.Series(FIRST_YEAR, index=sources.index)
+    for prefix, year in SOURCE_FIRST_YEARS.items():
+        firsts[sources.astype(str).str.startswith(prefix)] = year
+    return firsts
+
+
+def _year_possible(frame: pd.DataFrame) -> pd.Series:
+    year = pd.to_numeric(frame["year"], errors="coerce")
+    this_year = pd.Timestamp.today().year
+    return year.isna() | ((year >= _first_years(frame["source"])) & (year <= this_year))
+
+
+def _count_not_negative(frame: pd.DataFrame) -> pd.Series:
+    return ~(frame["unit"].isin(COUNT_UNITS) & (frame["value"] < 0))
+
+
+def _count_whole(frame: pd.DataFrame) -> pd.Series:
+    value = frame["value"]
+    fraction = (value - value.round()).abs() > 1e-6 * value.abs().clip(lower=1)
+    return ~(frame["unit"].isin(WHOLE_UNITS) & (frame["obs_status"] != ESTIMATE_STATUS) & fraction)
+
+
+def _rate_in_range(frame: pd.DataFrame) -> pd.Series:
+    ranges = frame["unit"].map(lambda unit: unit_range(str(unit)) or (-np.inf, np.inf))
+    low = ranges.map(lambda r: r[0]).astype(float)
+    high = ranges.map(lambda r: r[1]).astype(float)
+    value = frame["value"]
+    return value.isna() | ((value >= low) & (value <= high))
+
+
+#: Rules every published figure obeys; the column each is about.
+DOMAIN_RULES: dict[str, tuple[str, object]] = {
+    f"{IMPOSSIBLE}: year before the source's first year or after this year": (
+        "year",
+        _year_possible,
+    ),
+    f"{IMPOSSIBLE}: a count below zero": ("value", _count_not_negative),
+    f"{IMPOSSIBLE}: a count that is not a whole number (and not marked an estimate)": (
+        "value",
+        _count_whole,
+    ),
+    f"{IMPOSSIBLE}: a rate or share outside its possible range": ("value", _rate_in_range),
+}
+
 OBSERVATIONS = pa.DataFrameSchema(
     {
         "source": pa.Column(**_text, checks=pa.Check.str_length(min_value=1)),
@@ -73,12 +154,42 @@ OBSERVATIONS = pa.DataFrameSchema(
         "obs_status": pa.Column(**_text),
         "note": pa.Column("str", nullable=True, coerce=True),
     },
+    checks=[pa.Check(rule, name=name) for name, (_, rule) in DOMAIN_RULES.items()],
     strict=True,
     ordered=True,
     unique=OBSERVATION_KEY,
     report_duplicates="all",
     name="observations",
 )
+
+
+#: The Observations layout without :data:`DOMAIN_RULES`, for source material (a UNICEF
+#: workbook) whose tables outside the extract publish growth rates and indices under
+#: ``PCNT`` and averages under ``NUMBER``; the rules apply once rows are extracted.
+OBSERVATION_LAYOUT = copy.deepcopy(OBSERVATIONS)
+OBSERVATION_LAYOUT.checks = []
+
+
+def refuse_impossible(rejects: pd.DataFrame) -> None:
+    """Raise when any reject is an impossible figure: its file cannot be trusted at all.
+
+    Raises
+    ------
+    DataValidationError
+        One line per impossible figure, naming file, row, column, value and reason.
+    """
+    problems = impossible_problems(rejects)
+    if problems:
+        raise DataValidationError(problems)
+
+
+def impossible_problems(rejects: pd.DataFrame) -> list[str]:
+    """Return a line per reject whose reason is an impossible figure."""
+    bad = rejects[rejects["reason"].astype(str).str.startswith(IMPOSSIBLE)]
+    return [
+        f"{r.source_file}: row {r.source_row}: column {r.column}: {r.reason} (value {r.value})"
+        for r in bad.itertuples()
+    ]
 
 
 def empty_rejects() -> pd.DataFrame:
@@ -142,7 +253,7 @@ def validate_table(
         valid = schema.validate(candidates, lazy=True, inplace=True)
         return valid.reset_index(drop=True), duplicates.reset_index(drop=True)
     except SchemaErrors as exc:
-        cases = exc.failure_cases
+        cases = _own_column_only(exc.failure_cases)
     table_level = cases[cases["index"].isna()]
     if len(table_level):
         raise DataValidationError(
@@ -164,6 +275,12 @@ def validate_table(
     kept = candidates.drop(index=sorted(set(bad_index)))
     rejects = pd.concat([duplicates, value_rejects], ignore_index=True)
     return schema.validate(kept, lazy=True, inplace=True).reset_index(drop=True), rejects
+
+
+def _own_column_only(cases: pd.DataFrame) -> pd.DataFrame:
+    """Keep, of a table-wide rule's failures, only the cell of the column it is about."""
+    about = cases["check"].map({name: column for name, (column, _) in DOMAIN_RULES.items()})
+    return cases[about.isna() | (cases["column"] == about)]
 
 
 def _without_rows(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
