@@ -173,8 +173,14 @@ class ChartText:
         """Return the options with the source settled from ``source`` or ``data``.
 
         Called before drawing, so that a chart without a source is refused at once.
+        Organisations cited by their acronym (KAS, UCCK) get the acronym readers of
+        ``lang`` know (ASK, QKUK, UKCK).
         """
-        return cls(title, source_text(data, source), note, lang, size)
+        cited = "; ".join(
+            text_or_label(name, "organisation", lang)
+            for name in source_text(data, source).split("; ")
+        )
+        return cls(title, cited, note, lang, size)
 
 
 def publish(
