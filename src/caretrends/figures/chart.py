@@ -70,11 +70,12 @@ class Chart:
     lang: str
     size: str
 
-    def _repr_png_(self) -> bytes:
-        """Show the chart where a notebook displays it (the figure is not in pyplot)."""
+    def _repr_png_(self) -> tuple[bytes, dict[str, str]]:
+        """Show the chart where a notebook displays it (the figure is not in pyplot),
+        with its alt text, which the report's pages put in the image's ``alt``."""
         image = io.BytesIO()
         self.figure.savefig(image, format="png", bbox_inches="tight")
-        return image.getvalue()
+        return image.getvalue(), {"alt": self.alt_text}
 
 
 def blank_figure(size: str) -> Figure:

@@ -229,7 +229,7 @@ def run_report(
             outcomes = execute_all(
                 config, selected, work, run_id, kernel_name, workers, progress, kernels
             )
-            _write_html(outcomes, work)
+            _write_html(outcomes, work, config.language)
             stopped_by = kernels.stopped_by  # a signal after this lets the run finish
             failed = [name for name, o in outcomes.items() if o.status != "succeeded"]
             reason = f"stopped by {stopped_by.name}" if stopped_by else None
@@ -263,7 +263,7 @@ def run_report(
             (work / MANIFEST_NAME).write_text(
                 json.dumps(manifest, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
             )
-            (work / "index.html").write_text(index_html(manifest), encoding="utf-8")
+            (work / "index.html").write_text(index_html(manifest, work), encoding="utf-8")
         except BaseException:
             os.replace(work, reports_dir / f"{run_id}-failed")
             raise
@@ -289,7 +289,7 @@ def run_report(
     return RunResult(run_id, final, True, outcomes, added, manifest, complete)
 
 
-def _write_html(outcomes: dict[str, NotebookOutcome], work: Path) -> None:
+def _write_html(outcomes: dict[str, NotebookOutcome], work: Path, lang: str) -> None:
     """Write ``html/<name>.html`` for each notebook that succeeded.
 
     A page that cannot be made (an image it shows is missing) fails its notebook.
@@ -300,7 +300,7 @@ def _write_html(outcomes: dict[str, NotebookOutcome], work: Path) -> None:
         page = work / "html" / f"{outcome.name}.html"
         try:
             executed = work / "notebooks" / f"{outcome.name}.ipynb"
-            page.write_text(notebook_html(executed, work), encoding="utf-8")
+            page.write_text(notebook_html(executed, work, lang=lang), encoding="utf-8")
         except CaretrendsError as exc:
             outcome.status = "failed"
             outcome.error = {"ename": "HTML export", "evalue": str(exc)}
