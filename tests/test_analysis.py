@@ -176,7 +176,7 @@ def test_case_level_outputs_say_when_records_are_synthetic() -> None:
         "Time to a permanent family (demonstration data)"
     )
     assert labels.case_title("brief.permanency_title", "sq", synthetic=False) == (
-        "Koha deri në një familje të përhershme"
+        "Koha deri në një shtëpi të përhershme"
     )
     table = analysis.mark_case_table(pd.DataFrame({"x": [1]}), synthetic=True)
     assert table["records"].iloc[0] == analysis.SYNTHETIC_RECORDS

@@ -302,7 +302,7 @@ def test_prevention_chart_of_an_already_suppressed_table_draws_no_total_it_canno
 def test_charts_are_not_left_open_in_pyplot_and_show_themselves_in_notebooks() -> None:
     open_before = plt.get_fignums()
     for build in BUILDERS.values():
-        image = Image.open(io.BytesIO(build("en")._repr_png_()))
+        image = Image.open(io.BytesIO(build("en")._repr_png_()[0]))
         assert image.format == "PNG" and image.width > 300
     assert plt.get_fignums() == open_before
 

@@ -187,6 +187,69 @@ def to_publication(table: pd.DataFrame, *, count: str = "value") -> pd.DataFrame
     return published
 
 
+def published(
+    table: pd.DataFrame,
+    *,
+    count: str = "value",
+    dims: Sequence[str] = (),
+    totals_over: Sequence[str] = (),
+    rates: Sequence[str] = (),
+    rules: DisclosureRules = DEFAULT_RULES,
+) -> pd.DataFrame:
+    """Return a table as it may leave the project: :func:`suppress`, then ``c`` in print.
+
+    Counts and the rates built on them are written ``c`` where hidden (primary and
+    secondary alike); each rate keeps its ``<rate>_flag`` (``c``, ``u`` or ``""``).
+    Arguments as for :func:`suppress`.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"year": [2020, 2021], "value": [12, 3], "rate": [1.2, 0.3]})
+    >>> published(table, rates=["rate"])[["value", "rate", "rate_flag"]].values.tolist()
+    [[12, 1.2, 'u'], ['c', 'c', 'c']]
+    """
+    protected = suppress(
+        table, count=count, dims=dims, totals_over=totals_over, rates=rates, rules=rules
+    )
+    result = to_publication(protected, count=count)
+    for rate in rates:
+        hidden = protected[f"{rate}_flag"].eq(SUPPRESSED).to_numpy()
+        result[rate] = pd.Series(
+            np.where(hidden, SUPPRESSED, result[rate].astype(object)), index=result.index
+        )
+    return result
+
+
+def exposed_counts(
+    table: pd.DataFrame, columns: Sequence[str], rules: DisclosureRules = DEFAULT_RULES
+) -> list[str]:
+    """Return every cell of ``columns`` that shows, in clear, a count the rules hide.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A table as published (numbers, ``c`` and other markers, text).
+    columns : sequence of str
+        The count columns (children, mothers, babies); missing columns are skipped.
+
+    Returns
+    -------
+    list of str
+        ``row N: column 'x': value v`` for each exposed cell; empty when the table is safe.
+
+    Examples
+    --------
+    >>> exposed_counts(pd.DataFrame({"value": [12, "c", 3]}), ["value"])
+    ["row 2: column 'value': value 3"]
+    """
+    problems = []
+    for column in (c for c in columns if c in table.columns):
+        numbers = pd.to_numeric(table[column], errors="coerce")
+        for row in np.flatnonzero(rules.is_small(numbers).to_numpy()):
+            problems.append(f"row {row}: column {column!r}: value {table[column].iloc[row]}")
+    return problems
+
+
 def _whole_if_integer(value: object) -> object:
     """Write counts without a trailing ``.0`` (12, not 12.0)."""
     return int(value) if isinstance(value, float) and value.is_integer() else value

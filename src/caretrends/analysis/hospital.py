@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from caretrends import disclosure
 from caretrends.analysis.kosovo import annual_series
 from caretrends.models import wilson_interval
 
@@ -50,3 +51,74 @@ def hospital_outcomes_long(hospital: pd.DataFrame) -> pd.DataFrame:
     return long.replace({"outcome": {"placed": "placed_by_csw"}}).sort_values(
         ["year", "outcome"], ignore_index=True
     )
+
+
+#: The published columns of the hospital series, in order.
+PUBLISHED_HOSPITAL_COLUMNS: tuple[str, ...] = (
+    "year",
+    "left",
+    "reunited",
+    "placed",
+    "share_reunited",
+    "conf_low",
+    "conf_high",
+    "share_flag",
+)
+
+
+def published_hospital(
+    hospital: pd.DataFrame, rules: disclosure.DisclosureRules = disclosure.DEFAULT_RULES
+) -> pd.DataFrame:
+    """The hospital series as it may be shown or written: the chart's suppression.
+
+    Babies reunited and placed add up to the babies left, which the chart publishes, so
+    a small count hides its partner too (secondary suppression over the year's total);
+    the share reunited and its interval are withheld with them (``c``), and flagged
+    ``u`` on fewer than 20 babies. A year whose total is itself small is hidden whole.
+
+    Parameters
+    ----------
+    hospital : DataFrame
+        From :func:`hospital_series`.
+    rules : DisclosureRules
+        The thresholds.
+
+    Returns
+    -------
+    DataFrame
+        :data:`PUBLISHED_HOSPITAL_COLUMNS`; hidden cells ``c``, no internal checks.
+    """
+    known = hospital.dropna(subset=["reunited", "placed"])
+    long = known.melt(
+        id_vars="year", value_vars=["reunited", "placed"], var_name="outcome", value_name="value"
+    )
+    protected = disclosure.suppress(
+        long, dims=["year", "outcome"], totals_over=["outcome"], rules=rules
+    )
+    hidden = protected[protected["suppression"] != ""].groupby("year")["outcome"].agg(set)
+    table = hospital.drop(columns=["adds_up"], errors="ignore").astype(object)
+    small_total = rules.is_small(pd.to_numeric(hospital["left"], errors="coerce"))
+    for position, year in enumerate(table["year"]):
+        outcomes = hidden.get(year, set())
+        if small_total.iloc[position]:
+            outcomes = {"left", "reunited", "placed"}
+        for column in outcomes:
+            table.iloc[position, table.columns.get_loc(column)] = disclosure.SUPPRESSED
+        if outcomes:
+            for column in ("share_reunited", "conf_low", "conf_high"):
+                table.iloc[position, table.columns.get_loc(column)] = disclosure.SUPPRESSED
+    few = pd.to_numeric(hospital["left"], errors="coerce") < rules.unreliable_below
+    table["share_flag"] = [
+        disclosure.SUPPRESSED
+        if share == disclosure.SUPPRESSED
+        else (disclosure.UNRELIABLE if is_few else "")
+        for share, is_few in zip(table["share_reunited"], few, strict=True)
+    ]
+    for column in ("year", "left", "reunited", "placed"):
+        table[column] = table[column].map(_whole)
+    return table[list(PUBLISHED_HOSPITAL_COLUMNS)].reset_index(drop=True)
+
+
+def _whole(value: object) -> object:
+    """Counts without a trailing ``.0``; markers and missing values unchanged."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value

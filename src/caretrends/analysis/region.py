@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from caretrends import disclosure
+
 
 def latest_by_country(
     reconciled: pd.DataFrame,
@@ -155,3 +157,103 @@ def young_adoptions(
         )
     )
     return table[table["year"] >= start].sort_values(["ref_area", "year"], ignore_index=True)
+
+
+def published_country_rates(
+    table: pd.DataFrame,
+    *,
+    numerator: str = "numerator",
+    rules: disclosure.DisclosureRules = disclosure.DEFAULT_RULES,
+) -> pd.DataFrame:
+    """Each country's rate as it may be shown: ``c`` where its count is small, ``u`` flags.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`latest_indicator_by_country`: ``ref_area``, ``year``, ``value`` (the
+        rate), ``numerator`` and, when present, ``conf_low``/``conf_high``.
+
+    Returns
+    -------
+    DataFrame
+        ``ref_area``, ``year``, ``value`` (``c`` where the numerator is 1–4), the count
+        (``c`` alike), the interval if any, and ``value_flag`` (``c``, ``u`` or ``""``);
+        highest rate first, as the chart orders them.
+    """
+    rates = [c for c in ("value", "conf_low", "conf_high") if c in table.columns]
+    columns = ["ref_area", "year", *rates, numerator]
+    shown = disclosure.published(
+        table[columns].reset_index(drop=True), count=numerator, rates=rates, rules=rules
+    )
+    return shown.drop(columns=[f"{r}_flag" for r in rates if r != "value"])
+
+
+def published_country_counts(
+    table: pd.DataFrame, rules: disclosure.DisclosureRules = disclosure.DEFAULT_RULES
+) -> pd.DataFrame:
+    """Each country's count (e.g. from :func:`latest_by_country`) with 1–4 written ``c``.
+
+    Returns
+    -------
+    DataFrame
+        ``ref_area``, ``year``, ``value``.
+    """
+    columns = ["ref_area", "year", "value"]
+    return disclosure.published(table[columns].reset_index(drop=True), rules=rules)
+
+
+def published_composition(
+    composition: pd.DataFrame, rules: disclosure.DisclosureRules = disclosure.DEFAULT_RULES
+) -> pd.DataFrame:
+    """The care composition as the chart publishes it: counts and shares, ``c`` where hidden.
+
+    Each country's yearly total is known from the bars, so a small count hides a partner
+    in the same year; shares of a year with a hidden count are withheld.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`care_composition` plus ``share_flag``.
+    """
+    return disclosure.published(
+        composition.reset_index(drop=True),
+        dims=["ref_area", "year", "care_type"],
+        totals_over=["care_type"],
+        rates=["share"],
+        rules=rules,
+    )
+
+
+def published_exits(
+    exits: pd.DataFrame, rules: disclosure.DisclosureRules = disclosure.DEFAULT_RULES
+) -> pd.DataFrame:
+    """Exits from residential care with small counts, their partners and shares ``c``.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`residential_exits` plus ``share_flag``.
+    """
+    return disclosure.published(
+        exits.reset_index(drop=True),
+        dims=["ref_area", "year", "destination"],
+        totals_over=["destination"],
+        rates=["share"],
+        rules=rules,
+    )
+
+
+def published_adoptions(
+    adoptions: pd.DataFrame, rules: disclosure.DisclosureRules = disclosure.DEFAULT_RULES
+) -> pd.DataFrame:
+    """Adoptions of children aged 0–2 with counts of 1–4 written ``c``.
+
+    The adoption rate is TransMonEE's own published rate (all ages adopted per 100,000
+    aged 0–3), not computed from the hidden count, so it stays.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`young_adoptions`.
+    """
+    return disclosure.published(adoptions.reset_index(drop=True), count="adopted_0_2", rules=rules)

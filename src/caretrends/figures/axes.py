@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter, Locator
 
 from caretrends import disclosure
 from caretrends.figures.chart import wrap_to_width
@@ -79,7 +79,67 @@ def decimal_year(day: dt.date) -> float:
     return day.year + (day - start).days / length
 
 
+#: Room one year's tick label needs along an axis, in inches (``2020`` at 8 pt and a gap).
+_INCHES_PER_YEAR_TICK = 0.42
+#: Steps between labelled years, from every year to every twenty.
+_YEAR_STEPS: tuple[int, ...] = (1, 2, 5, 10, 20)
+
+
+def year_ticks(first: float, last: float, max_ticks: int) -> list[int]:
+    """Return whole years from ``first`` to ``last`` to label, at most ``max_ticks`` of them.
+
+    Every year when they fit, else every 2nd, 5th, 10th or 20th year (multiples of the
+    step); never a year outside the data, such as 2026 for a series ending in 2025.
+
+    Examples
+    --------
+    >>> year_ticks(2019.6, 2025.4, 8)
+    [2020, 2021, 2022, 2023, 2024, 2025]
+    >>> year_ticks(2013, 2025, 6)
+    [2014, 2016, 2018, 2020, 2022, 2024]
+    """
+    low, high = int(np.ceil(first - 1e-9)), int(np.floor(last + 1e-9))
+    if high < low:
+        return []
+    for step in _YEAR_STEPS:
+        years = [y for y in range(low, high + 1) if y % step == 0]
+        if len(years) <= max(max_ticks, 2):
+            return years if years else [low]
+    return [low, high]
+
+
+class YearLocator(Locator):
+    """Ticks at whole years inside the plotted data, as many as the axis has room for."""
+
+    def __init__(self, max_ticks: int | None = None) -> None:
+        self.max_ticks = max_ticks
+
+    def __call__(self) -> list[int]:
+        view_low, view_high = sorted(self.axis.get_view_interval())
+        data_low, data_high = sorted(self.axis.get_data_interval())
+        first, last = max(view_low, data_low), min(view_high, data_high)
+        if not np.isfinite([first, last]).all():
+            first, last = view_low, view_high
+        return year_ticks(first, last, self.max_ticks or self._room())
+
+    def _room(self) -> int:
+        """How many year labels fit along the axis at the figure's size."""
+        ax = self.axis.axes
+        box = ax.get_position()
+        width, height = ax.figure.get_size_inches()
+        length = box.width * width if self.axis.axis_name == "x" else box.height * height
+        return max(2, int(length / _INCHES_PER_YEAR_TICK) + 1)
+
+
 def year_axis(axis: Axis, *, max_ticks: int | str = "auto") -> None:
-    """Show whole years on an axis, without thousands separators."""
-    axis.set_major_locator(MaxNLocator(integer=True, nbins=max_ticks, min_n_ticks=2))
+    """Show whole years on an axis, without thousands separators, only where there is data.
+
+    Parameters
+    ----------
+    axis : matplotlib.axis.Axis
+        The axis of years.
+    max_ticks : int or "auto"
+        Most labelled years; ``"auto"``: as many as the axis has room for at print size.
+    """
+    axis.set_major_locator(YearLocator(None if max_ticks == "auto" else int(max_ticks)))
     axis.set_major_formatter(FuncFormatter(lambda value, _position: f"{value:.0f}"))

@@ -20,6 +20,7 @@ from caretrends.figures.chart import (
     publish,
     require_columns,
     text_or_label,
+    wrap_to_width,
 )
 from caretrends.figures.plotted import protect, published_table
 from caretrends.figures.sentences import series_sentence
@@ -28,6 +29,8 @@ from caretrends.figures.style import (
     FONT_SIZES,
     HIGHLIGHT,
     PALETTE,
+    SIZES,
+    is_narrow,
     style_context,
 )
 from caretrends.labels import (
@@ -87,27 +90,33 @@ def composition_chart(
     protected["share"] = protected["value"] / protected.groupby(["ref_area", "year"])[
         "value"
     ].transform(lambda v: v.sum(min_count=len(v)))
-    columns = min(len(areas), 3)
-    rows = int(np.ceil(len(areas) / columns))
+    columns, rows = panel_grid(len(areas), size)
     colours = {kind: PALETTE[i % len(PALETTE)] for i, kind in enumerate(types)}
+    base = FONT_SIZES[size]
     with style_context(size):
         figure = blank_figure(size)
+        figure.set_size_inches(SIZES[size][0], panels_height(rows, size))
         grid = figure.add_gridspec(rows + 1, columns, height_ratios=[0.001] + [1] * rows)
         legend_ax = figure.add_subplot(grid[0, :])
         legend_ax.axis("off")
         panels = [
             figure.add_subplot(grid[1 + i // columns, i % columns]) for i in range(len(areas))
         ]
-        for ax, area in zip(panels, areas, strict=True):
+        for number, (ax, area) in enumerate(zip(panels, areas, strict=True)):
             _stacked_shares(ax, protected[protected["ref_area"] == area], types, colours)
             if area:
-                ax.set_title(country_name(area, lang))
-            year_axis(ax.xaxis, max_ticks=6 // columns + 1)
+                panel_width = SIZES[size][0] * 0.9 / columns
+                ax.set_title(wrap_to_width(country_name(area, lang), panel_width, base))
+            year_axis(ax.xaxis)
             locale_axis(ax.yaxis, lang, percent=True)
             ax.set_ylim(0, 1)
-            if ax is not panels[0]:
+            ax.set_yticks([0, 0.5, 1])
+            if number % columns:
                 ax.tick_params(labelleft=False)
-        axis_label(panels[0], label("share_formal_care", lang), size, share=0.7 / rows)
+        figure.supylabel(
+            wrap_to_width(label("share_formal_care", lang), panels_height(rows, size) * 0.6, base),
+            fontsize=base,
+        )
         handles = [
             Patch(color=colours[kind], label=text_or_label(kind, "care", lang))
             for kind in reversed(types)
@@ -116,7 +125,7 @@ def composition_chart(
             handles=handles,
             loc="lower left",
             bbox_to_anchor=(0, 0),
-            ncols=1 if size == "column" else len(types),
+            ncols=1 if is_narrow(size) else len(types),
             borderaxespad=0,
         )
     table = published_table(
@@ -143,6 +152,28 @@ def composition_chart(
         findings=[label("alt.composition", lang, last=last_year, shares=shares) if shares else ""],
         protected=protected,
     )
+
+
+#: Height of one row of small multiples, and of the title, legend and footer, in inches.
+_PANEL_INCHES = 1.15
+_FRAME_INCHES = 1.9
+
+
+def panel_grid(panels: int, size: str) -> tuple[int, int]:
+    """Return (columns, rows) of small multiples: two across a narrow figure, else four.
+
+    Examples
+    --------
+    >>> panel_grid(7, "brief_half"), panel_grid(7, "brief_full"), panel_grid(1, "page")
+    ((2, 4), (4, 2), (1, 1))
+    """
+    columns = max(1, min(panels, 2 if is_narrow(size) else 4))
+    return columns, int(np.ceil(panels / columns))
+
+
+def panels_height(rows: int, size: str) -> float:
+    """Return the height in inches a figure of ``rows`` rows of panels needs at ``size``."""
+    return max(SIZES[size][1], _FRAME_INCHES + rows * _PANEL_INCHES)
 
 
 def _stacked_shares(
@@ -260,6 +291,7 @@ def country_comparison_chart(
                 fontweight="bold" if row.ref_area == highlight else "normal",
             )
         ax.set_yticks(positions, ordered["name"])
+        ax.set_ylim(-0.6, len(ordered) - 0.4)  # room for "no data" above the x axis
         for tick, area in zip(ax.get_yticklabels(), ordered["ref_area"], strict=True):
             tick.set_fontweight("bold" if area == highlight else "normal")
         axis_label(ax, measure, size, axis="x", share=0.6)

@@ -70,11 +70,12 @@ class Chart:
     lang: str
     size: str
 
-    def _repr_png_(self) -> bytes:
-        """Show the chart where a notebook displays it (the figure is not in pyplot)."""
+    def _repr_png_(self) -> tuple[bytes, dict[str, str]]:
+        """Show the chart where a notebook displays it (the figure is not in pyplot),
+        with its alt text, which the report's pages put in the image's ``alt``."""
         image = io.BytesIO()
         self.figure.savefig(image, format="png", bbox_inches="tight")
-        return image.getvalue()
+        return image.getvalue(), {"alt": self.alt_text}
 
 
 def blank_figure(size: str) -> Figure:
@@ -173,8 +174,14 @@ class ChartText:
         """Return the options with the source settled from ``source`` or ``data``.
 
         Called before drawing, so that a chart without a source is refused at once.
+        Organisations cited by their acronym (KAS, UCCK) get the acronym readers of
+        ``lang`` know (ASK, QKUK, UKCK).
         """
-        return cls(title, source_text(data, source), note, lang, size)
+        cited = "; ".join(
+            text_or_label(name, "organisation", lang)
+            for name in source_text(data, source).split("; ")
+        )
+        return cls(title, cited, note, lang, size)
 
 
 def publish(

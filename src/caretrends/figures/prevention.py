@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from matplotlib.transforms import blended_transform_factory
 
 from caretrends import disclosure
 from caretrends.figures.axes import axis_label, locale_axis, mark_hidden, year_axis
@@ -16,12 +17,24 @@ from caretrends.figures.chart import (
     publish,
     require_columns,
     text_or_label,
+    wrap_to_width,
 )
 from caretrends.figures.plotted import protect, published_table
 from caretrends.figures.sentences import series_sentence, unreliable_note, value_text
-from caretrends.figures.style import HIGHLIGHT, PALETTE, SUPPRESSED_FILL, style_context
+from caretrends.figures.style import (
+    FONT_SIZES,
+    HIGHLIGHT,
+    PALETTE,
+    SIZES,
+    SUPPRESSED_FILL,
+    is_narrow,
+    style_context,
+)
 from caretrends.labels import format_percent, label
 from caretrends.models import wilson_interval
+
+#: Height of the narrow (stacked) layout, as a multiple of the size's usual height.
+_STACKED_HEIGHT = 1.45
 
 
 def _shares(successes: pd.Series, totals: pd.Series) -> pd.DataFrame:
@@ -104,12 +117,15 @@ def prevention_chart(
     unknown_years = totals.index[totals.isna()]
     shares = _shares(counts[success], totals).where(~hidden[success], np.nan)
     unreliable = counts[success] < disclosure.DEFAULT_RULES.unreliable_below
-    stacked = size == "column"
-    share_of_height = 0.3 if stacked else 0.6
+    stacked = is_narrow(size)
+    share_of_height = 0.36 if stacked else 0.6
     with style_context(size):
         figure, (count_ax, share_ax) = new_figure(
             size, nrows=2 if stacked else 1, ncols=1 if stacked else 2
         )
+        width = figure.get_size_inches()[0]
+        if stacked:  # two panels one above the other need more height than one row
+            figure.set_size_inches(width, SIZES[size][1] * _STACKED_HEIGHT)
         drawn = counts.drop(index=unknown_years)
         bottom = np.zeros(len(drawn))
         for number, outcome in enumerate(outcomes):
@@ -140,8 +156,16 @@ def prevention_chart(
         mark_hidden(count_ax, unknown_years)
         axis_label(count_ax, measure, size, share=share_of_height)
         handles, names = count_ax.get_legend_handles_labels()
+        # Anchored at the figure's left edge (not the panel's), wrapped to the figure's
+        # width, so that long Albanian and Serbian outcomes stay on the page.
+        room = width * (0.85 if stacked else 0.45)
         count_ax.legend(
-            handles[::-1], names[::-1], loc="lower left", bbox_to_anchor=(0, 1.02), borderaxespad=0
+            handles[::-1],
+            [wrap_to_width(name, room, FONT_SIZES[size] * 0.9) for name in names[::-1]],
+            loc="lower left",
+            bbox_to_anchor=(0.01, 1.02),
+            bbox_transform=blended_transform_factory(figure.transFigure, count_ax.transAxes),
+            borderaxespad=0,
         )
         shown = shares["share"].notna()
         share_ax.errorbar(

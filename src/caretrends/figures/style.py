@@ -35,14 +35,34 @@ SUPPRESSED_FILL = "#D9D9D9"
 MUTED_TEXT = "#595959"
 BACKGROUND = "#FFFFFF"
 
-#: Figure sizes in inches: a journal/brief column, a full A4 page width, a 16:9 slide.
+_MM_PER_INCH = 25.4
+
+#: Figure sizes in inches: a journal column, a full A4 page width, a 16:9 slide, and the
+#: brief's two print sizes: half (82 mm) and full (170 mm) width of an A4 page's text.
 SIZES: dict[str, tuple[float, float]] = {
     "column": (3.5, 3.9),
     "page": (6.7, 4.6),
     "slide": (13.33, 7.5),
+    "brief_half": (82 / _MM_PER_INCH, 3.6),
+    "brief_full": (170 / _MM_PER_INCH, 4.1),
 }
-#: Base font size in points for each size (slides are read from a distance).
-FONT_SIZES: dict[str, float] = {"column": 7.0, "page": 9.0, "slide": 16.0}
+#: The smallest text a printed brief may carry, in points at print size.
+MIN_PRINT_POINTS = 7.0
+#: The smallest share of the base size any text of a chart uses (source and note lines).
+_SMALLEST_SHARE = 0.8
+#: Base font size in points for each size (slides are read from a distance). At the
+#: brief's sizes even the smallest text (source and note lines) reaches 7 pt in print.
+FONT_SIZES: dict[str, float] = {
+    "column": 7.0,
+    "page": 9.0,
+    "slide": 16.0,
+    "brief_half": MIN_PRINT_POINTS / _SMALLEST_SHARE,
+    "brief_full": MIN_PRINT_POINTS / _SMALLEST_SHARE,
+}
+#: The sizes a printed brief uses: every text at least :data:`MIN_PRINT_POINTS`.
+BRIEF_SIZES: tuple[str, ...] = ("brief_half", "brief_full")
+#: Sizes too narrow for panels side by side or a legend in several columns.
+NARROW_SIZES: frozenset[str] = frozenset({"column", "brief_half"})
 
 FONT_FAMILY = "DejaVu Sans"
 
@@ -51,6 +71,18 @@ def check_size(size: str) -> None:
     """Raise :class:`ParameterError` unless ``size`` is one of :data:`SIZES`."""
     if size not in SIZES:
         raise ParameterError(f"figure size {size!r} is not one of {', '.join(SIZES)}")
+
+
+def is_narrow(size: str) -> bool:
+    """Return True for a size too narrow for panels side by side (a column, half an A4).
+
+    Examples
+    --------
+    >>> is_narrow("brief_half"), is_narrow("page")
+    (True, False)
+    """
+    check_size(size)
+    return size in NARROW_SIZES
 
 
 def rc_params(size: str = "page") -> dict[str, Any]:

@@ -32,6 +32,7 @@ from caretrends.figures.style import (
     HIGHLIGHT,
     PALETTE,
     TEXT_COLOUR,
+    is_narrow,
     style_context,
 )
 from caretrends.labels import format_date, format_interval, format_percent, label
@@ -90,7 +91,7 @@ def _time_axes(ax: Axes, measure: str, lang: str, size: str, *, years: bool = Tr
 
 def _legend(ax: Axes, handles: Sequence, size: str) -> None:
     """Put the legend above the plot, in as many columns as fit."""
-    columns = 1 if size == "column" else min(len(handles), 3)
+    columns = 1 if is_narrow(size) else min(len(handles), 3)
     ax.legend(
         handles=list(handles),
         loc="lower left",

@@ -37,6 +37,7 @@ from caretrends.labels.terms import (
     has_label,
     label,
     locale_of,
+    provisional_terms,
 )
 
 __all__ = [
@@ -56,4 +57,5 @@ __all__ = [
     "label",
     "locale_of",
     "median_sentence",
+    "provisional_terms",
 ]

@@ -217,3 +217,26 @@ def format_interval(
         low=show(low, lang, decimals=decimals),
         high=show(high, lang, decimals=decimals),
     )
+
+
+def provisional_terms(lang: str) -> list[tuple[str, str, str]]:
+    """Return the labels of ``lang`` still awaiting a native speaker's review.
+
+    Returns
+    -------
+    list of tuple
+        ``(key, text, why)`` for every entry marked ``provisional``, in catalog order;
+        the data-quality page lists them rather than hiding them.
+
+    Examples
+    --------
+    >>> provisional_terms("en")
+    []
+    >>> ("no_data", "pa të dhëna", "project wording") in provisional_terms("sq")
+    True
+    """
+    return [
+        (key, entry.text, entry.provisional)
+        for key, entry in catalog(lang).entries.items()
+        if entry.provisional
+    ]

@@ -11,7 +11,8 @@ Modules: :mod:`~caretrends.report.params` (what a notebook declares),
 (execution and atomic publishing), :mod:`~caretrends.report.html`,
 :mod:`~caretrends.report.manifest`, :mod:`~caretrends.report.browser` (headless check
 that a page's images load), :mod:`~caretrends.report.brief` (the brief's key numbers and
-standard figures) and :mod:`~caretrends.report.cli`.
+standard figures), :mod:`~caretrends.report.tables` (tables ready to show) and
+:mod:`~caretrends.report.cli`.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ _HOMES: dict[str, str] = {
     "output_folders": "notebook",
     "run_report": "run",
     "standard_figures": "brief",
+    "display_table": "tables",
+    "format_table": "tables",
+    "provisional_table": "tables",
 }
 
 __all__ = sorted(_HOMES)

@@ -13,6 +13,7 @@ from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 
 from caretrends.errors import CaretrendsError
+from caretrends.labels import has_label, label
 
 # JupyterLab's look, without the scripts it loads from a CDN (require.js, MathJax,
 # mermaid): the report must open offline and from an e-mail attachment.
@@ -21,14 +22,29 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 {% block html_head_js_requirejs %}{% endblock %}
 {% block html_head_js_mathjax %}{% endblock %}
 {% block html_head_js_mermaidjs %}{% endblock %}
+{% block data_png scoped %}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
+{%- set alt=output | get_metadata('alt', 'image/png') -%}
+{%- if alt is not none %} alt="{{ alt | escape_html }}"{%- endif %}
+{%- set width=output | get_metadata('width', 'image/png') -%}
+{%- if width is not none %} width={{ width | escape_html }}{%- endif %}
+>
+</div>
+{%- endblock data_png %}
 """
 
 _IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+_BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+_HTML_LANG = re.compile(r"<html\b[^>]*", re.IGNORECASE)
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)
 
 
-def notebook_html(notebook: Path, base_dir: Path) -> str:
+def notebook_html(notebook: Path, base_dir: Path, *, lang: str = "en") -> str:
     """Return ``notebook`` as one HTML page: outputs and text only, no code cells.
+
+    The page opens with a link back to the report's index (in ``lang``); each image
+    carries the alt text its output gave (a chart's alt text in the run's language).
 
     Parameters
     ----------
@@ -54,6 +70,15 @@ def notebook_html(notebook: Path, base_dir: Path) -> str:
     body, _ = exporter.from_filename(
         str(notebook), resources={"metadata": {"path": str(base_dir), "name": notebook.stem}}
     )
+    body = _BODY_OPEN.sub(
+        lambda m: (
+            f'{m.group(0)}\n<nav class="caretrends-back"><a href="../index.html">'
+            f"{html.escape(label('index.back', lang))}</a></nav>"
+        ),
+        body,
+        count=1,
+    )
+    body = _HTML_LANG.sub(f'<html lang="{html.escape(lang)}"', body, count=1)
     return embed_local_images(body, base_dir, where=str(notebook))
 
 
@@ -85,32 +110,100 @@ def embed_local_images(page: str, base_dir: Path, *, where: str) -> str:
     return page
 
 
-def index_html(manifest: dict) -> str:
-    """Return the report's front page: run, commit, and a link to each notebook's page."""
-    rows = []
-    for name, entry in manifest["notebooks"].items():
-        label = html.escape(name)
-        link = f'<a href="{html.escape(entry["html"])}">{label}</a>' if entry["html"] else label
-        rows.append(
-            f"<tr><td>{link}</td><td>{html.escape(entry['status'])}</td>"
-            f"<td>{entry['seconds'] if entry['seconds'] is not None else ''}</td></tr>"
+def figure_titles(folder: Path, lang: str) -> list[tuple[str, str]]:
+    """Return ``(png path, title)`` for each figure of ``lang`` in ``folder/figures``.
+
+    The title is the first line of the figure's ``.txt`` (its alt-text document); a
+    figure without one (a coverage grid) is named by its file.
+    """
+    found = []
+    for png in sorted((folder / "figures").glob(f"*-{lang}.png")):
+        text = png.with_suffix(".txt")
+        title = text.read_text(encoding="utf-8").splitlines()[0] if text.is_file() else ""
+        found.append((png.relative_to(folder).as_posix(), title or png.stem))
+    for png in sorted((folder / "figures").glob("coverage_*.png")):
+        code = png.stem.removeprefix("coverage_")
+        name = label(f"indicator.{code}", lang) if has_label(f"indicator.{code}", lang) else code
+        found.append(
+            (png.relative_to(folder).as_posix(), label("coverage.title", lang, indicator=name))
         )
-    commit = manifest["git"]["commit"] or "unknown"
-    dirty = " (uncommitted changes)" if manifest["git"]["dirty"] else ""
-    title = f"caretrends report {html.escape(manifest['run_id'])}"
+    return found
+
+
+def _links(items: list[tuple[str, str]], lang: str) -> str:
+    """An HTML list of links, or the localised "none" when there is nothing to list."""
+    if not items:
+        return f"<p>{html.escape(label('index.none', lang))}</p>"
+    rows = "\n".join(
+        f'<li><a href="{html.escape(href)}">{html.escape(text)}</a></li>' for href, text in items
+    )
+    return f"<ul>\n{rows}\n</ul>"
+
+
+def index_html(manifest: dict, folder: Path | None = None) -> str:
+    """Return the report's front page in the run's language, with links to everything.
+
+    Parameters
+    ----------
+    manifest : dict
+        The run's manifest (run id, language, notebooks and their pages, git state).
+    folder : Path, optional
+        The run folder: when given, the brief (``brief/brief-<lang>.pdf``/``.docx``),
+        figures (titled from their ``.txt``), tables and key numbers found there are listed.
+    """
+    lang = manifest["language"]
+    pages = []
+    for name, entry in manifest["notebooks"].items():
+        title = label(f"page.{name}", lang) if has_label(f"page.{name}", lang) else name
+        if entry["html"] and entry["status"] == "succeeded":
+            pages.append((entry["html"], title))
+        else:
+            pages.append(("manifest.json", f"{title} ({label('index.failed', lang)})"))
+    brief, figures, tables, key_numbers = [], [], [], []
+    if folder is not None:
+        for suffix in ("pdf", "docx"):
+            path = folder / "brief" / f"brief-{lang}.{suffix}"
+            if path.is_file():
+                brief.append((path.relative_to(folder).as_posix(), path.name))
+        figures = figure_titles(folder, lang)
+        for path in sorted((folder / "tables").glob("*")):
+            kind = key_numbers if path.name.startswith("key_numbers") else tables
+            if path.suffix in {".csv", ".xlsx"}:
+                kind.append((path.relative_to(folder).as_posix(), path.name))
+    commit = (manifest["git"]["commit"] or "–")[:12]
+    title = label("index.title", lang, run=manifest["run_id"])
+    summary = label(
+        "index.summary",
+        lang,
+        started=manifest["started"],
+        finished=manifest["finished"],
+        commit=commit,
+        status=label(f"index.{manifest['status']}", lang)
+        if has_label(f"index.{manifest['status']}", lang)
+        else manifest["status"],
+    )
+    sections = [
+        ("pages", pages),
+        ("brief", brief),
+        ("key_numbers", key_numbers),
+        ("figures", figures),
+        ("tables", tables),
+    ]
+    body = "\n".join(
+        f'<section id="{key}"><h2>{html.escape(label(f"index.{key}", lang))}</h2>\n'
+        f"{_links(items, lang)}</section>"
+        for key, items in sections
+    )
     return f"""<!DOCTYPE html>
-<html lang="{html.escape(manifest["language"])}">
-<head><meta charset="utf-8"><title>{title}</title>
-<style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:.2em 1em;text-align:left}}</style>
+<html lang="{html.escape(lang)}">
+<head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>body{{font-family:sans-serif;margin:2em;max-width:60em}}li{{margin:.2em 0}}</style>
 </head>
 <body>
-<h1>{title}</h1>
-<p>Started {html.escape(manifest["started"])}, finished {html.escape(manifest["finished"])}
-(UTC). Commit {html.escape(commit)}{dirty}. Language {html.escape(manifest["language"])}.
-Status: {html.escape(manifest["status"])}. Details in <a href="manifest.json">manifest.json</a>.</p>
-<table><tr><th>Notebook</th><th>Status</th><th>Seconds</th></tr>
-{chr(10).join(rows)}
-</table>
+<h1>{html.escape(title)}</h1>
+<p>{html.escape(summary)}
+<a href="manifest.json">{html.escape(label("index.details", lang))}</a></p>
+{body}
 </body>
 </html>
 """

@@ -230,7 +230,7 @@ def run_report(
             outcomes = execute_all(
                 config, selected, work, run_id, kernel_name, workers, progress, kernels
             )
-            _write_html(outcomes, work)
+            _write_html(outcomes, work, config.language)
             stopped_by = kernels.stopped_by  # a signal after this lets the run finish
             failed = [name for name, o in outcomes.items() if o.status != "succeeded"]
             reason = f"stopped by {stopped_by.name}" if stopped_by else None
@@ -264,7 +264,7 @@ def run_report(
             (work / MANIFEST_NAME).write_text(
                 json.dumps(manifest, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
             )
-            (work / "index.html").write_text(index_html(manifest), encoding="utf-8")
+            (work / "index.html").write_text(index_html(manifest, work), encoding="utf-8")
         except BaseException:
             restrict_to_owner(work)
             os.replace(work, reports_dir / f"{run_id}-failed")
@@ -292,7 +292,7 @@ def run_report(
     return RunResult(run_id, final, True, outcomes, added, manifest, complete)
 
 
-def _write_html(outcomes: dict[str, NotebookOutcome], work: Path) -> None:
+def _write_html(outcomes: dict[str, NotebookOutcome], work: Path, lang: str) -> None:
     """Write ``html/<name>.html`` for each notebook that succeeded.
 
     A page that cannot be made (an image it shows is missing) fails its notebook.
@@ -303,7 +303,7 @@ def _write_html(outcomes: dict[str, NotebookOutcome], work: Path) -> None:
         page = work / "html" / f"{outcome.name}.html"
         try:
             executed = work / "notebooks" / f"{outcome.name}.ipynb"
-            page.write_text(notebook_html(executed, work), encoding="utf-8")
+            page.write_text(notebook_html(executed, work, lang=lang), encoding="utf-8")
         except CaretrendsError as exc:
             outcome.status = "failed"
             outcome.error = {"ename": "HTML export", "evalue": str(exc)}

@@ -1,0 +1,214 @@
+"""Tables ready to show on a page: localised headers and names, numbers in the locale.
+
+A table leaves a notebook as a published table would: headers from the label catalog
+(``column.<name>``) or given by the caller with their units, country codes and category
+codes as names, numbers formatted by Babel for the run's language, no row index, ``–``
+for a missing value, ``c`` for a suppressed one, never ``NaN``, ``True``/``False`` or
+scientific notation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from caretrends.disclosure import MARKERS
+from caretrends.labels import (
+    LANGUAGES,
+    country_name,
+    format_number,
+    format_percent,
+    has_label,
+    label,
+    provisional_terms,
+)
+
+#: Shown for a missing value (a published table's dash).
+MISSING = "–"
+
+#: Columns whose values are label codes, and the catalog group that names them.
+CODE_GROUPS: dict[str, str] = {
+    "care_type": "care",
+    "outcome": "outcome",
+    "destination": "destination",
+    "group": "outcome",
+    "placement": "placement",
+    "first_placement": "placement",
+    "campaign": "campaign_name",
+    "indicator": "indicator",
+}
+#: Columns holding ISO 3166-1 alpha-3 codes.
+AREA_COLUMNS: frozenset[str] = frozenset({"ref_area", "country"})
+#: Columns holding years (written without a thousands separator).
+YEAR_COLUMNS: frozenset[str] = frozenset({"year", "first_year", "last_year", "period"})
+
+
+def header(column: str, lang: str) -> str:
+    """Return the header of ``column`` in ``lang``: the ``column.<name>`` label, or the name.
+
+    Examples
+    --------
+    >>> header("ref_area", "sq")
+    'Vendi'
+    """
+    key = f"column.{column}"
+    return label(key, lang) if has_label(key, lang) else column
+
+
+def cell_text(
+    value: object, lang: str, *, decimals: int | None = None, percent: bool = False
+) -> str:
+    """Return one cell as published: a number in the locale, ``–``, a marker, yes/no.
+
+    Parameters
+    ----------
+    value : object
+        The cell.
+    lang : str
+        The run's language.
+    decimals : int, optional
+        Decimals of a number; default 0 for whole numbers, else 2.
+    percent : bool
+        Show a fraction as a percentage (one decimal unless ``decimals``).
+
+    Examples
+    --------
+    >>> cell_text(1234.5, "sq", decimals=1), cell_text(float("nan"), "en"), cell_text("c", "sr")
+    ('1\\xa0234,5', '–', 'c')
+    >>> cell_text(2.916411e-10, "en"), cell_text(True, "sq")
+    ('0.00', 'Po')
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return MISSING
+    if isinstance(value, bool | np.bool_):
+        return label("answer.yes" if value else "answer.no", lang)
+    if isinstance(value, str):
+        return value if value.strip() else MISSING
+    if isinstance(value, int | float | np.integer | np.floating):
+        number = float(value)
+        if math.isnan(number):
+            return MISSING
+        if percent:
+            return format_percent(number, lang, decimals=1 if decimals is None else decimals)
+        if decimals is None:
+            decimals = 0 if number.is_integer() else 2
+        return format_number(number, lang, decimals=decimals)
+    return str(value)
+
+
+def code_text(value: object, column: str, lang: str) -> str:
+    """Return a code cell as a name: a country, a category label, or the value itself."""
+    if not isinstance(value, str) or value in MARKERS:
+        return cell_text(value, lang)
+    if column in AREA_COLUMNS:
+        return country_name(value, lang)
+    key = f"{CODE_GROUPS[column]}.{value}"
+    return label(key, lang) if has_label(key, lang) else value
+
+
+def format_table(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    columns: Sequence[str] | Mapping[str, str] | None = None,
+    decimals: Mapping[str, int] | None = None,
+    percent: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Return ``frame`` as text cells with localised headers, ready to show or print.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A tidy table (suppressed first where it holds counts: see
+        :mod:`caretrends.disclosure`).
+    lang : str
+        The run's language.
+    columns : sequence of str or mapping of str to str, optional
+        Columns to keep, in order; a mapping gives each its header (with its unit, in
+        ``lang``); otherwise headers come from the ``column.<name>`` labels.
+    decimals : mapping of str to int, optional
+        Decimals per column (default: 0 for whole numbers, else 2).
+    percent : sequence of str
+        Columns of fractions shown as percentages.
+
+    Returns
+    -------
+    DataFrame
+        Strings only, a plain 0..n-1 index.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"ref_area": ["MNE"], "year": [2018], "value": [float("nan")]})
+    >>> format_table(table, "sr").to_dict("records")
+    [{'Zemlja': 'Crna Gora', 'Godina': '2018', 'Vrednost': '–'}]
+    """
+    names = dict(columns) if isinstance(columns, Mapping) else None
+    chosen = list(columns) if columns is not None else list(frame.columns)
+    decimals = dict(decimals or {})
+    shown = {}
+    for column in chosen:
+        values = frame[column].tolist()
+        if column in AREA_COLUMNS or column in CODE_GROUPS:
+            cells = [code_text(v, column, lang) for v in values]
+        elif column in YEAR_COLUMNS:
+            cells = [_year_text(v, lang) for v in values]
+        else:
+            cells = [
+                cell_text(v, lang, decimals=decimals.get(column), percent=column in percent)
+                for v in values
+            ]
+        shown[names[column] if names else header(column, lang)] = cells
+    return pd.DataFrame(shown, index=pd.RangeIndex(len(frame)))
+
+
+def display_table(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    columns: Sequence[str] | Mapping[str, str] | None = None,
+    decimals: Mapping[str, int] | None = None,
+    percent: Sequence[str] = (),
+) -> Styler:
+    """Return :func:`format_table` as a styled table without a row index, every row shown.
+
+    A notebook shows it as the last line of a cell; arguments as for
+    :func:`format_table`.
+    """
+    table = format_table(frame, lang, columns=columns, decimals=decimals, percent=percent)
+    return table.style.hide(axis="index").set_table_attributes('class="caretrends-table"')
+
+
+def provisional_table(lang: str, languages: Sequence[str] | None = None) -> pd.DataFrame:
+    """Return the terms awaiting a native speaker's review, for the data-quality page.
+
+    Parameters
+    ----------
+    lang : str
+        The run's language (of the headers).
+    languages : sequence of str, optional
+        Catalogs to list; default Albanian and Serbian (English is the source language).
+
+    Returns
+    -------
+    DataFrame
+        ``language``, ``label_key``, ``label_text``, ``review`` (headers in ``lang``).
+    """
+    chosen = [x for x in LANGUAGES if x != "en"] if languages is None else list(languages)
+    rows = [
+        {"language": other, "label_key": key, "label_text": text, "review": why}
+        for other in chosen
+        for key, text, why in provisional_terms(other)
+    ]
+    frame = pd.DataFrame(rows, columns=["language", "label_key", "label_text", "review"])
+    return format_table(frame, lang)
+
+
+def _year_text(value: object, lang: str) -> str:
+    """A year (or a period such as ``2019``) without a thousands separator."""
+    if isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value)):
+        return f"{float(value):.0f}"
+    return cell_text(value, lang)
