@@ -35,14 +35,16 @@ _HOMES: dict[str, str] = {
     "check_parameters": "notebook",
     "declared_parameters": "params",
     "default_config_path": "config",
-    "load_run_config": "config",
-    "key_number_rows": "brief",
-    "output_folders": "notebook",
-    "run_report": "run",
-    "standard_figures": "brief",
     "display_table": "tables",
     "format_table": "tables",
+    "git_state": "manifest",
+    "key_number_rows": "brief",
+    "load_run_config": "config",
+    "output_folders": "notebook",
     "provisional_table": "tables",
+    "run_report": "run",
+    "standard_figures": "brief",
+    "write_brief": "brief_file",
 }
 
 __all__ = sorted(_HOMES)
