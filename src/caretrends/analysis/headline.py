@@ -313,7 +313,12 @@ def headline_text(estimate: Estimate, spec: PrimaryAnalysis, lang: str) -> str:
         last=spec.last_year,
         apc=format_percent(estimate.estimate / 100, lang, decimals=1, sign=True),
         interval=format_interval(
-            estimate.conf_low / 100, estimate.conf_high / 100, lang, decimals=1, percent=True
+            estimate.conf_low / 100,
+            estimate.conf_high / 100,
+            lang,
+            decimals=1,
+            percent=True,
+            sign=True,
         ),
     )
 

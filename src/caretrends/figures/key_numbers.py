@@ -69,16 +69,20 @@ def _estimate_cell(row: pd.Series, lang: str) -> str:
             return format_percent(value / scale, lang, decimals=1, sign=sign)
         return format_number(value, lang, decimals=2, sign=sign)
 
+    sentence = row.get("estimate_text", "")
+    if isinstance(sentence, str) and sentence:
+        return sentence  # the headline, word for word as page 02 and the titles quote it
     name = row.get("estimate_label", "")
+    # A labelled estimate is a change (an APC): signed; an unlabelled one is a level.
+    labelled = isinstance(name, str) and bool(name)
     interval = format_interval(
         row["conf_low"] / scale,
         row["conf_high"] / scale,
         lang,
         decimals=1 if percent else 2,
         percent=percent,
+        sign=labelled,
     )
-    # A labelled estimate is a change (an APC): signed; an unlabelled one is a level.
-    labelled = isinstance(name, str) and bool(name)
     prefix = f"{name} " if labelled else ""
     return f"{prefix}{show(estimate, sign=labelled)} ({interval})"
 
@@ -94,7 +98,8 @@ def key_numbers_table(rows: pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
         fraction), ``decimals``, ``numerator`` (events behind a rate),
         ``previous_period`` and ``previous_value`` (for the change), ``estimate``,
         ``conf_low``, ``conf_high`` with ``estimate_unit`` (``percent`` for an APC) and
-        ``estimate_label`` (e.g. ``APC``), ``note``.
+        ``estimate_label`` (e.g. ``APC``), or ``estimate_text``, a sentence quoted as it
+        stands instead (the headline), and ``note``.
     lang : {"en", "sq", "sr"}
         Language and number format.
 

@@ -190,7 +190,13 @@ def format_date(day: dt.date, lang: str, *, style: str = "long") -> str:
 
 
 def format_interval(
-    low: float, high: float, lang: str, *, decimals: int = 0, percent: bool = False
+    low: float,
+    high: float,
+    lang: str,
+    *,
+    decimals: int = 0,
+    percent: bool = False,
+    sign: bool = False,
 ) -> str:
     """Format a confidence interval as ``low–high`` in ``lang``.
 
@@ -204,18 +210,23 @@ def format_interval(
         Decimals of both bounds.
     percent : bool
         Format the bounds as percentages.
+    sign : bool
+        Sign both bounds, as the interval of a change should be: an interval from a fall
+        to a rise then reads as one (``−21.6% to +2.3%``).
 
     Examples
     --------
     >>> format_interval(-9.14, -1.1, "en", decimals=1)
     '−9.1 to −1.1'
+    >>> format_interval(-0.216, 0.023, "en", decimals=1, percent=True, sign=True)
+    '−21.6% to +2.3%'
     """
     show = format_percent if percent else format_number
     return label(
         "interval",
         lang,
-        low=show(low, lang, decimals=decimals),
-        high=show(high, lang, decimals=decimals),
+        low=show(low, lang, decimals=decimals, sign=sign),
+        high=show(high, lang, decimals=decimals, sign=sign),
     )
 
 

@@ -75,8 +75,8 @@ def key_number_rows(
             "conf_low": apc.conf_low,
             "conf_high": apc.conf_high,
             "estimate_unit": "percent",
-            "estimate_label": headline_label
-            or label("brief.key_apc", lang, first=first_year, last=last_year),
+            "estimate_label": label("brief.key_apc", lang, first=first_year, last=last_year),
+            "estimate_text": headline_label,
         },
         {
             "measure": label("brief.key_babies_left", lang),

@@ -30,7 +30,8 @@ from caretrends.report.document import (
 #: The figures the brief prints, in order, with their width on the page; case-level
 #: figures only when the case records are real.
 BRIEF_FIGURES: dict[str, str] = {
-    "kosovo_abandoned_trend": "full",
+    "kosovo_abandoned_per_births": "half",
+    "kosovo_abandoned_trend": "half",
     "ucck_neonatology": "half",
     "region_residential_0_2": "half",
 }
@@ -41,21 +42,25 @@ CAVEATS: tuple[str, ...] = ("definition", "conflicts", "region")
 METHODS: tuple[str, ...] = ("sources", "trends", "campaigns", "outcomes", "disclosure")
 
 
-def key_messages(table: pd.DataFrame, lang: str) -> list[str]:
-    """One message per key number, from its formatted cells (see ``key_numbers_table``).
+def key_messages(rows: pd.DataFrame, lang: str) -> list[str]:
+    """One message per key number, from its cells as the key-numbers table formats them.
+
+    A row carrying the headline (``estimate_text``) quotes it as its own sentence.
 
     Parameters
     ----------
-    table : DataFrame
-        :func:`caretrends.figures.key_numbers_table` of the rows, in ``lang``.
+    rows : DataFrame
+        Key-number rows (see :func:`caretrends.report.brief.key_number_rows`).
     lang : str
         Language of the messages.
     """
+    table = key_numbers_table(rows, lang=lang)
+    headlines = rows.get("estimate_text", pd.Series("", index=rows.index)).fillna("")
     measure, period, value, estimate, source = (
         label(f"key.{name}", lang) for name in ("measure", "period", "value", "estimate", "source")
     )
     messages = []
-    for row in table.to_dict("records"):
+    for row, headline in zip(table.to_dict("records"), headlines, strict=True):
         fields = {
             "measure": row[measure],
             "period": row[period],
@@ -63,7 +68,9 @@ def key_messages(table: pd.DataFrame, lang: str) -> list[str]:
             "source": row[source],
         }
         message = label("document.message", lang, **fields)
-        if row[estimate]:
+        if headline:
+            message = label("document.message_headline", lang, message=message, headline=headline)
+        elif row[estimate]:
             message = label(
                 "document.message_estimate", lang, message=message, estimate=row[estimate]
             )
@@ -124,10 +131,9 @@ def brief_document(
     ]
     demonstration = None
     if synthetic and case_level.any():
-        demo_table = key_numbers_table(rows[case_level], lang=lang)
         demonstration = BriefBox(
             label("document.demonstration", lang),
-            [label("brief.synthetic_note", lang), *key_messages(demo_table, lang)],
+            [label("brief.synthetic_note", lang), *key_messages(rows[case_level], lang)],
         )
     caveats = [label(f"document.caveats.{key}", lang) for key in CAVEATS]
     if synthetic:
@@ -137,7 +143,7 @@ def brief_document(
         title=label("document.title", lang),
         subtitle=label("document.subtitle", lang),
         date=format_date(date, lang),
-        key_messages=key_messages(table, lang),
+        key_messages=key_messages(evidence, lang),
         key_numbers=table,
         figures=placed,
         sources_and_caveats=caveats,
