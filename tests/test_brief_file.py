@@ -70,6 +70,7 @@ def test_the_brief_is_two_to_four_a4_pages_with_its_key_numbers(lang, figures, t
         commit="abc1234",
         date=dt.date(2026, 11, 29),
         synthetic=True,
+        notes=["Across the 16 series: 9.5% to 10.4%."],
     )
     assert files["pdf"].name == f"brief-{lang}.pdf"
     pages = PdfReader(files["pdf"]).pages
@@ -77,6 +78,7 @@ def test_the_brief_is_two_to_four_a4_pages_with_its_key_numbers(lang, figures, t
     assert all(round(float(p.mediabox.width)) == 595 for p in pages)  # A4: 595 x 842 pt
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in pages)
     assert "abc1234" in text and label("document.title", lang).split()[0] in text
+    assert "Across the 16 series: 9.5% to 10.4%." in text
     paragraphs = "\n".join(p.text for p in docx.Document(files["docx"]).paragraphs)
     cells = " ".join(
         c.text for t in docx.Document(files["docx"]).tables for r in t.rows for c in r.cells

@@ -87,6 +87,7 @@ def brief_document(
     commit: str,
     date: dt.date,
     synthetic: bool,
+    notes: Sequence[str] = (),
 ) -> BriefDocument:
     """Assemble the brief of a run.
 
@@ -106,6 +107,9 @@ def brief_document(
     synthetic : bool
         Whether the case records are synthetic: case-level results then go to the
         demonstration box only.
+    notes : sequence of str
+        The run's own caveats, in ``lang``, added to the sources-and-caveats box: e.g.
+        the range of the headline across the series the published figures allow.
 
     Returns
     -------
@@ -135,7 +139,7 @@ def brief_document(
             label("document.demonstration", lang),
             [label("brief.synthetic_note", lang), *key_messages(rows[case_level], lang)],
         )
-    caveats = [label(f"document.caveats.{key}", lang) for key in CAVEATS]
+    caveats = [*notes, *(label(f"document.caveats.{key}", lang) for key in CAVEATS)]
     if synthetic:
         caveats.append(label("brief.synthetic_note", lang))
     return BriefDocument(
@@ -165,6 +169,7 @@ def write_brief(
     commit: str,
     date: dt.date,
     synthetic: bool,
+    notes: Sequence[str] = (),
 ) -> dict[str, Path]:
     """Write ``brief-<lang>.pdf`` and ``brief-<lang>.docx`` into ``folder`` (created).
 
@@ -177,7 +182,14 @@ def write_brief(
     """
     folder.mkdir(parents=True, exist_ok=True)
     document = brief_document(
-        rows, figures, lang=lang, run_id=run_id, commit=commit, date=date, synthetic=synthetic
+        rows,
+        figures,
+        lang=lang,
+        run_id=run_id,
+        commit=commit,
+        date=date,
+        synthetic=synthetic,
+        notes=notes,
     )
     return render_brief(document, folder)
 
