@@ -6,12 +6,14 @@ records, and returns a table; notebooks only call and show.
 - :mod:`.campaigns`: the run's campaigns and the interrupted time series around them;
 - :mod:`.headline`: the pre-specified primary analysis, the series variants the published
   figures allow, the campaign ITS's power (minimum detectable effect) and placebo years;
+- :mod:`.sensitivity`: the other methods beside the headline, the campaign ITS's variants
+  and the campaign paragraph;
 - :mod:`.hospital`: the UCCK neonatology series;
 - :mod:`.region`: the regional picture from TransMonEE;
 - :mod:`.cases`: competing exits and counselling from the NGO's records.
 """
 
-from caretrends.analysis import headline
+from caretrends.analysis import headline, sensitivity
 from caretrends.analysis.campaigns import (
     CAMPAIGN_COLUMNS,
     SENSITIVITY_COLUMNS,
@@ -68,6 +70,7 @@ from caretrends.codelists import KOSOVO
 
 __all__ = [
     "headline",
+    "sensitivity",
     "ABANDONED",
     "ABANDONED_PER_BIRTHS",
     "CAMPAIGN_COLUMNS",
