@@ -292,10 +292,12 @@ def its_chart(
     )
 
 
-def apc_text(segment: pd.Series, lang: str) -> str:
+def apc_text(segment: pd.Series, lang: str, *, key: str = "apc_label") -> str:
     """Return a segment's label: years, annual percent change and its 95% interval.
 
-    ``apc``, ``conf_low`` and ``conf_high`` are in percent, as the models report them.
+    ``apc``, ``conf_low`` and ``conf_high`` are in percent, as the models report them;
+    ``key`` is the label that words it (``joinpoint_segment_label`` names it a joinpoint
+    segment's sensitivity estimate, for a legend beside the headline).
 
     Examples
     --------
@@ -303,9 +305,11 @@ def apc_text(segment: pd.Series, lang: str) -> str:
     ...                  "conf_high": -1.1})
     >>> apc_text(row, "en")
     '2009–2014: −5.2% a year (−9.1% to −1.1%)'
+    >>> apc_text(row, "en", key="joinpoint_segment_label")
+    'Joinpoint segment 2009–2014 (sensitivity): −5.2% a year (−9.1% to −1.1%)'
     """
     return label(
-        "apc_label",
+        key,
         lang,
         start=f"{segment['start']:.0f}",
         end=f"{segment['end']:.0f}",
@@ -333,6 +337,9 @@ def joinpoint_chart(
     time: str = "year",
 ) -> Chart:
     """Chart a series with its joinpoint segments, each labelled with its APC.
+
+    The legend names each APC a joinpoint segment's sensitivity estimate
+    (``joinpoint_segment_label``), so that it does not read as the headline.
 
     Parameters
     ----------
@@ -370,7 +377,7 @@ def joinpoint_chart(
         handles = draw_observed(ax, series[time], protected, lang)
         for number, segment in parts.iterrows():
             colour = PALETTE[1:][number % (len(PALETTE) - 1)]
-            text = apc_text(segment, lang)
+            text = apc_text(segment, lang, key="joinpoint_segment_label")
             if fitted is not None:
                 inside = fitted[fitted[time].between(segment["start"], segment["end"])]
                 ax.plot(inside[time], inside["fitted"], color=colour, linewidth=2.2)
