@@ -39,7 +39,7 @@ def kosovo_abandoned_trend(lang: str, size: str) -> ct.figures.Chart:
         ),
         measure=ct.labels.label("measure.abandoned_children", lang),
         lang=lang,
-        fit=trend.fitted_values().rename(columns={"time": "year"}),
+        fit=trend.fitted_values(),
         campaigns=ct.analysis.campaign_table(CAMPAIGNS),
         size=size,
     )
@@ -59,7 +59,7 @@ def kosovo_abandoned_per_births(lang: str, size: str) -> ct.figures.Chart:
         kind="rate",
         numerator="numerator",
         decimals=2,
-        fit=fit.fitted_values(per=1000).rename(columns={"time": "year"}),
+        fit=fit.fitted_values(per=1000),
         size=size,
     )
 

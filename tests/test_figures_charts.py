@@ -46,10 +46,10 @@ def trend(lang: str) -> figures.Chart:
 
 
 def its(lang: str) -> figures.Chart:
-    series = pd.DataFrame({"time": YEARS, "value": [48, 52, 45, 44, 35, 30, 28, 27]})
+    series = pd.DataFrame({"year": YEARS, "value": [48, 52, 45, 44, 35, 30, 28, 27]})
     model = pd.DataFrame(
         {
-            "time": YEARS,
+            "year": YEARS,
             "fitted": [49, 48, 47, 43, 36, 31, 28, 26],
             "counterfactual": [49, 48, 47, 46, 45, 44, 43, 42],
         }
@@ -346,8 +346,8 @@ def test_a_chart_without_a_source_is_refused() -> None:
 def test_missing_model_columns_are_named() -> None:
     with pytest.raises(DataValidationError, match="'counterfactual': missing"):
         figures.its_chart(
-            pd.DataFrame({"time": [1], "value": [10]}),
-            pd.DataFrame({"time": [1], "fitted": [10]}),
+            pd.DataFrame({"year": [1], "value": [10]}),
+            pd.DataFrame({"year": [1], "fitted": [10]}),
             interruption=1,
             title="t",
             measure="m",

@@ -143,7 +143,7 @@ def test_fitted_values_band_contains_the_fit_and_matches_the_apc() -> None:
     data = pd.DataFrame({"year": range(2010, 2020), "n": [60, 55, 57, 50, 48, 45, 44, 40, 39, 35]})
     result = fit_rate_trend(data, count="n", time="year", family="poisson")
     band = result.fitted_values()
-    assert band["time"].tolist() == list(range(2010, 2020))
+    assert band["year"].tolist() == list(range(2010, 2020))
     assert (band["conf_low"] < band["fitted"]).all() and (band["fitted"] < band["conf_high"]).all()
     ratio = band["fitted"].iloc[1] / band["fitted"].iloc[0]
     assert 100 * (ratio - 1) == pytest.approx(result.apc.estimate)

@@ -18,7 +18,7 @@ SMALL = {
         {"name": "01_data_quality", "parameters": {"coverage_indicators": ["DM_POP_TOT"]}},
         {
             "name": "02_abandonment",
-            "parameters": {"start_year": 2010, "max_joinpoints": 0, "placebo_year": 2012},
+            "parameters": {"start_year": 2010, "max_joinpoints": 0},
         },
         {
             "name": "03_care_outcomes",

@@ -3,23 +3,21 @@
 records, and returns a table; notebooks only call and show.
 
 - :mod:`.kosovo`: Kosovo's abandoned children per year, with live births;
-- :mod:`.campaigns`: the run's campaigns and the interrupted time series around them;
+- :mod:`.campaigns`: the run's campaigns and the first year counted as after each;
 - :mod:`.headline`: the pre-specified primary analysis, the series variants the published
   figures allow, the campaign ITS's power (minimum detectable effect) and placebo years;
+- :mod:`.sensitivity`: the other methods beside the headline, the campaign ITS's variants
+  and the campaign paragraph;
 - :mod:`.hospital`: the UCCK neonatology series;
 - :mod:`.region`: the regional picture from TransMonEE;
 - :mod:`.cases`: competing exits and counselling from the NGO's records.
 """
 
-from caretrends.analysis import headline
+from caretrends.analysis import headline, sensitivity
 from caretrends.analysis.campaigns import (
     CAMPAIGN_COLUMNS,
-    SENSITIVITY_COLUMNS,
-    ItsVariant,
     campaign_table,
-    campaign_variants,
     first_full_year,
-    its_sensitivity,
 )
 from caretrends.analysis.cases import (
     COUNSELLING_LABELS,
@@ -68,6 +66,7 @@ from caretrends.codelists import KOSOVO
 
 __all__ = [
     "headline",
+    "sensitivity",
     "ABANDONED",
     "ABANDONED_PER_BIRTHS",
     "CAMPAIGN_COLUMNS",
@@ -76,18 +75,15 @@ __all__ = [
     "HOSPITAL_LEFT",
     "HOSPITAL_PLACED",
     "HOSPITAL_REUNITED",
-    "ItsVariant",
     "KOSOVO",
     "LIVE_BIRTHS",
     "PUBLISHED_HOSPITAL_COLUMNS",
     "RESIDENTIAL_EXITS",
-    "SENSITIVITY_COLUMNS",
     "SYNTHETIC_RECORDS",
     "abandonment_rates",
     "abandonment_series",
     "annual_series",
     "campaign_table",
-    "campaign_variants",
     "care_composition",
     "counselling_by_risk",
     "counselling_outcomes",
@@ -95,7 +91,6 @@ __all__ = [
     "first_full_year",
     "hospital_outcomes_long",
     "hospital_series",
-    "its_sensitivity",
     "latest_by_country",
     "latest_indicator_by_country",
     "mark_case_table",

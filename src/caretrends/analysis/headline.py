@@ -2,7 +2,8 @@
 of the campaign analysis.
 
 - :class:`PrimaryAnalysis` — the primary analysis as the run configuration declares it
-  (outcome, denominator, family, years); :func:`primary_estimate` fits it.
+  (outcome, denominator, family, years); :func:`primary_estimate` fits it;
+  :func:`headline_details` and :func:`headline_table` say what it rests on.
 - :func:`series_variants` — every Kosovo series the published figures allow: for each
   year with conflicting figures each published value, for each inferred year the value or
   a gap; past ``max_variants`` a seeded sample (the cap is documented in the result).
@@ -79,6 +80,66 @@ def primary_estimate(series: pd.DataFrame, spec: PrimaryAnalysis) -> Estimate:
             family=spec.family,
         )
     return result.apc
+
+
+def headline_details(series: pd.DataFrame, spec: PrimaryAnalysis, estimate: Estimate) -> str:
+    """What the headline rests on: p-value, years, producers, inferred and contested years.
+
+    Parameters
+    ----------
+    series : DataFrame
+        The Kosovo series (:func:`caretrends.analysis.abandonment_series`): ``year``,
+        ``value``, ``cited_as``, ``obs_status``, ``conflict``, ``alternatives`` and the
+        denominator's column.
+    spec : PrimaryAnalysis
+        The primary analysis; its years are the ones described.
+    estimate : Estimate
+        Its annual percent change (:func:`primary_estimate`).
+
+    Returns
+    -------
+    str
+        ``p = …; N years; producers: …; inferred years used: …; years with conflicting
+        figures: …`` (``none`` where there are none).
+    """
+    used = spec.select(series)
+    inferred = ", ".join(str(y) for y in used.loc[used["obs_status"] == "E", "year"])
+    contested = used[used["conflict"]].itertuples()
+    conflicts = ", ".join(f"{r.year} ({r.alternatives})" for r in contested)
+    return (
+        f"{p_text(estimate.p_value)}; {len(used)} years; producers: "
+        + ", ".join(sorted(set(used["cited_as"])))
+        + f"; inferred years used: {inferred or 'none'}"
+        + f"; years with conflicting figures: {conflicts or 'none'}"
+    )
+
+
+def headline_table(sentence: str, estimate: Estimate) -> pd.DataFrame:
+    """The headline as one row: ``headline``, ``estimate``, ``conf_low``, ``conf_high``,
+    ``p_value`` (annual percent change, percent scale).
+
+    Parameters
+    ----------
+    sentence : str
+        The headline (:func:`headline_text`).
+    estimate : Estimate
+        The primary analysis's annual percent change.
+
+    Returns
+    -------
+    DataFrame
+    """
+    return pd.DataFrame(
+        [
+            {
+                "headline": sentence,
+                "estimate": estimate.estimate,
+                "conf_low": estimate.conf_low,
+                "conf_high": estimate.conf_high,
+                "p_value": estimate.p_value,
+            }
+        ]
+    )
 
 
 def p_text(p: float) -> str:

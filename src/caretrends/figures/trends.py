@@ -115,14 +115,15 @@ def trend_chart(
     source: str | Sequence[str] | None = None,
     note: str = "",
     size: str = "page",
+    time: str = "year",
 ) -> Chart:
     """Chart counts or rates per year with the model's confidence band and campaign dates.
 
     Parameters
     ----------
     data : DataFrame
-        ``year`` and ``value`` (an Observations extract works), optionally ``source``
-        and the ``numerator`` column of a rate.
+        The time column (``time``) and ``value`` (an Observations extract works),
+        optionally ``source`` and the ``numerator`` column of a rate.
     title : str
         The key message, in ``lang``.
     measure : str
@@ -130,7 +131,8 @@ def trend_chart(
     lang : {"en", "sq", "sr"}
         Language of every label.
     fit : DataFrame, optional
-        The model's predictions: ``year``, ``fitted``, ``conf_low``, ``conf_high``.
+        The model's predictions: the time column, ``fitted``, ``conf_low``, ``conf_high``,
+        as :meth:`caretrends.models.trend.RateTrendResult.fitted_values` returns them.
     campaigns : DataFrame, optional
         ``campaign`` (a ``campaign_name`` label code or text), ``start``, ``end`` dates;
         e.g. :func:`caretrends.analysis.campaign_table` of the run's campaigns.
@@ -146,23 +148,26 @@ def trend_chart(
         Extra note, in ``lang``; notes on suppression, the band and campaigns are added.
     size : {"column", "page", "slide"}
         Figure size.
+    time : str
+        Name of the time column (years) of ``data`` and ``fit``: the name the model was
+        given (``fit_rate_trend(..., time="year")``).
 
     Returns
     -------
     Chart
     """
-    require_columns(data, ["year", "value"], "trend data")
+    require_columns(data, [time, "value"], "trend data")
     if fit is not None:
-        require_columns(fit, ["year", "fitted", "conf_low", "conf_high"], "trend fit")
+        require_columns(fit, [time, "fitted", "conf_low", "conf_high"], "trend fit")
     texts = ChartText.cite(data, title=title, source=source, note=note, lang=lang, size=size)
-    series = data.sort_values("year").reset_index(drop=True)
+    series = data.sort_values(time).reset_index(drop=True)
     protected = protect(series, kind=kind, numerator=numerator)
     notes: list[str] = []
     with style_context(size):
         figure, ax = new_figure(size)
-        handles = draw_observed(ax, series["year"], protected, lang)
+        handles = draw_observed(ax, series[time], protected, lang)
         if fit is not None:
-            handles += _draw_band(ax, fit.sort_values("year"), "year", lang)
+            handles += _draw_band(ax, fit.sort_values(time), time, lang)
             notes.append(label("notes.band", lang))
         described = []
         if campaigns is not None and len(campaigns):
@@ -174,19 +179,19 @@ def trend_chart(
         ax.set_ylim(bottom=0, top=ax.get_ylim()[1] * 1.15)
         _time_axes(ax, measure, lang, size)
         _legend(ax, handles, size)
-    table = observed_table(protected, ["year"])
+    table = observed_table(protected, [time])
     if fit is not None:
-        band = fit[["year", "fitted", "conf_low", "conf_high"]]
-        table = table.merge(band, on="year", how="outer")
+        band = fit[[time, "fitted", "conf_low", "conf_high"]]
+        table = table.merge(band, on=time, how="outer")
     return publish(
         figure,
         table,
         texts,
         described=series_sentence(
-            "line", measure, int(series["year"].min()), int(series["year"].max()), lang
+            "line", measure, int(series[time].min()), int(series[time].max()), lang
         ),
         findings=[
-            range_sentence(series["year"].astype(int), protected["value"], lang, decimals=decimals),
+            range_sentence(series[time].astype(int), protected["value"], lang, decimals=decimals),
             label("alt.band", lang) if fit is not None else "",
             label("alt.campaigns", lang, campaigns="; ".join(described)) if described else "",
         ],
@@ -210,15 +215,17 @@ def its_chart(
     source: str | Sequence[str] | None = None,
     note: str = "",
     size: str = "page",
+    time: str = "year",
 ) -> Chart:
     """Chart an interrupted time series: observed values, fitted model and counterfactual.
 
     Parameters
     ----------
     series : DataFrame
-        ``time`` and ``value`` (``time`` in the model's units: years or a period index).
+        The time column (``time``, in the model's units: years or a period index) and
+        ``value``.
     counterfactual : DataFrame
-        ``time``, ``fitted``, ``counterfactual``, as the ITS result's
+        The time column, ``fitted``, ``counterfactual``, as the ITS result's
         ``.counterfactual()`` returns it.
     interruption : float
         Time of the interruption (e.g. ``2013.37`` for 15 May 2013), drawn as a line.
@@ -226,27 +233,30 @@ def its_chart(
         What happened then (e.g. a campaign's name), in ``lang``; used in the alt text.
     title, measure, lang, kind, numerator, decimals, source, note, size
         As for :func:`trend_chart`.
+    time : str
+        Name of the time column of ``series`` and ``counterfactual``: the name the model
+        was given (``fit_its(..., time="year")``).
 
     Returns
     -------
     Chart
     """
-    require_columns(series, ["time", "value"], "ITS series")
-    require_columns(counterfactual, ["time", "fitted", "counterfactual"], "ITS counterfactual")
+    require_columns(series, [time, "value"], "ITS series")
+    require_columns(counterfactual, [time, "fitted", "counterfactual"], "ITS counterfactual")
     texts = ChartText.cite(series, title=title, source=source, note=note, lang=lang, size=size)
-    observed = series.sort_values("time").reset_index(drop=True)
-    model = counterfactual.sort_values("time").reset_index(drop=True)
+    observed = series.sort_values(time).reset_index(drop=True)
+    model = counterfactual.sort_values(time).reset_index(drop=True)
     protected = protect(observed, kind=kind, numerator=numerator)
-    after = model[model["time"] >= interruption]
-    is_years = bool(observed["time"].min() > 1900)
+    after = model[model[time] >= interruption]
+    is_years = bool(observed[time].min() > 1900)
     with style_context(size):
         figure, ax = new_figure(size)
-        handles = draw_observed(ax, observed["time"], protected, lang)
+        handles = draw_observed(ax, observed[time], protected, lang)
         (fitted,) = ax.plot(
-            model["time"], model["fitted"], color=MODEL_COLOUR, label=label("model_estimate", lang)
+            model[time], model["fitted"], color=MODEL_COLOUR, label=label("model_estimate", lang)
         )
         (dashed,) = ax.plot(
-            after["time"],
+            after[time],
             after["counterfactual"],
             color=TEXT_COLOUR,
             linestyle="--",
@@ -266,15 +276,15 @@ def its_chart(
         ax.set_ylim(bottom=0, top=ax.get_ylim()[1] * 1.1)
         _time_axes(ax, measure, lang, size, years=is_years)
         _legend(ax, [*handles, fitted, dashed], size)
-    table = observed_table(protected, ["time"])
-    table = table.merge(model[["time", "fitted", "counterfactual"]], on="time", how="outer")
+    table = observed_table(protected, [time])
+    table = table.merge(model[[time, "fitted", "counterfactual"]], on=time, how="outer")
     when = interruption_label or f"{interruption:g}"
     return publish(
         figure,
         table,
         texts,
         described=series_sentence(
-            "line", measure, f"{observed['time'].min():g}", f"{observed['time'].max():g}", lang
+            "line", measure, f"{observed[time].min():g}", f"{observed[time].max():g}", lang
         ),
         findings=[label("alt.its", lang, interruption=when)],
         notes=[label("notes.counterfactual", lang), label("notes.association", lang)],
@@ -282,10 +292,12 @@ def its_chart(
     )
 
 
-def apc_text(segment: pd.Series, lang: str) -> str:
+def apc_text(segment: pd.Series, lang: str, *, key: str = "apc_label") -> str:
     """Return a segment's label: years, annual percent change and its 95% interval.
 
-    ``apc``, ``conf_low`` and ``conf_high`` are in percent, as the models report them.
+    ``apc``, ``conf_low`` and ``conf_high`` are in percent, as the models report them;
+    ``key`` is the label that words it (``joinpoint_segment_label`` names it a joinpoint
+    segment's sensitivity estimate, for a legend beside the headline).
 
     Examples
     --------
@@ -293,9 +305,11 @@ def apc_text(segment: pd.Series, lang: str) -> str:
     ...                  "conf_high": -1.1})
     >>> apc_text(row, "en")
     '2009–2014: −5.2% a year (−9.1% to −1.1%)'
+    >>> apc_text(row, "en", key="joinpoint_segment_label")
+    'Joinpoint segment 2009–2014 (sensitivity): −5.2% a year (−9.1% to −1.1%)'
     """
     return label(
-        "apc_label",
+        key,
         lang,
         start=f"{segment['start']:.0f}",
         end=f"{segment['end']:.0f}",
@@ -320,45 +334,53 @@ def joinpoint_chart(
     source: str | Sequence[str] | None = None,
     note: str = "",
     size: str = "page",
+    time: str = "year",
 ) -> Chart:
     """Chart a series with its joinpoint segments, each labelled with its APC.
+
+    The legend names each APC a joinpoint segment's sensitivity estimate
+    (``joinpoint_segment_label``), so that it does not read as the headline.
 
     Parameters
     ----------
     data : DataFrame
-        ``year`` and ``value`` (rates or counts).
+        The time column (``time``) and ``value`` (rates or counts).
     segments : DataFrame
         ``start``, ``end``, ``apc``, ``conf_low``, ``conf_high`` (percent) and ``p_value``,
         as the joinpoint result's ``.segments``.
     fitted : DataFrame, optional
-        ``year`` and ``fitted``: the model's line. Without it the segments are shaded
+        The time column and ``fitted``: the model's line, as the joinpoint result's
+        ``.fitted``. Without it the segments are shaded
         and labelled, and no line is drawn that the model did not give.
     title, measure, lang, kind, numerator, decimals, source, note, size
         As for :func:`trend_chart`.
+    time : str
+        Name of the time column of ``data`` and ``fitted``: the name the model was given
+        (``fit_joinpoint(..., x="year")``).
 
     Returns
     -------
     Chart
     """
-    require_columns(data, ["year", "value"], "joinpoint data")
+    require_columns(data, [time, "value"], "joinpoint data")
     require_columns(
         segments, ["start", "end", "apc", "conf_low", "conf_high", "p_value"], "joinpoint segments"
     )
     if fitted is not None:
-        require_columns(fitted, ["year", "fitted"], "joinpoint fitted")
+        require_columns(fitted, [time, "fitted"], "joinpoint fitted")
     texts = ChartText.cite(data, title=title, source=source, note=note, lang=lang, size=size)
-    series = data.sort_values("year").reset_index(drop=True)
+    series = data.sort_values(time).reset_index(drop=True)
     parts = segments.sort_values("start").reset_index(drop=True)
     protected = protect(series, kind=kind, numerator=numerator)
     with style_context(size):
         figure, ax = new_figure(size)
-        handles = draw_observed(ax, series["year"], protected, lang)
+        handles = draw_observed(ax, series[time], protected, lang)
         for number, segment in parts.iterrows():
             colour = PALETTE[1:][number % (len(PALETTE) - 1)]
-            text = apc_text(segment, lang)
+            text = apc_text(segment, lang, key="joinpoint_segment_label")
             if fitted is not None:
-                inside = fitted[fitted["year"].between(segment["start"], segment["end"])]
-                ax.plot(inside["year"], inside["fitted"], color=colour, linewidth=2.2)
+                inside = fitted[fitted[time].between(segment["start"], segment["end"])]
+                ax.plot(inside[time], inside["fitted"], color=colour, linewidth=2.2)
                 handles.append(Line2D([], [], color=colour, linewidth=2.2, label=text))
             else:
                 ax.axvspan(segment["start"], segment["end"], color=colour, alpha=0.12, linewidth=0)
@@ -368,9 +390,9 @@ def joinpoint_chart(
         ax.set_ylim(bottom=0)
         _time_axes(ax, measure, lang, size)
         _legend(ax, handles, "column")
-    table = observed_table(protected, ["year"])
+    table = observed_table(protected, [time])
     if fitted is not None:
-        table = table.merge(fitted[["year", "fitted"]], on="year", how="left")
+        table = table.merge(fitted[[time, "fitted"]], on=time, how="left")
     segment_table = parts[["start", "end", "apc", "conf_low", "conf_high", "p_value"]]
     segments_text = "; ".join(apc_text(s, lang) for _, s in parts.iterrows())
     return publish(
@@ -378,7 +400,7 @@ def joinpoint_chart(
         pd.concat([table, segment_table], ignore_index=True),
         texts,
         described=series_sentence(
-            "line", measure, int(series["year"].min()), int(series["year"].max()), lang
+            "line", measure, int(series[time].min()), int(series[time].max()), lang
         ),
         findings=[label("alt.segments", lang, segments=segments_text)],
         protected=protected,

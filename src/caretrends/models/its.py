@@ -61,6 +61,7 @@ class ITSResult(ModelResult):
     starts: list[float] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     time_unit: str = ""
+    time: str = "time"
     frame: pd.DataFrame | None = None
     design: pd.DataFrame | None = None
     offset: np.ndarray | None = None
@@ -118,7 +119,8 @@ class ITSResult(ModelResult):
         """Observed, fitted and counterfactual (no intervention) counts for plotting.
 
         The counterfactual keeps the trend, seasonality and offset and removes every level and
-        slope change.
+        slope change. Columns: the time column under the name the data gave it (``year`` for
+        ``fit_its(..., time="year")``), ``observed``, ``fitted``, ``counterfactual``.
         """
         without = self.design.copy()
         for column in without.columns:
@@ -126,7 +128,7 @@ class ITSResult(ModelResult):
                 without[column] = 0.0
         return pd.DataFrame(
             {
-                "time": self.frame["time"].to_numpy(),
+                self.time: self.frame["time"].to_numpy(),
                 "observed": self.frame["observed"].to_numpy(),
                 "fitted": self.fit.predict(self.design.to_numpy(), self.offset),
                 "counterfactual": self.fit.predict(without.to_numpy(), self.offset),
@@ -359,6 +361,7 @@ def fit_its(
         starts=starts,
         labels=labels,
         time_unit=time_unit or time,
+        time=time,
         frame=pd.DataFrame({"time": t, "observed": y}),
         design=design,
         offset=log_offset,

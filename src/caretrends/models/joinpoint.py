@@ -114,7 +114,8 @@ class JoinpointResult(ModelResult):
     aapc : Estimate
         Average annual percent change over the whole range.
     fitted : pandas.DataFrame
-        ``x``, ``observed``, ``fitted`` (on the scale of ``y``).
+        The ``x`` column under the name the data gave it (``year`` for
+        ``fit_joinpoint(..., x="year")``), ``observed``, ``fitted`` (on the scale of ``y``).
     selection : pandas.DataFrame
         ``n_joinpoints``, ``sse``, ``bic`` of the best model with each number of joinpoints.
     permutation_tests : pandas.DataFrame or None
@@ -405,9 +406,7 @@ def fit_joinpoint(
         joinpoints=[float(j) for j in joinpoints],
         segments=segments,
         aapc=aapc,
-        fitted=pd.DataFrame(
-            {"x": series.x, "observed": np.exp(series.y), "fitted": np.exp(fitted)}
-        ),
+        fitted=pd.DataFrame({x: series.x, "observed": np.exp(series.y), "fitted": np.exp(fitted)}),
         selection=selection,
         permutation_tests=tests,
         chosen_by=chosen_by,

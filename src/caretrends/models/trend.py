@@ -209,7 +209,9 @@ class RateTrendResult(ModelResult):
         Returns
         -------
         pandas.DataFrame
-            ``time``, ``fitted``, ``conf_low``, ``conf_high``: the band is the Wald interval
+            The time column under the name the data gave it (``year`` for
+            ``fit_rate_trend(..., time="year")``), ``fitted``, ``conf_low``, ``conf_high``:
+            the band is the Wald interval
             of the linear predictor (scaled by the dispersion for quasi-Poisson), taken to
             the count or rate scale, with the quantile the estimates use (t for
             quasi-Poisson).
@@ -219,14 +221,15 @@ class RateTrendResult(ModelResult):
         se = np.sqrt(np.einsum("ij,jk,ik->i", design, self.fit.cov, design))
         crit = critical_value(self.level, self.fit.t_df)
         scale = per if self.has_exposure else 1.0
+        column = self.time or "time"
         return pd.DataFrame(
             {
-                "time": self.times,
+                column: self.times,
                 "fitted": scale * np.exp(linear),
                 "conf_low": scale * np.exp(linear - crit * se),
                 "conf_high": scale * np.exp(linear + crit * se),
             }
-        ).sort_values("time", ignore_index=True)
+        ).sort_values(column, ignore_index=True)
 
     def findings(self) -> list[str]:
         subject = f"Between {self.start:g} and {self.end:g} the rate"

@@ -154,7 +154,6 @@ RULES: dict[str, Rule] = {
     "analysis_date": iso_date,
     "campaigns": each(campaign_entry),
     "start_year": _YEAR,
-    "placebo_year": _YEAR,
     "max_joinpoints": between(0, 3),
     "milestones_months": each(_MONTHS),
     "horizon_months": _MONTHS,

@@ -1,0 +1,85 @@
+"""Page 02's sensitivity analyses: other methods, campaign ITS variants, campaign text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from caretrends.analysis import headline, sensitivity
+from caretrends.models import fit_joinpoint, fit_rate_trend
+
+STARTS = [dt.date(2013, 5, 15), dt.date(2015, 5, 15)]
+
+
+def _series(drop: float = 0.6) -> pd.DataFrame:
+    years = np.arange(2005, 2025)
+    expected = 60 * 0.97 ** (years - 2005) * np.where(years >= 2014, drop, 1.0)
+    return pd.DataFrame(
+        {
+            "year": years,
+            "value": np.round(expected),
+            "births": 30_000.0,
+            "cited_as": np.where(years < 2016, "MFLT", "KAS"),
+            "obs_status": np.where(years == 2017, "E", "A"),
+            "conflict": years == 2018,
+            "alternatives": np.where(years == 2018, "MFLT [x]: 20", ""),
+        }
+    )
+
+
+def test_campaign_sensitivity_recovers_a_constructed_level_drop() -> None:
+    table = sensitivity.campaign_sensitivity(_series(), STARTS).set_index("variant")
+    assert table.index.tolist() == [
+        "main: one period from 2014 (level and slope)",
+        "campaign year 2013 counted as after",
+        "from 2016, the second campaign's first full year",
+        "2020 (COVID-19) left out",
+    ]
+    assert table.iloc[0]["level_change_2014"] == pytest.approx(0.6, abs=0.05)
+    assert table.iloc[3]["level_change_2014"] == pytest.approx(0.6, abs=0.05)
+    assert "level_change_2013" in table.columns and "slope_change_2016" in table.columns
+
+
+def test_other_methods_lists_the_primary_first_then_each_sensitivity() -> None:
+    series = _series()
+    spec = headline.PrimaryAnalysis("births", "quasipoisson", 2016, 2024)
+    trend = fit_rate_trend(series, count="value", time="year")
+    joinpoints = fit_joinpoint(series, x="year", count="value", max_joinpoints=1)
+    its = headline.fit_campaign_its(series, [2014])
+    table = sensitivity.other_methods(
+        series, spec, first_year=2005, count_trend=trend, joinpoints=joinpoints, campaign_its=its
+    )
+    assert table["analysis"].str.startswith("primary").tolist() == [True] + [False] * 4
+    assert table.loc[0, "estimate"] == headline.primary_estimate(series, spec).estimate
+    assert table.loc[1, "analysis"] == "sensitivity: children, 2005–2024"
+    assert table.loc[1, "estimate"] == trend.apc.estimate
+    assert table.loc[3, "estimate"] == pytest.approx(100 * (its.trend.estimate - 1))
+    assert (table["conf_low"] < table["estimate"]).all()
+    assert set(table["unit"]) == {"annual percent change"}
+
+
+def test_headline_details_and_campaign_text_name_what_they_rest_on() -> None:
+    series = _series()
+    spec = headline.PrimaryAnalysis("births", "quasipoisson", 2016, 2024)
+    estimate = headline.primary_estimate(series, spec)
+    details = headline.headline_details(series, spec, estimate)
+    assert "; 9 years; producers: KAS;" in details
+    assert details.endswith(
+        "inferred years used: 2017; years with conflicting figures: 2018 (MFLT [x]: 20)"
+    )
+    row = headline.headline_table("The headline", estimate)
+    assert row.columns.tolist() == ["headline", "estimate", "conf_low", "conf_high", "p_value"]
+    its = headline.fit_campaign_its(series, [2014])
+    placebo = pd.DataFrame(
+        {"year": [2010, 2012, 2014, 2016], "level_change": [0.95, 1.4, 0.6, 1.1]}
+    )
+    power = pd.DataFrame({"ratio": [0.5], "power": [0.9]})
+    power.attrs |= {"mdr": 0.5, "dispersion": 1.0}
+    text = sensitivity.campaign_text(its, power, placebo, start=2014, n_points=20, lang="en")
+    assert text.startswith("Level change from 2014: ratio 0.6")
+    assert text.endswith(
+        "The largest shifts in the placebo scan: 2014 (0.60), 2012 (1.40), 2016 (1.10)."
+    )
