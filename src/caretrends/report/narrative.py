@@ -80,12 +80,13 @@ def narrative(lang: str) -> dict[str, dict[str, dict[str, str]]]:
                 raise ParameterError(
                     f"narrative {lang}.yaml: {name}/{cell_id}: expected 'en' and 'text'"
                 )
-    return {name: dict(by_id or {}) for name, by_id in cells.items()}
+    return {
+        str(name): {str(cell_id): entry for cell_id, entry in (by_id or {}).items()}
+        for name, by_id in cells.items()
+    }
 
 
-def translate_notebook(
-    nb: nbformat.NotebookNode, name: str, lang: str
-) -> nbformat.NotebookNode:
+def translate_notebook(nb: nbformat.NotebookNode, name: str, lang: str) -> nbformat.NotebookNode:
     """Return a copy of ``nb`` whose Markdown cells read in ``lang``.
 
     English, and a notebook the narrative file does not cover (a test's tiny notebook),
