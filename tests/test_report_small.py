@@ -146,3 +146,31 @@ def test_the_run_hands_over_the_brief_as_pdf_and_word_in_its_language(small_run)
     cells = " ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
     assert "Fëmijë të braktisur" in cells
     assert len(document.inline_shapes) >= 2
+
+
+def test_narrative_and_headings_read_in_the_run_language(small_run) -> None:
+    import re
+
+    from tests.test_localised_texts import english_words
+
+    def visible(fragment: str) -> str:
+        fragment = re.sub(r"<code>.*?</code>", " ", fragment, flags=re.DOTALL)
+        return re.sub(r"<[^>]+>", " ", fragment)
+
+    found = {}
+    for page in sorted((small_run / "html").glob("*.html")):
+        text = page.read_text(encoding="utf-8").split("<body", 1)[1]
+        cells = re.split(r'<div[^>]*class="[^"]*jp-Cell ', text)
+        narrative = [c for c in cells if c.startswith("jp-MarkdownCell")]
+        headings = re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", text, flags=re.DOTALL)
+        strong = re.findall(r"<strong>(.*?)</strong>", text, flags=re.DOTALL)
+        assert narrative, page.name
+        words = english_words(visible(" ".join([*narrative, *headings, *strong])))
+        if words:
+            found[page.name] = sorted(set(words))
+    assert not found, found
+    abandonment = (small_run / "html" / "02_abandonment.html").read_text(encoding="utf-8")
+    assert "Në strehim rezidencial, 0–2 vjeç" in abandonment
+    assert "Analiza të ndjeshmërisë" in (small_run / "html" / "04_brief.html").read_text(
+        encoding="utf-8"
+    )

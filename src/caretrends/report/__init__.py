@@ -38,6 +38,7 @@ _HOMES: dict[str, str] = {
     "display_table": "tables",
     "format_table": "tables",
     "git_state": "manifest",
+    "headers": "tables",
     "key_number_rows": "brief",
     "load_run_config": "config",
     "output_folders": "notebook",

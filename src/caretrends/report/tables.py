@@ -59,6 +59,28 @@ def header(column: str, lang: str) -> str:
     return label(key, lang) if has_label(key, lang) else column
 
 
+def headers(columns: Sequence[str], lang: str) -> dict[str, str]:
+    """Return ``{column: header}`` for a notebook's own table, in ``lang``.
+
+    A header comes from ``column.<name>``, else ``notebook.column.<name>`` (columns only
+    a notebook builds), else stays the column's name.
+
+    Examples
+    --------
+    >>> headers(["analysis", "estimate"], "sq")
+    {'analysis': 'Analiza', 'estimate': 'Vlerësimi'}
+    """
+    found = {}
+    for column in columns:
+        key = f"notebook.column.{column}"
+        found[column] = (
+            label(key, lang)
+            if not has_label(f"column.{column}", lang) and has_label(key, lang)
+            else header(column, lang)
+        )
+    return found
+
+
 def cell_text(
     value: object, lang: str, *, decimals: int | None = None, percent: bool = False
 ) -> str:
