@@ -148,7 +148,7 @@ def test_the_run_hands_over_the_brief_as_pdf_and_word_in_its_language(small_run)
     assert len(document.inline_shapes) >= 2
 
 
-def test_narrative_and_headings_read_in_the_run_language(small_run) -> None:
+def test_narrative_headings_and_table_headers_read_in_the_run_language(small_run) -> None:
     import re
 
     from tests.test_localised_texts import english_words
@@ -164,8 +164,10 @@ def test_narrative_and_headings_read_in_the_run_language(small_run) -> None:
         narrative = [c for c in cells if c.startswith("jp-MarkdownCell")]
         headings = re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", text, flags=re.DOTALL)
         strong = re.findall(r"<strong>(.*?)</strong>", text, flags=re.DOTALL)
+        table_headers = re.findall(r"<th[^>]*>(.*?)</th>", text, flags=re.DOTALL)
         assert narrative, page.name
-        words = english_words(visible(" ".join([*narrative, *headings, *strong])))
+        shown = [*narrative, *headings, *strong, *table_headers]
+        words = english_words(visible(" ".join(shown)))
         if words:
             found[page.name] = sorted(set(words))
     assert not found, found
