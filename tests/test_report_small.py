@@ -149,26 +149,12 @@ def test_the_run_hands_over_the_brief_as_pdf_and_word_in_its_language(small_run)
 
 
 def test_narrative_headings_and_table_headers_read_in_the_run_language(small_run) -> None:
-    import re
-
+    from tests.report_helpers import page_texts
     from tests.test_localised_texts import english_words
-
-    def visible(fragment: str) -> str:
-        fragment = re.sub(r"<code>.*?</code>", " ", fragment, flags=re.DOTALL)
-        return re.sub(r"<[^>]+>", " ", fragment)
 
     found = {}
     for page in sorted((small_run / "html").glob("*.html")):
-        text = page.read_text(encoding="utf-8").split("<body", 1)[1]
-        cells = re.split(r'<div[^>]*class="[^"]*jp-Cell ', text)
-        narrative = [c for c in cells if c.startswith("jp-MarkdownCell")]
-        headings = re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", text, flags=re.DOTALL)
-        strong = re.findall(r"<strong>(.*?)</strong>", text, flags=re.DOTALL)
-        table_headers = re.findall(r"<th[^>]*>(.*?)</th>", text, flags=re.DOTALL)
-        assert narrative, page.name
-        shown = [*narrative, *headings, *strong, *table_headers]
-        words = english_words(visible(" ".join(shown)))
-        if words:
+        if words := english_words(page_texts(page)):
             found[page.name] = sorted(set(words))
     assert not found, found
     abandonment = (small_run / "html" / "02_abandonment.html").read_text(encoding="utf-8")
