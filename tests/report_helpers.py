@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -69,3 +70,21 @@ def write_config(path: Path, notebooks: list[dict], **top: object) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump({**top, "notebooks": notebooks}, sort_keys=False))
     return path
+
+
+def page_texts(page: Path) -> str:
+    """The words a reader sees in a report page's narrative (Markdown cells), headings,
+    bold headings built in code and table headers; code spans (file and column names)
+    left out."""
+    text = page.read_text(encoding="utf-8").split("<body", 1)[1]
+    cells = re.split(r'<div[^>]*class="[^"]*jp-Cell ', text)
+    narrative = [c for c in cells if c.startswith("jp-MarkdownCell")]
+    assert narrative, f"{page.name}: no Markdown cell"
+    shown = [
+        *narrative,
+        *re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", text, flags=re.DOTALL),
+        *re.findall(r"<strong>(.*?)</strong>", text, flags=re.DOTALL),
+        *re.findall(r"<th[^>]*>(.*?)</th>", text, flags=re.DOTALL),
+    ]
+    joined = re.sub(r"<code>.*?</code>", " ", " ".join(shown), flags=re.DOTALL)
+    return re.sub(r"<[^>]+>", " ", joined)

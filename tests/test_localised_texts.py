@@ -91,3 +91,19 @@ def test_table_headers_and_the_index_page_have_no_english_word(lang: str, tmp_pa
     assert not english_words(visible), english_words(visible)
     assert 'href="figures/trend-' in page and "Titulli" in page
     assert 'href="tables/coverage.csv"' in page
+
+
+@pytest.mark.parametrize("lang", ["sq", "sr"])
+@pytest.mark.parametrize("name", list(STANDARD))
+def test_figure_csvs_speak_the_figure_language_with_codes_beside(name: str, lang: str) -> None:
+    from caretrends.figures.export import data_table
+
+    table = data_table(build(name, lang, "brief_half"))
+    headers = list(table.columns)
+    assert len(set(headers)) == len(headers), headers  # "Zemlja" once
+    named = [h for h in headers if "(kodi" not in h and "(šifra" not in h]
+    values = " ".join(str(v) for h in named if table[h].dtype == object for v in table[h].unique())
+    assert not english_words(" ".join(headers)), headers
+    assert not english_words(values), english_words(values)
+    for code in ("placed_by_csw", "family_based", "cumulative_incidence"):
+        assert code not in " ".join(headers) + values

@@ -146,3 +146,19 @@ def test_the_run_hands_over_the_brief_as_pdf_and_word_in_its_language(small_run)
     cells = " ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
     assert "Fëmijë të braktisur" in cells
     assert len(document.inline_shapes) >= 2
+
+
+def test_narrative_headings_and_table_headers_read_in_the_run_language(small_run) -> None:
+    from tests.report_helpers import page_texts
+    from tests.test_localised_texts import english_words
+
+    found = {}
+    for page in sorted((small_run / "html").glob("*.html")):
+        if words := english_words(page_texts(page)):
+            found[page.name] = sorted(set(words))
+    assert not found, found
+    abandonment = (small_run / "html" / "02_abandonment.html").read_text(encoding="utf-8")
+    assert "Në strehim rezidencial, 0–2 vjeç" in abandonment
+    assert "Analiza të ndjeshmërisë" in (small_run / "html" / "04_brief.html").read_text(
+        encoding="utf-8"
+    )

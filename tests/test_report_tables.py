@@ -39,7 +39,7 @@ RAW = pd.DataFrame(
                 "Type of care": ["Residential care", "Family-based care", "Residential care"],
                 "Value": ["1,234.50", "–", "c"],
                 "tiny": ["0.00", "0.50", "3"],
-                "unreliable": ["Yes", "No", "Yes"],
+                "Unreliable (under 20 events)": ["Yes", "No", "Yes"],
             },
         ),
         (
@@ -54,7 +54,7 @@ RAW = pd.DataFrame(
                 ],
                 "Vlera": ["1\xa0234,50", "–", "c"],
                 "tiny": ["0,00", "0,50", "3"],
-                "unreliable": ["Po", "Jo", "Po"],
+                "Jo i besueshëm (nën 20 raste)": ["Po", "Jo", "Po"],
             },
         ),
         (
@@ -69,7 +69,7 @@ RAW = pd.DataFrame(
                 ],
                 "Vrednost": ["1.234,50", "–", "c"],
                 "tiny": ["0,00", "0,50", "3"],
-                "unreliable": ["Da", "Ne", "Da"],
+                "Nepouzdano (ispod 20 slučajeva)": ["Da", "Ne", "Da"],
             },
         ),
     ],

@@ -54,7 +54,7 @@ def test_other_methods_lists_the_primary_first_then_each_sensitivity() -> None:
     )
     assert table["analysis"].str.startswith("primary").tolist() == [True] + [False] * 4
     assert table.loc[0, "estimate"] == headline.primary_estimate(series, spec).estimate
-    assert table.loc[1, "analysis"] == "sensitivity: children, 2005–2024"
+    assert table.loc[1, "analysis"] == "sensitivity: number of children, 2005–2024"
     assert table.loc[1, "estimate"] == trend.apc.estimate
     assert table.loc[3, "estimate"] == pytest.approx(100 * (its.trend.estimate - 1))
     assert (table["conf_low"] < table["estimate"]).all()

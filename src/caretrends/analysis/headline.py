@@ -82,7 +82,9 @@ def primary_estimate(series: pd.DataFrame, spec: PrimaryAnalysis) -> Estimate:
     return result.apc
 
 
-def headline_details(series: pd.DataFrame, spec: PrimaryAnalysis, estimate: Estimate) -> str:
+def headline_details(
+    series: pd.DataFrame, spec: PrimaryAnalysis, estimate: Estimate, lang: str = "en"
+) -> str:
     """What the headline rests on: p-value, years, producers, inferred and contested years.
 
     Parameters
@@ -95,22 +97,28 @@ def headline_details(series: pd.DataFrame, spec: PrimaryAnalysis, estimate: Esti
         The primary analysis; its years are the ones described.
     estimate : Estimate
         Its annual percent change (:func:`primary_estimate`).
+    lang : str
+        Language of the sentence.
 
     Returns
     -------
     str
         ``p = …; N years; producers: …; inferred years used: …; years with conflicting
-        figures: …`` (``none`` where there are none).
+        figures: …`` (``none`` where there are none), in ``lang``.
     """
     used = spec.select(series)
+    none = label("notebook.none", lang)
     inferred = ", ".join(str(y) for y in used.loc[used["obs_status"] == "E", "year"])
     contested = used[used["conflict"]].itertuples()
     conflicts = ", ".join(f"{r.year} ({r.alternatives})" for r in contested)
-    return (
-        f"{p_text(estimate.p_value)}; {len(used)} years; producers: "
-        + ", ".join(sorted(set(used["cited_as"])))
-        + f"; inferred years used: {inferred or 'none'}"
-        + f"; years with conflicting figures: {conflicts or 'none'}"
+    return label(
+        "notebook.headline_details",
+        lang,
+        p=p_text(estimate.p_value),
+        n=len(used),
+        producers=", ".join(sorted(set(used["cited_as"]))),
+        inferred=inferred or none,
+        conflicts=conflicts or none,
     )
 
 

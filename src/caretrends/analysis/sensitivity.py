@@ -25,6 +25,7 @@ from caretrends.analysis.headline import (
     p_text,
     primary_estimate,
 )
+from caretrends.labels import format_number, label
 from caretrends.models.its import ITSResult
 from caretrends.models.joinpoint import JoinpointResult
 from caretrends.models.result import Estimate
@@ -50,6 +51,7 @@ def other_methods(
     count_trend: RateTrendResult,
     joinpoints: JoinpointResult,
     campaign_its: ITSResult,
+    lang: str = "en",
 ) -> pd.DataFrame:
     """The primary estimate and every other estimate of the series's annual percent change.
 
@@ -67,6 +69,8 @@ def other_methods(
         The joinpoint model of the counts (its AAPC is reported).
     campaign_its : ITSResult
         The campaign model (its underlying trend is reported as a percent change).
+    lang : str
+        Language of the analyses' names and the unit.
 
     Returns
     -------
@@ -74,34 +78,35 @@ def other_methods(
         ``analysis``, ``estimate``, ``conf_low``, ``conf_high`` and ``unit`` (annual percent
         change); the first row is the primary analysis, every other a sensitivity analysis.
     """
-    period = f"{spec.first_year}–{spec.last_year}"
+    years = {"first": spec.first_year, "last": spec.last_year}
     counts_only = dataclasses.replace(spec, denominator="")
+    whole = {"first": first_year, "last": int(series["year"].max())}
     rows = [
-        (f"primary: per 1,000 live births, {period}", primary_estimate(series, spec)),
         (
-            f"sensitivity: children, {first_year}–{int(series['year'].max())}",
-            count_trend.apc,
+            label("notebook.method.primary", lang, **years),
+            _interval(primary_estimate(series, spec)),
         ),
-        ("sensitivity: number of children, joinpoint model (AAPC)", joinpoints.aapc),
+        (label("notebook.method.children", lang, **whole), _interval(count_trend.apc)),
+        (label("notebook.method.joinpoint", lang), _interval(joinpoints.aapc)),
+        (
+            label("notebook.method.its_trend", lang),
+            _interval(campaign_its.trend, ratio=True),
+        ),
+        (
+            label("notebook.method.children", lang, **years),
+            _interval(primary_estimate(series, counts_only)),
+        ),
     ]
-    table = [{"analysis": name, **_interval(estimate)} for name, estimate in rows]
-    table.append(
-        {
-            "analysis": "sensitivity: number of children, campaign model's underlying trend",
-            **_interval(campaign_its.trend, ratio=True),
-        }
-    )
-    table.append(
-        {
-            "analysis": f"sensitivity: children, {period}",
-            **_interval(primary_estimate(series, counts_only)),
-        }
-    )
-    return pd.DataFrame(table).assign(unit="annual percent change")
+    table = pd.DataFrame([{"analysis": name, **interval} for name, interval in rows])
+    return table.assign(unit=label("notebook.unit_apc", lang))
 
 
 def campaign_sensitivity(
-    series: pd.DataFrame, campaign_starts: list[dt.date], *, covid_year: int = COVID_YEAR
+    series: pd.DataFrame,
+    campaign_starts: list[dt.date],
+    *,
+    covid_year: int = COVID_YEAR,
+    lang: str = "en",
 ) -> pd.DataFrame:
     """The campaign ITS (level and slope change) and its one-change-at-a-time variants.
 
@@ -114,6 +119,8 @@ def campaign_sensitivity(
         :func:`caretrends.analysis.campaign_table`).
     covid_year : int
         The year the COVID-19 variant leaves out.
+    lang : str
+        Language of the variants' names.
 
     Returns
     -------
@@ -126,13 +133,16 @@ def campaign_sensitivity(
     first, last = campaign_starts[0], campaign_starts[-1]
     main, second = first_full_year(first), first_full_year(last)
     variants = {
-        f"main: one period from {main} (level and slope)": (series, main),
-        f"campaign year {first.year} counted as after": (series, first.year),
-        f"from {second}, the second campaign's first full year": (series, second),
-        f"{covid_year} (COVID-19) left out": (series[series["year"] != covid_year], main),
+        ("main", main): (series, main),
+        ("campaign_year_after", first.year): (series, first.year),
+        ("second_campaign", second): (series, second),
+        ("without_2020", covid_year): (series[series["year"] != covid_year], main),
     }
     return pd.DataFrame(
-        [{"variant": name, **its_row(data, [start])} for name, (data, start) in variants.items()]
+        [
+            {"variant": label(f"notebook.variant.{key}", lang, year=year), **its_row(data, [start])}
+            for (key, year), (data, start) in variants.items()
+        ]
     )
 
 
@@ -185,20 +195,35 @@ def campaign_text(
     n_points : int
         Years in the series.
     lang : str
-        Language of the detectable-effect sentence.
+        Language of the sentences.
 
     Returns
     -------
     str
     """
     level = campaign_its.level_change
+
+    def number(value: float) -> str:
+        return format_number(value, lang, decimals=2)
+
     shifts = ", ".join(
-        f"{int(r.year)} ({r.level_change:.2f})" for r in largest_shifts(placebo).itertuples()
+        f"{int(r.year)} ({number(r.level_change)})" for r in largest_shifts(placebo).itertuples()
     )
-    return (
-        f"Level change from {start}: ratio {level.estimate:.2f} "
-        f"({level.conf_low:.2f} to {level.conf_high:.2f}; {p_text(level.p_value)}). "
-        + mde_text(power, n_points, lang)
-        + f" (seeded simulation from the fitted model, dispersion {power.attrs['dispersion']:.2f})."
-        + f" The largest shifts in the placebo scan: {shifts}."
+    level_sentence = label(
+        "notebook.level_change",
+        lang,
+        year=start,
+        ratio=number(level.estimate),
+        low=number(level.conf_low),
+        high=number(level.conf_high),
+        p=p_text(level.p_value),
+    )
+    simulation = label("notebook.simulation", lang, dispersion=number(power.attrs["dispersion"]))
+    return " ".join(
+        [
+            level_sentence,
+            mde_text(power, n_points, lang),
+            simulation,
+            label("notebook.placebo_shifts", lang, shifts=shifts),
+        ]
     )

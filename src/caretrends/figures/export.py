@@ -21,7 +21,7 @@ from caretrends._version import __version__
 from caretrends.errors import ParameterError
 from caretrends.figures.chart import Chart
 from caretrends.figures.style import style_context
-from caretrends.labels import has_label, label
+from caretrends.labels import country_name, has_label, label
 
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 #: CSVs are written with a byte-order mark so that Excel shows ë, č, š ... correctly.
@@ -59,14 +59,72 @@ class ExportedFigure:
         return f"{self.name}: {kinds} (data sha256 {self.data_sha256[:12]}, run {self.run_id})"
 
 
+#: Columns of codes, and the catalog group that names their values (as on a page's tables).
+CODE_GROUPS: dict[str, str] = {
+    "care_type": "care",
+    "outcome": "outcome",
+    "destination": "destination",
+    "group": "outcome",
+    "placement": "placement",
+    "first_placement": "placement",
+    "campaign": "campaign_name",
+    "indicator": "indicator",
+}
+
+
+def column_header(column: str, lang: str) -> str:
+    """The header of a figure CSV's column: ``column.<name>``, a chart label, or the name.
+
+    Examples
+    --------
+    >>> column_header("cumulative_incidence", "sq"), column_header("obs_status", "en")
+    ('Incidenca kumulative', 'Observation status (SDMX code)')
+    """
+    for key in (f"column.{column}", f"figure_csv.column.{column}", column):
+        if has_label(key, lang):
+            return label(key, lang)
+    return column
+
+
+def value_name(value: object, column: str, lang: str) -> object:
+    """The name of a code in the figure's language (the value itself when it has none).
+
+    Examples
+    --------
+    >>> value_name("placed_by_csw", "outcome", "sr"), value_name("total", "outcome", "sq")
+    ('Smešteno preko Centra za socijalni rad', 'Gjithsej')
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    for key in (f"{CODE_GROUPS[column]}.{value}", f"column.{value}", f"figure_csv.value.{value}"):
+        if has_label(key, lang):
+            return label(key, lang)
+    return value
+
+
 def data_table(chart: Chart) -> pd.DataFrame:
-    """Return the chart's data with column headers in the chart's language."""
-    names = {
-        column: label(f"column.{column}", chart.lang)
-        for column in chart.data.columns
-        if has_label(f"column.{column}", chart.lang)
-    }
-    return chart.data.rename(columns=names)
+    """Return the chart's data with headers and category names in the chart's language.
+
+    A column of codes (an outcome, a type of care, a country) shows their names; its codes
+    stay beside it in a column headed "<header> (code)", so the file can still be joined.
+    Countries are named once: a chart's ``country`` names beside its ``ref_area`` codes.
+    """
+    lang, data = chart.lang, chart.data
+    table: dict[str, pd.Series] = {}
+    for column in data.columns:
+        header = column_header(column, lang)
+        if column == "ref_area":
+            if "country" not in data:
+                table[header] = data[column].map(lambda code: country_name(code, lang))
+            table[label("figure_csv.code", lang, column=header)] = data[column]
+        elif column in CODE_GROUPS:
+            names = data[column].map(lambda v, c=column: value_name(v, c, lang))
+            table[header] = names
+            if not names.equals(data[column]):
+                table[label("figure_csv.code", lang, column=header)] = data[column]
+        else:
+            table[header] = data[column]
+    return pd.DataFrame(table, index=data.index)
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:

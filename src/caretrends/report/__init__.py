@@ -11,7 +11,8 @@ Modules: :mod:`~caretrends.report.params` (what a notebook declares),
 (execution and atomic publishing), :mod:`~caretrends.report.html`,
 :mod:`~caretrends.report.manifest`, :mod:`~caretrends.report.browser` (headless check
 that a page's images load), :mod:`~caretrends.report.brief` (the brief's key numbers and
-standard figures), :mod:`~caretrends.report.tables` (tables ready to show) and
+standard figures), :mod:`~caretrends.report.tables` (tables ready to show),
+:mod:`~caretrends.report.narrative` (the notebooks' Markdown cells in the run's language) and
 :mod:`~caretrends.report.cli`.
 """
 
@@ -38,6 +39,7 @@ _HOMES: dict[str, str] = {
     "display_table": "tables",
     "format_table": "tables",
     "git_state": "manifest",
+    "headers": "tables",
     "key_number_rows": "brief",
     "load_run_config": "config",
     "output_folders": "notebook",

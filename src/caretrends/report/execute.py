@@ -17,6 +17,7 @@ from tqdm.auto import tqdm
 
 from caretrends.report.config import RunConfig
 from caretrends.report.kernels import KERNEL_NAME, RunKernels, utc_now
+from caretrends.report.narrative import SOURCE_LANGUAGE, read_translated
 
 
 @dataclass
@@ -146,7 +147,9 @@ def execute_notebook(
     """Execute one notebook with papermill into ``work/notebooks`` and say how it went.
 
     The notebook runs with ``work`` as its working directory; the executed copy is
-    written even when a cell fails, so that the error can be read in it.
+    written even when a cell fails, so that the error can be read in it. In a run whose
+    ``language`` parameter is not English, its Markdown cells are first replaced by their
+    translations (:mod:`caretrends.report.narrative`).
 
     Parameters
     ----------
@@ -165,8 +168,9 @@ def execute_notebook(
 
     error: dict[str, object] | None = None
     try:
+        lang = str(parameters.get("language", SOURCE_LANGUAGE))
         papermill.execute_notebook(
-            str(notebook),
+            str(notebook) if lang == SOURCE_LANGUAGE else read_translated(notebook, lang),
             str(work / "notebooks" / notebook.name),
             parameters=parameters,
             kernel_name=kernel_name,

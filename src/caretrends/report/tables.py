@@ -43,20 +43,43 @@ CODE_GROUPS: dict[str, str] = {
 }
 #: Columns holding ISO 3166-1 alpha-3 codes.
 AREA_COLUMNS: frozenset[str] = frozenset({"ref_area", "country"})
-#: Columns holding years (written without a thousands separator).
-YEAR_COLUMNS: frozenset[str] = frozenset({"year", "first_year", "last_year", "period"})
+#: Columns holding years (written without a thousands separator); a segment's ``start`` and
+#: ``end`` are years too (a joinpoint segment), and dates in them stay as written.
+YEAR_COLUMNS: frozenset[str] = frozenset(
+    {"year", "first_year", "last_year", "period", "start", "end"}
+)
 
 
 def header(column: str, lang: str) -> str:
-    """Return the header of ``column`` in ``lang``: the ``column.<name>`` label, or the name.
+    """Return the header of ``column`` in ``lang``.
+
+    From the ``column.<name>`` label, else ``notebook.column.<name>`` (columns only a
+    notebook's own tables have); a column named for a year (``level_change_2014``) is the
+    header of its name followed by the year; else the name itself.
 
     Examples
     --------
-    >>> header("ref_area", "sq")
-    'Vendi'
+    >>> header("ref_area", "sq"), header("variant", "sr"), header("year_2016", "en")
+    ('Vendi', 'Varijanta', 'Year 2016')
     """
-    key = f"column.{column}"
-    return label(key, lang) if has_label(key, lang) else column
+    for key in (f"column.{column}", f"notebook.column.{column}"):
+        if has_label(key, lang):
+            return label(key, lang)
+    base, _, year = column.rpartition("_")
+    if base and len(year) == 4 and year.isdigit() and header(base, lang) != base:
+        return f"{header(base, lang)} {year}"
+    return column
+
+
+def headers(columns: Sequence[str], lang: str) -> dict[str, str]:
+    """Return ``{column: header}`` in ``lang`` (:func:`header` of each column).
+
+    Examples
+    --------
+    >>> headers(["analysis", "estimate"], "sq")
+    {'analysis': 'Analiza', 'estimate': 'Vlerësimi'}
+    """
+    return {column: header(column, lang) for column in columns}
 
 
 def cell_text(
