@@ -12,7 +12,7 @@ import pytest
 
 from caretrends.pipeline.prepare import prepare
 from caretrends.report import load_run_config, run_report
-from caretrends.report.browser import image_loads
+from caretrends.report.browser import check_page
 
 
 @pytest.fixture(scope="module")
@@ -76,14 +76,16 @@ def test_brief_figures_and_key_numbers_are_exported(default_report) -> None:
     assert "synthetic" in brief.lower()  # case-level figures say so on their face
 
 
-def test_every_figure_of_the_report_loads_in_a_headless_browser(default_report) -> None:
+def test_every_page_shows_its_figures_and_fits_1280_pixels(default_report) -> None:
     reports, _ = default_report
     pages = sorted((reports / "latest" / "html").glob("*.html"))
     assert len(pages) == 4
-    for page in pages:
-        images = image_loads(page)
-        assert images, f"{page.name}: no figures"
-        assert all(image.loaded and image.width > 0 for image in images), page.name
+    for page in [*pages, reports / "latest" / "index.html"]:
+        seen = check_page(page)
+        if page.name != "index.html":
+            assert seen.images, f"{page.name}: no figures"
+        assert all(image.loaded and image.width > 0 for image in seen.images), page.name
+        assert seen.overflow == 0, f"{page.name}: {seen.overflow} px wider than the window"
 
 
 def test_each_analysis_figure_is_shown_once_where_it_is_made(default_report) -> None:

@@ -146,6 +146,11 @@ def test_the_run_hands_over_the_brief_as_pdf_and_word_in_its_language(small_run)
     cells = " ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
     assert "Fëmijë të braktisur" in cells
     assert len(document.inline_shapes) >= 2
+    from tests.test_localised_texts import english_words
+
+    paragraphs = " ".join(paragraph.text for paragraph in document.paragraphs)
+    assert english_words(text) == []
+    assert english_words(paragraphs + " " + cells) == []
 
 
 def test_narrative_headings_and_table_headers_read_in_the_run_language(small_run) -> None:

@@ -1,4 +1,4 @@
-"""Open a report page in headless Chromium and check that every image on it loads.
+"""Open a report page in headless Chromium: does every image load, does the page fit?
 
 Used by the tests (and available after a run) to show that the self-contained HTML
 really displays its figures in a browser. Needs Chromium: ``make browser`` installs
@@ -32,7 +32,10 @@ window.addEventListener("load", function () {{
   }});
   var out = document.createElement("pre");
   out.id = "{_RESULT_ID}";
-  out.textContent = JSON.stringify(found);
+  // How far the page is wider than the window: a table or figure that forces sideways
+  // scrolling at the window's width.
+  var overflow = document.documentElement.scrollWidth - window.innerWidth;
+  out.textContent = JSON.stringify({{images: found, overflow: overflow}});
   document.body.appendChild(out);
 }});
 </script>"""
@@ -49,6 +52,7 @@ CHROMIUM_FLAGS: tuple[str, ...] = (
     "--disable-extensions",
     "--run-all-compositor-stages-before-draw",
     "--virtual-time-budget=10000",
+    "--window-size=1280,1000",  # the width a reader's laptop gives a page
 )
 
 
@@ -83,8 +87,22 @@ def chromium_path() -> Path:
     return Path(found)
 
 
+@dataclass(frozen=True)
+class PageCheck:
+    """What the browser saw of a page: its images, and how many pixels it is wider than
+    the 1280-pixel window (0 when it fits)."""
+
+    images: list[ImageLoad]
+    overflow: int
+
+
 def image_loads(page: Path, *, timeout: float = 120) -> list[ImageLoad]:
-    """Open ``page`` in headless Chromium; return how each of its images loaded.
+    """Open ``page`` in headless Chromium; return how each of its images loaded."""
+    return check_page(page, timeout=timeout).images
+
+
+def check_page(page: Path, *, timeout: float = 120) -> PageCheck:
+    """Open ``page`` in headless Chromium, 1280 pixels wide; return its images and overflow.
 
     The page is copied with a probe script and a ``<base>`` pointing at its own folder,
     so relative references resolve as they would for the original file.
@@ -116,4 +134,6 @@ def image_loads(page: Path, *, timeout: float = 120) -> list[ImageLoad]:
             f"{page}: Chromium gave no image check (exit {done.returncode}): "
             f"{done.stderr.strip()[-500:]}"
         )
-    return [ImageLoad(**image) for image in json.loads(html.unescape(found.group(1)))]
+    result = json.loads(html.unescape(found.group(1)))
+    images = [ImageLoad(**image) for image in result["images"]]
+    return PageCheck(images, max(0, int(result["overflow"])))
