@@ -17,12 +17,15 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from caretrends.labels.terms import format_number, has_label, label
 from caretrends.labels.terms import format_percent as _locale_percent
 
+#: From this size on a number is written in exponent form (a degenerate fit's estimate).
+HUGE = 1e15
 #: Below this a p-value is written ``p < 0.001``.
 P_FLOOR = 0.001
 
@@ -106,6 +109,12 @@ def render(value: object, lang: str = "en") -> str:
     """
     if isinstance(value, Phrase):
         return value.render(lang)
+    if isinstance(value, (Num, Percent, PValue)) and not math.isfinite(value.value):
+        return _not_finite(value.value, lang)
+    if isinstance(value, (Num, Percent)) and abs(value.value) >= HUGE:
+        return f"{value.value:.3g}".replace("-", "\u2212") + (
+            "%" if isinstance(value, Percent) else ""
+        )
     if isinstance(value, Num):
         return format_number(value.value, lang, decimals=value.decimals)
     if isinstance(value, Percent):
@@ -117,6 +126,13 @@ def render(value: object, lang: str = "en") -> str:
     if isinstance(value, Term):
         return term_text(value.text, lang)
     return str(value)
+
+
+def _not_finite(value: float, lang: str) -> str:
+    """An infinite number as ``∞`` (``−∞``), a missing one as the catalog's "no data"."""
+    if math.isnan(value):
+        return label("no_data", lang)
+    return "\u221e" if value > 0 else "\u2212\u221e"
 
 
 def term_text(text: str, lang: str) -> str:
@@ -135,9 +151,11 @@ def p_value_text(p: float, lang: str) -> str:
 
     Examples
     --------
-    >>> p_value_text(0.00002, "en"), p_value_text(0.0345, "en"), p_value_text(0.5, "sr")
+    >>> p_value_text(0.00002, "en"), p_value_text(0.0346, "en"), p_value_text(0.5, "sr")
     ('p < 0.001', 'p = 0.035', 'p = 0,500')
     """
+    if not math.isfinite(p):
+        return label("model.p_equals", lang, p=_not_finite(p, lang))
     if p < P_FLOOR:
         return label("model.p_below", lang, floor=format_number(P_FLOOR, lang, decimals=3))
     return label("model.p_equals", lang, p=format_number(p, lang, decimals=3))
