@@ -140,3 +140,25 @@ def test_counts_are_numbers_and_rates_need_an_exposure() -> None:
     assert "numri themelor" in its_count.summary_text("sq")
     assert jp_count.summary_text().startswith("From 2010 to 2021 the number")
     assert jp_rate.summary_text().startswith("From 2010 to 2021 the rate")
+
+
+def _english_words(text: str) -> list[str]:
+    return [w for w in ENGLISH if re.search(rf"\b{w}\b", text, flags=re.IGNORECASE)]
+
+
+def test_an_its_with_too_few_points_says_why_in_each_language() -> None:
+    data = _annual(np.array([60, 58, 61, 57, 55, 59, 56, 54, 120.0]))
+    with pytest.warns(UserWarning, match="only 1 point from year 2018 on"):
+        result = fit_its(data, outcome="n", time="year", intervention_start=2018)
+    assert result.summary_text().startswith(
+        "Too few data to judge the level change after year 2018: only 1 point after it, "
+    )
+    sq = result.summary_text("sq")
+    assert sq.startswith(
+        "Të dhëna të pamjaftueshme për të gjykuar ndryshimin e nivelit pas 2018: vetëm 1 pikë "
+        "pas saj"
+    )
+    assert "Kujdes: Vetëm 1 pikë nga 2018 e tutje" in sq
+    sr = result.summary_text("sr")
+    assert "promenu nivoa posle 2018" in sr
+    assert _english_words(sq) == [] and _english_words(sr) == []

@@ -21,6 +21,7 @@ all zero (its level change would be infinite).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -161,7 +162,7 @@ class ITSResult(ModelResult):
 
     def _change_sentence(self, j: int, what: str, change: Estimate, unit: object = "") -> Phrase:
         reason = self._too_few(j)
-        label = self.labels[j]
+        label = shown_label(self.labels[j])
         if reason is not None:
             return too_small_phrase(phrase(f"model.its.{what}_change_after", label=label), reason)
         subject = phrase(f"model.its.after_{what}", label=label)
@@ -186,7 +187,7 @@ class ITSResult(ModelResult):
             for j, e in enumerate(self.slope_changes.values())
         ]
         trend_subject = (
-            phrase("model.its.before", label=self.labels[0], measure=self._measure())
+            phrase("model.its.before", label=shown_label(self.labels[0]), measure=self._measure())
             if self.has_slope_change
             else phrase("model.its.apart", measure=self._measure())
         )
@@ -197,6 +198,17 @@ class ITSResult(ModelResult):
             phrase("model.its.details", model=overdispersion_sentence(self.fit), n=self.fit.nobs)
         )
         return sentences
+
+
+def shown_label(label: str) -> str | Phrase:
+    """An intervention label for the sentences: the default ``year 2013`` in the reader's
+    language, any other label as given.
+
+    >>> shown_label("year 2013").render("sq"), shown_label("May 2013")
+    ('2013', 'May 2013')
+    """
+    default = re.fullmatch(r"year (\S+)", label)
+    return phrase("model.its.year_label", start=default[1]) if default else label
 
 
 def _level_column(start: float) -> str:
@@ -236,6 +248,7 @@ def _check_segments(
     change (``ModelDataError``); fewer than the EPOC minimum get a caveat.
     """
     edges = [-np.inf, *starts, np.inf]
+    labels = [shown_label(a) for a in labels]
     names = [phrase("model.its.segment_before", label=labels[0])]
     names += [
         phrase("model.its.segment_between", first=a, second=b)
