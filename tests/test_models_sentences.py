@@ -9,11 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from caretrends.labels import median_sentence
 from caretrends.models.cox import fit_cox
 from caretrends.models.its import fit_its
 from caretrends.models.joinpoint import fit_joinpoint
 from caretrends.models.logrank import logrank_test
 from caretrends.models.result import ModelResult
+from caretrends.models.survival import median_survival
 from caretrends.models.text import p_value_text, phrase
 from caretrends.models.trend import fit_rate_trend
 
@@ -161,4 +163,21 @@ def test_an_its_with_too_few_points_says_why_in_each_language() -> None:
     assert "Kujdes: Vetëm 1 pikë nga 2018 e tutje" in sq
     sr = result.summary_text("sr")
     assert "promenu nivoa posle 2018" in sr
+    assert _english_words(sq) == [] and _english_words(sr) == []
+
+
+def test_kaplan_meier_medians_are_quoted_in_each_language() -> None:
+    medians = median_survival(_survival(), duration="months", event="left")
+    en = median_sentence(medians, what="model.km.permanent_family")
+    assert re.fullmatch(
+        r"Median time to a permanent family: \d+\.\d months \(95% CI \d+\.\d to \d+\.\d\)\.", en
+    )
+    sq = median_sentence(medians, what="model.km.permanent_family", lang="sq")
+    assert re.fullmatch(
+        r"Koha mediane deri në një shtëpi të përhershme: \d+,\d muaj \(IB 95% \d+,\d deri në "
+        r"\d+,\d\)\.",
+        sq,
+    )
+    sr = median_sentence(medians, what="model.km.permanent_family", lang="sr")
+    assert sr.startswith("Medijana vremena do događaja (trajno porodično zbrinjavanje): ")
     assert _english_words(sq) == [] and _english_words(sr) == []
