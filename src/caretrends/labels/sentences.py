@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only for annotations: the labels load without pandas
     import pandas as pd
-from caretrends.labels.terms import label
+from caretrends.labels.terms import format_number, format_percent, has_label, label
 
 
-def median_sentence(medians: pd.DataFrame, *, what: str, unit: str = "months") -> str:
-    """Say each group's median time with its interval, as a report quotes it.
+def median_sentence(
+    medians: pd.DataFrame, *, what: str, unit: str = "model.km.months", lang: str = "en"
+) -> str:
+    """Say each group's median time with its interval, as a report quotes it, in ``lang``.
 
     Parameters
     ----------
@@ -20,7 +22,12 @@ def median_sentence(medians: pd.DataFrame, *, what: str, unit: str = "months") -
         From :func:`caretrends.models.median_survival`: ``group``, ``median``,
         ``conf_low``, ``conf_high`` (``inf`` where the upper limit is not reached).
     what : str
-        The event, e.g. ``"a permanent family"``.
+        The event, e.g. ``"a permanent family"``, or a catalog key
+        (``"model.km.permanent_family"``) shown in the reader's language.
+    unit : str
+        The time unit, as text or a catalog key (months by default).
+    lang : str
+        Language of the sentence; numbers follow its locale.
 
     Examples
     --------
@@ -29,16 +36,36 @@ def median_sentence(medians: pd.DataFrame, *, what: str, unit: str = "months") -
     ...                       "conf_high": [float("inf")]})
     >>> median_sentence(table, what="a permanent family")
     'Median time to a permanent family: 13.0 months (95% CI 12.2 to not reached).'
+    >>> median_sentence(table, what="model.km.permanent_family", lang="sq")
+    'Koha mediane deri në një shtëpi të përhershme: 13,0 muaj (IB 95% 12,2 deri në pa arritur).'
     """
+    ci = label("model.ci", lang, level=format_percent(0.95, lang))
     parts = []
     for row in medians.itertuples(index=False):
-        prefix = "" if row.group == "all" else f"{row.group}: "
         if math.isnan(row.median):
-            parts.append(f"{prefix}not reached (fewer than half within follow-up)")
-            continue
-        high = f"{row.conf_high:.1f}" if math.isfinite(row.conf_high) else "not reached"
-        parts.append(f"{prefix}{row.median:.1f} {unit} (95% CI {row.conf_low:.1f} to {high})")
-    return f"Median time to {what}: " + "; ".join(parts) + "."
+            text = label("model.km.half_not_reached", lang)
+        else:
+            high = (
+                format_number(row.conf_high, lang, decimals=1)
+                if math.isfinite(row.conf_high)
+                else label("model.km.not_reached", lang)
+            )
+            low = format_number(row.conf_low, lang, decimals=1)
+            text = label(
+                "model.km.value",
+                lang,
+                median=format_number(row.median, lang, decimals=1),
+                unit=_term(unit, lang),
+                ci=ci,
+                interval=label("interval", lang, low=low, high=high),
+            )
+        parts.append(text if row.group == "all" else f"{row.group}: {text}")
+    return label("model.km.median", lang, what=_term(what, lang), parts="; ".join(parts))
+
+
+def _term(text: str, lang: str) -> str:
+    """A dotted catalog key in ``lang``; other text as given."""
+    return label(text, lang) if "." in text and has_label(text, lang) else text
 
 
 def case_title(key: str, lang: str, *, synthetic: bool) -> str:

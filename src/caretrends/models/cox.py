@@ -20,12 +20,13 @@ from caretrends.models.logrank import MIN_GROUP_EVENTS
 from caretrends.models.result import (
     Estimate,
     ModelResult,
-    describe_change,
-    describe_ratio,
+    change_phrase,
+    ratio_phrase,
     record_caveat,
-    too_small,
+    too_small_phrase,
 )
 from caretrends.models.survival import durations
+from caretrends.models.text import Joined, Phrase, PValue, Term, phrase
 from caretrends.warnings import (
     ConvergenceWarning,
     DataQualityWarning,
@@ -66,7 +67,7 @@ class CoxResult(ModelResult):
     ph_test: pd.DataFrame | None = None
     ph_transform: str = "km"
     labels: dict[str, str] = field(default_factory=dict)
-    event_verb: str = "had the event"
+    event_verb: str = "model.cox.had_event"
     group_events: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def estimates(self) -> list[Estimate]:
@@ -91,28 +92,35 @@ class CoxResult(ModelResult):
             "ph_transform": self.ph_transform,
         }
 
-    def _sentence(self, e: Estimate) -> str:
-        label = self.labels.get(e.term, e.term)
+    def _sentence(self, e: Estimate) -> Phrase:
+        label = Term(self.labels.get(e.term, e.term))
         if e.term not in self.group_events:
-            return describe_change(
-                f"With {label} one unit higher, the hazard", e.as_percent_change(), self.level
-            )
-        subject = self.labels.get(e.term, f"those with {e.term} = 1")
+            subject = phrase("model.cox.per_unit", label=label)
+            return change_phrase(subject, e.as_percent_change(), self.level)
+        subject = (
+            Term(self.labels[e.term])
+            if e.term in self.labels
+            else phrase("model.cox.with_one", term=e.term)
+        )
         with_events, without_events = self.group_events[e.term]
         if min(with_events, without_events) < MIN_GROUP_EVENTS:
-            return too_small(
-                f"how {subject} compare with others",
-                f"{with_events} events among them and {without_events} among others, fewer "
-                f"than {MIN_GROUP_EVENTS} in a group",
+            return too_small_phrase(
+                phrase("model.cox.compare", subject=subject),
+                phrase(
+                    "model.cox.too_few",
+                    with_events=with_events,
+                    without_events=without_events,
+                    minimum=MIN_GROUP_EVENTS,
+                ),
             )
-        return describe_ratio(subject, e, self.level, self.event_verb, "others")
+        others = phrase("model.cox.others")
+        return ratio_phrase(subject, e, self.level, Term(self.event_verb), others)
 
-    def findings(self) -> list[str]:
-        return [
-            *(self._sentence(e) for e in self.estimates()),
-            f"Cox model, {self.ties.capitalize()} ties, {self.n_obs} children, {self.n_events} "
-            "events; hazard ratios compare the rate of the event at any time, all else equal",
-        ]
+    def findings(self) -> list[Phrase]:
+        details = phrase(
+            "model.cox.details", ties=self.ties.capitalize(), n=self.n_obs, events=self.n_events
+        )
+        return [*(self._sentence(e) for e in self.estimates()), details]
 
 
 def fit_cox(
@@ -124,7 +132,7 @@ def fit_cox(
     ties: str = "efron",
     level: float = 0.95,
     labels: Mapping[str, str] | None = None,
-    event_verb: str = "had the event",
+    event_verb: str = "model.cox.had_event",
     ph_transform: str = "km",
 ) -> CoxResult:
     """Cox proportional-hazards regression (statsmodels ``PHReg``), with its assumption checked.
@@ -137,9 +145,11 @@ def fit_cox(
         Handling of tied event times.
     labels : mapping of str to str, optional
         Words for each covariate in the summary. For a 0/1 covariate, the group coded 1
-        ("children who entered as infants"): the sentence compares it with the others.
+        ("children who entered as infants"): the sentence compares it with the others. A
+        dotted catalog key (``"model.…"``) is shown in the reader's language, other text as is.
     event_verb : str
-        What the event is, as a verb phrase ("reached a permanent family").
+        What the event is, as a verb phrase ("reached a permanent family"), or a catalog key
+        (the default ``"model.cox.had_event"``, "had the event").
     ph_transform : {"km", "identity"}
         Time scale of the proportional-hazards check (:func:`ph_test`); ``"km"`` is R's
         default. A covariate or global p-value below :data:`PH_ALPHA` adds a caveat.
@@ -175,12 +185,16 @@ def fit_cox(
         )
     x = exog.to_numpy(float)
     _check_cox_data(times, flags, x, covariates)
-    caveats: list[str] = []
+    caveats: list[Phrase] = []
     if flags.sum() < MIN_EVENTS_PER_VARIABLE * len(covariates):
         record_caveat(
             caveats,
-            f"{flags.sum()} events for {len(covariates)} covariates: fewer than "
-            f"{MIN_EVENTS_PER_VARIABLE} per covariate, so the hazard ratios may be biased",
+            phrase(
+                "model.caveat.cox_few_events",
+                n=int(flags.sum()),
+                k=len(covariates),
+                minimum=MIN_EVENTS_PER_VARIABLE,
+            ),
             SmallNumbersWarning,
         )
     fit, failed = _fit_phreg(times, flags, x, ties)
@@ -198,7 +212,7 @@ def fit_cox(
     if failed or not np.isfinite(fit.bse).all():
         record_caveat(
             caveats,
-            "the Cox model did not converge: its estimates must not be quoted",
+            phrase("model.caveat.cox_not_converged"),
             ConvergenceWarning,
         )
     params = np.asarray(fit.params)
@@ -207,7 +221,7 @@ def fit_cox(
     binary = [j for j, c in enumerate(covariates) if set(np.unique(x[:, j])) == {0.0, 1.0}]
     return CoxResult(
         level=level,
-        caveats=caveats,
+        caveat_phrases=caveats,
         names=tuple(covariates),
         params=params,
         bse=np.asarray(fit.bse),
@@ -398,16 +412,19 @@ def _score_statistic(u: np.ndarray, information: np.ndarray) -> float:
         return float("nan")
 
 
-def _record_ph_caveat(zph: pd.DataFrame, transform: str, caveats: list[str]) -> None:
+def _record_ph_caveat(zph: pd.DataFrame, transform: str, caveats: list[Phrase]) -> None:
     failing = zph[zph["p_value"] < PH_ALPHA]
     if failing.empty:
         return
-    which = "; ".join(f"{r.term} p = {r.p_value:.3g}" for r in failing.itertuples())
+    which = Joined(
+        tuple(
+            phrase("model.caveat.ph_item", term=r.term, p=PValue(r.p_value))
+            for r in failing.itertuples()
+        )
+    )
     record_caveat(
         caveats,
-        f"the proportional-hazards assumption looks violated ({which}; score test of scaled "
-        f"Schoenfeld residuals on the {transform} time scale): a hazard ratio that changes "
-        "over follow-up is reported as its average, so describe it by period or stratify",
+        phrase("model.caveat.cox_ph", which=which, transform=transform),
         DataQualityWarning,
         stacklevel=4,
     )

@@ -21,6 +21,7 @@ from caretrends.models.result import (
     Estimate,
     record_caveat,
 )
+from caretrends.models.text import Num, Phrase, PValue, phrase
 from caretrends.warnings import ConvergenceWarning, DataQualityWarning, SmallNumbersWarning
 
 FAMILIES: tuple[str, ...] = ("poisson", "quasipoisson", "negbin")
@@ -162,7 +163,7 @@ def fit_count_glm(
     exog: pd.DataFrame,
     offset: np.ndarray,
     family: str,
-    caveats: list[str],
+    caveats: list[Phrase],
     *,
     check_overdispersion: bool = True,
     use_t: bool = True,
@@ -182,7 +183,7 @@ def fit_count_glm(
         dispersion, floored at 1 so that they are never narrower than Poisson, and uses t
         quantiles on the residual df; the negative binomial (NB2) estimates its own
         dispersion ``alpha`` by maximum likelihood.
-    caveats : list of str
+    caveats : list of Phrase
         Receives the caveats; each is also issued as a project warning.
     check_overdispersion : bool
         Warn when a Poisson fit is overdispersed (off when the caller chooses the family).
@@ -201,8 +202,7 @@ def fit_count_glm(
     if endog.sum() < RELIABLE_EVENTS:
         record_caveat(
             caveats,
-            f"only {endog.sum():.0f} events in all: fewer than {RELIABLE_EVENTS}, so any "
-            "rate or rate ratio is unreliable",
+            phrase("model.caveat.few_events", n=f"{endog.sum():.0f}", minimum=RELIABLE_EVENTS),
             SmallNumbersWarning,
             stacklevel=4,
         )
@@ -215,15 +215,14 @@ def fit_count_glm(
     if family == "negbin" and fit.nb_alpha <= 10 * NB_ALPHA_FLOOR:
         record_caveat(
             caveats,
-            "the negative binomial dispersion is estimated at zero, so the model reduces to "
-            "Poisson; compare with a quasi-Poisson fit",
+            phrase("model.caveat.negbin_zero"),
             DataQualityWarning,
             stacklevel=4,
         )
     if not fit.converged:
         record_caveat(
             caveats,
-            f"the {FAMILY_NAMES[family]} model did not converge: its estimates must not be quoted",
+            phrase("model.caveat.not_converged", family=phrase(f"model.family.{family}")),
             ConvergenceWarning,
             stacklevel=4,
         )
@@ -345,31 +344,27 @@ def _negbin_alpha(endog: np.ndarray, exog: pd.DataFrame, offset: np.ndarray) -> 
     return float(np.exp(best.x))
 
 
-def overdispersion_sentence(fit: CountFit) -> str:
+def overdispersion_sentence(fit: CountFit) -> Phrase:
     """Say how the counts' variation compares with Poisson, and what that means."""
+    dispersion = Num(fit.dispersion, 2)
     if fit.family == "negbin":
-        return (
-            f"Negative binomial model (overdispersion alpha {fit.nb_alpha:.3g}; "
-            f"Pearson dispersion {fit.dispersion:.2f})"
-        )
-    test = f"Pearson dispersion {fit.dispersion:.2f}, p = {fit.overdispersion_p:.3g}"
+        return phrase("model.glm.negbin", alpha=Num(fit.nb_alpha, 3), dispersion=dispersion)
+    test = phrase("model.glm.test", dispersion=dispersion, p=PValue(fit.overdispersion_p))
     overdispersed = fit.overdispersion_p < OVERDISPERSION_ALPHA and fit.dispersion > 1
     if fit.family == "quasipoisson":
-        scaled = "scaled by the dispersion" if fit.dispersion > 1 else "kept at Poisson size"
-        quantile = f"t intervals on {fit.df_resid:g} residual df" if fit.use_t else "z intervals"
-        return (
-            f"Quasi-Poisson model, standard errors {scaled} (Pearson dispersion "
-            f"{fit.dispersion:.2f}) and {quantile}"
+        scaled = phrase("model.glm.scaled" if fit.dispersion > 1 else "model.glm.kept")
+        quantile = (
+            phrase("model.glm.t_intervals", df=f"{fit.df_resid:g}")
+            if fit.use_t
+            else phrase("model.glm.z_intervals")
         )
+        return phrase("model.glm.quasi", scaled=scaled, dispersion=dispersion, quantile=quantile)
     if overdispersed:
-        return (
-            f"The counts vary more than a Poisson model allows ({test}): its intervals are too "
-            "narrow, and a quasi-Poisson or negative binomial fit is recommended"
-        )
-    return f"Poisson model; no evidence of overdispersion ({test})"
+        return phrase("model.glm.overdispersed", test=test)
+    return phrase("model.glm.poisson_ok", test=test)
 
 
-def _warn_if_overdispersed(fit: CountFit, caveats: list[str]) -> None:
+def _warn_if_overdispersed(fit: CountFit, caveats: list[Phrase]) -> None:
     """Record a caveat when a plain Poisson fit shows overdispersion."""
     if (
         fit.family == "poisson"
@@ -378,8 +373,11 @@ def _warn_if_overdispersed(fit: CountFit, caveats: list[str]) -> None:
     ):
         record_caveat(
             caveats,
-            f"overdispersion (Pearson dispersion {fit.dispersion:.2f}, "
-            f"p = {fit.overdispersion_p:.3g}): use family='quasipoisson' or 'negbin'",
+            phrase(
+                "model.caveat.overdispersion",
+                dispersion=Num(fit.dispersion, 2),
+                p=PValue(fit.overdispersion_p),
+            ),
             DataQualityWarning,
             stacklevel=5,
         )

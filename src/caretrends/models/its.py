@@ -21,6 +21,7 @@ all zero (its level change would be infinite).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -38,10 +39,11 @@ from caretrends.models.glm import (
 from caretrends.models.result import (
     Estimate,
     ModelResult,
-    describe_change,
+    change_phrase,
     record_caveat,
-    too_small,
+    too_small_phrase,
 )
+from caretrends.models.text import Phrase, phrase, time_unit_phrase
 from caretrends.warnings import SmallNumbersWarning
 
 #: The Cochrane EPOC minimum number of points on each side of an intervention.
@@ -67,6 +69,8 @@ class ITSResult(ModelResult):
     offset: np.ndarray | None = None
     has_slope_change: bool = False
     segment_points: list[int] = field(default_factory=list)
+    has_offset: bool = False
+    measure: str | None = None
 
     @property
     def level_changes(self) -> dict[float, Estimate]:
@@ -141,32 +145,42 @@ class ITSResult(ModelResult):
     def model_numbers(self) -> dict[str, object]:
         return self.fit.glance_numbers() | {"interventions": len(self.starts)}
 
-    def _too_few(self, j: int) -> str:
-        """Why the changes at intervention ``j`` cannot be judged ("" if they can)."""
+    def _too_few(self, j: int) -> Phrase | None:
+        """Why the changes at intervention ``j`` cannot be judged (None if they can)."""
         sides = {"before": self.segment_points[j], "after": self.segment_points[j + 1]}
         short = [
-            f"{n} point{'s' if n != 1 else ''} {side} it"
+            phrase(f"model.its.point{'' if n == 1 else 's'}_{side}", n=n)
             for side, n in sides.items()
             if n < EPOC_MIN_POINTS
         ]
         if not short:
-            return ""
-        return (
-            f"only {' and '.join(short)}, fewer than the {EPOC_MIN_POINTS} on each side the "
-            "Cochrane EPOC criteria require"
+            return None
+        parts = (
+            short[0]
+            if len(short) == 1
+            else phrase("model.its.both_sides", before=short[0], after=short[1])
         )
+        return phrase("model.its.too_few", parts=parts, minimum=EPOC_MIN_POINTS)
 
-    def _change_sentence(self, j: int, what: str, change: Estimate, unit: str = "") -> str:
+    def _change_sentence(self, j: int, what: str, change: Estimate, unit: object = "") -> Phrase:
         reason = self._too_few(j)
-        label = self.labels[j]
-        if reason:
-            return too_small(f"the {what} change after {label}", reason)
-        return describe_change(
-            f"After {label} the {what}", change.as_percent_change(), self.level, unit
+        label = shown_label(self.labels[j])
+        if reason is not None:
+            return too_small_phrase(phrase(f"model.its.{what}_change_after", label=label), reason)
+        subject = phrase(f"model.its.after_{what}", label=label)
+        return change_phrase(subject, change.as_percent_change(), self.level, unit)
+
+    def _measure(self) -> Phrase:
+        """The caller's ``measure``, else the (underlying) rate or number."""
+        if self.measure is not None:
+            return phrase(self.measure)
+        kind = "rate" if self.has_offset else "number"
+        return phrase(
+            f"model.measure.{kind}" if self.has_slope_change else f"model.measure.underlying_{kind}"
         )
 
-    def findings(self) -> list[str]:
-        unit = f" per {self.time_unit}"
+    def findings(self) -> list[Phrase]:
+        unit = time_unit_phrase(self.time_unit)
         sentences = [
             self._change_sentence(j, "level", e) for j, e in enumerate(self.level_changes.values())
         ]
@@ -175,18 +189,28 @@ class ITSResult(ModelResult):
             for j, e in enumerate(self.slope_changes.values())
         ]
         trend_subject = (
-            f"Before {self.labels[0]} the rate"
+            phrase("model.its.before", label=shown_label(self.labels[0]), measure=self._measure())
             if self.has_slope_change
-            else "Apart from the level change, the underlying rate"
+            else phrase("model.its.apart", measure=self._measure())
         )
         sentences.append(
-            describe_change(trend_subject, self.trend.as_percent_change(), self.level, unit)
+            change_phrase(trend_subject, self.trend.as_percent_change(), self.level, unit)
         )
         sentences.append(
-            f"{overdispersion_sentence(self.fit)}; {self.fit.nobs} points. These are "
-            "associations in an observational series, not proof that the intervention caused them"
+            phrase("model.its.details", model=overdispersion_sentence(self.fit), n=self.fit.nobs)
         )
         return sentences
+
+
+def shown_label(label: str) -> str | Phrase:
+    """An intervention label for the sentences: the default ``year 2013`` in the reader's
+    language, any other label as given.
+
+    >>> shown_label("year 2013").render("sq"), shown_label("May 2013")
+    ('2013', 'May 2013')
+    """
+    default = re.fullmatch(r"year (\S+)", label)
+    return phrase("model.its.year_label", start=default[1]) if default else label
 
 
 def _level_column(start: float) -> str:
@@ -217,7 +241,7 @@ def _check_segments(
     starts: list[float],
     labels: list[str],
     slope_change: bool,
-    caveats: list[str],
+    caveats: list[Phrase],
 ) -> list[int]:
     """Check each segment and return its number of points.
 
@@ -226,9 +250,13 @@ def _check_segments(
     change (``ModelDataError``); fewer than the EPOC minimum get a caveat.
     """
     edges = [-np.inf, *starts, np.inf]
-    names = [f"before {labels[0]}"]
-    names += [f"between {a} and {b}" for a, b in zip(labels, labels[1:], strict=False)]
-    names.append(f"from {labels[-1]} on")
+    labels = [shown_label(a) for a in labels]
+    names = [phrase("model.its.segment_before", label=labels[0])]
+    names += [
+        phrase("model.its.segment_between", first=a, second=b)
+        for a, b in zip(labels, labels[1:], strict=False)
+    ]
+    names.append(phrase("model.its.segment_from", label=labels[-1]))
     counts = []
     for name, lo, hi in zip(names, edges, edges[1:], strict=False):
         inside = (t >= lo) & (t < hi)
@@ -252,9 +280,12 @@ def _check_segments(
         if n < EPOC_MIN_POINTS:
             record_caveat(
                 caveats,
-                f"only {n} point{'s' if n > 1 else ''} {name}, fewer than the "
-                f"{EPOC_MIN_POINTS} the Cochrane EPOC criteria require: the change is not "
-                "reliably estimable",
+                phrase(
+                    f"model.caveat.its_{'few_points' if n > 1 else 'one_point'}",
+                    n=n,
+                    segment=name,
+                    minimum=EPOC_MIN_POINTS,
+                ),
                 SmallNumbersWarning,
                 stacklevel=4,
             )
@@ -276,6 +307,7 @@ def fit_its(
     time_unit: str | None = None,
     level: float = 0.95,
     interval: str = "t",
+    measure: str | None = None,
 ) -> ITSResult:
     """Fit a segmented (interrupted time series) count regression.
 
@@ -310,6 +342,10 @@ def fit_its(
     interval : {"t", "normal"}
         Quantile of the quasi-Poisson intervals: t on the residual df (default), or the normal
         quantile of the published tutorial, to reproduce it.
+    measure : str, optional
+        Catalog key of what the counts measure, as the sentences name it (e.g.
+        ``"model.measure.abandoned_children"``); by default the rate with an ``offset`` and
+        the number without one.
 
     Returns
     -------
@@ -349,14 +385,14 @@ def fit_its(
         )
     y = check_counts(ordered[outcome], outcome)
     log_offset = log_exposure(data, offset)[order]
-    caveats: list[str] = []
+    caveats: list[Phrase] = []
     segment_points = _check_segments(t, y, starts, labels, slope_change, caveats)
     design = _design(t, starts, slope_change, harmonics, period)
     design.index = ordered.index
     fit = fit_count_glm(y, design, log_offset, family, caveats, use_t=interval == "t")
     return ITSResult(
         level=level,
-        caveats=caveats,
+        caveat_phrases=caveats,
         fit=fit,
         starts=starts,
         labels=labels,
@@ -367,4 +403,6 @@ def fit_its(
         offset=log_offset,
         has_slope_change=slope_change,
         segment_points=segment_points,
+        has_offset=offset is not None,
+        measure=measure,
     )

@@ -63,10 +63,12 @@ from caretrends.models.joinpoint_search import (
 from caretrends.models.result import (
     Estimate,
     ModelResult,
-    describe_change,
+    change_phrase,
+    measure_key,
     record_caveat,
-    too_small,
+    too_small_phrase,
 )
+from caretrends.models.text import Phrase, phrase, time_unit_phrase
 from caretrends.warnings import SmallNumbersWarning
 
 #: Joinpoint's recommended maximum number of joinpoints by series length: (longest n, max).
@@ -132,6 +134,8 @@ class JoinpointResult(ModelResult):
     x_unit: str = "year"
     df_resid: int = 0
     weighted: bool = False
+    chosen_phrase: Phrase | None = None
+    measure: str = "model.measure.rate"
 
     def estimates(self) -> list[Estimate]:
         rows = [
@@ -162,32 +166,42 @@ class JoinpointResult(ModelResult):
             "chosen_by": self.chosen_by,
         }
 
-    def _segment_sentence(self, segment, change: Estimate, unit: str) -> str:
-        span = f"{segment.start:g} to {segment.end:g}"
+    def _segment_sentence(self, segment, change: Estimate, unit: Phrase) -> Phrase:
+        span = {"start": f"{segment.start:g}", "end": f"{segment.end:g}"}
         if segment.n_obs < MIN_SEGMENT_OBS:
-            return too_small(
-                f"the trend from {span}",
-                f"only {segment.n_obs} points of its own, fewer than {MIN_SEGMENT_OBS}",
+            return too_small_phrase(
+                phrase("model.joinpoint.the_trend", **span),
+                phrase("model.joinpoint.too_few", n=segment.n_obs, minimum=MIN_SEGMENT_OBS),
             )
-        return describe_change(f"From {span} the rate", change, self.level, unit)
+        subject = phrase("model.joinpoint.subject", **span, measure=phrase(self.measure))
+        return change_phrase(subject, change, self.level, unit)
 
-    def findings(self) -> list[str]:
-        unit = " a year" if self.x_unit == "year" else f" per {self.x_unit}"
+    def findings(self) -> list[Phrase]:
+        unit = (
+            phrase("model.unit.a_year") if self.x_unit == "year" else time_unit_phrase(self.x_unit)
+        )
+        chosen_by = self.chosen_phrase or self.chosen_by
         sentences = [
             self._segment_sentence(s, e, unit)
             for s, e in zip(self.segments.itertuples(), self.estimates(), strict=False)
         ]
         if not self.joinpoints:
-            return [*sentences, f"No joinpoint: one log-linear trend, chosen {self.chosen_by}"]
-        first, last = self.segments["start"].iloc[0], self.segments["end"].iloc[-1]
-        average = f"On average over {first:g} to {last:g} (AAPC) the rate"
-        where = ", ".join(f"{j:g}" for j in self.joinpoints)
-        plural = "s" if len(self.joinpoints) > 1 else ""
+            return [*sentences, phrase("model.joinpoint.none", chosen_by=chosen_by)]
+        span = {
+            "start": f"{self.segments['start'].iloc[0]:g}",
+            "end": f"{self.segments['end'].iloc[-1]:g}",
+        }
+        average = phrase("model.joinpoint.average", **span, measure=phrase(self.measure))
+        found = "found_many" if len(self.joinpoints) > 1 else "found_one"
         return [
             *sentences,
-            describe_change(average, self.aapc, self.level, unit),
-            f"{len(self.joinpoints)} joinpoint{plural} ({where}) chosen {self.chosen_by}; the "
-            "intervals do not include the uncertainty in where the joinpoints lie",
+            change_phrase(average, self.aapc, self.level, unit),
+            phrase(
+                f"model.joinpoint.{found}",
+                n=len(self.joinpoints),
+                where=", ".join(f"{j:g}" for j in self.joinpoints),
+                chosen_by=chosen_by,
+            ),
         ]
 
 
@@ -279,6 +293,7 @@ def fit_joinpoint(
     seed: int | None = None,
     x_unit: str = "year",
     level: float = 0.95,
+    measure: str | None = None,
 ) -> JoinpointResult:
     """Fit a log-linear joinpoint regression (NCI Joinpoint's method; see the module notes).
 
@@ -316,6 +331,9 @@ def fit_joinpoint(
         Name of one ``x`` unit for the text.
     level : float
         Confidence level.
+    measure : str, optional
+        Catalog key of what ``y`` measures in the sentences; by default the rate, or the
+        number when ``count`` is given without an ``exposure``.
 
     Returns
     -------
@@ -339,7 +357,7 @@ def fit_joinpoint(
     n = series.x.size
     if n < 3:
         raise ModelDataError(f"a log-linear trend needs at least 3 points; got {n}")
-    caveats: list[str] = []
+    caveats: list[Phrase] = []
     feasible = max_feasible(n, min_obs_end, min_obs_between)
     recommended = min(feasible, recommended_max_joinpoints(n))
     if n_joinpoints is not None:
@@ -351,8 +369,12 @@ def fit_joinpoint(
         if n_joinpoints > recommended:
             record_caveat(
                 caveats,
-                f"{n_joinpoints} joinpoints on {n} points is more than Joinpoint recommends "
-                f"({recommended})",
+                phrase(
+                    "model.caveat.joinpoint_too_many",
+                    k=n_joinpoints,
+                    n=n,
+                    recommended=recommended,
+                ),
                 SmallNumbersWarning,
             )
         kmax = n_joinpoints
@@ -361,8 +383,12 @@ def fit_joinpoint(
         if max_joinpoints > recommended:
             record_caveat(
                 caveats,
-                f"a series of {n} points supports at most {recommended} joinpoint(s); the search "
-                f"was limited to {recommended} instead of {max_joinpoints}",
+                phrase(
+                    "model.caveat.joinpoint_limited",
+                    n=n,
+                    recommended=recommended,
+                    requested=max_joinpoints,
+                ),
                 SmallNumbersWarning,
             )
     candidates = range(kmax + 1) if n_joinpoints is None else [kmax]
@@ -384,32 +410,36 @@ def fit_joinpoint(
     )
     tests = None
     if n_joinpoints is not None:
-        chosen, chosen_by = n_joinpoints, "by the analyst"
+        chosen, chosen_phrase = n_joinpoints, phrase("model.joinpoint.by_analyst")
     elif method == "bic":
         chosen = int(selection.loc[selection["bic"].idxmin(), "n_joinpoints"])
-        chosen_by = f"by BIC among 0 to {kmax}"
+        chosen_phrase = phrase("model.joinpoint.by_bic", kmax=kmax)
     else:
         chosen, tests = permutation_choice(series, grids, kmax, n_permutations, alpha, seed)
-        chosen_by = f"by permutation tests ({n_permutations} permutations) among 0 to {kmax}"
+        chosen_phrase = phrase("model.joinpoint.by_permutation", n=n_permutations, kmax=kmax)
     joinpoints = series.x[grids[chosen].sets[best[chosen][1][0]]]
     segments, aapc, fitted, df_resid = _segments(series, joinpoints, level)
     for s in segments.itertuples():
         if s.n_obs < MIN_SEGMENT_OBS:
+            span = {"start": f"{s.start:g}", "end": f"{s.end:g}"}
+            segment = phrase("model.caveat.joinpoint_segment", **span, n=s.n_obs)
             record_caveat(
                 caveats,
-                f"the segment {s.start:g}-{s.end:g} rests on only {s.n_obs} points of its own",
+                segment,
                 SmallNumbersWarning,
             )
     return JoinpointResult(
         level=level,
-        caveats=caveats,
+        caveat_phrases=caveats,
         joinpoints=[float(j) for j in joinpoints],
         segments=segments,
         aapc=aapc,
         fitted=pd.DataFrame({x: series.x, "observed": np.exp(series.y), "fitted": np.exp(fitted)}),
         selection=selection,
         permutation_tests=tests,
-        chosen_by=chosen_by,
+        chosen_by=str(chosen_phrase),
+        chosen_phrase=chosen_phrase,
+        measure=measure or measure_key(count is None or exposure is not None),
         x_unit=x_unit,
         df_resid=df_resid,
         weighted=se is not None,

@@ -13,9 +13,10 @@ from caretrends.models.result import (
     Estimate,
     ModelResult,
     record_caveat,
-    too_small,
+    too_small_phrase,
 )
 from caretrends.models.survival import durations
+from caretrends.models.text import Joined, Num, Phrase, PValue, phrase
 from caretrends.warnings import (
     SmallNumbersWarning,
 )
@@ -50,26 +51,26 @@ class LogrankResult(ModelResult):
             "p_value": self.p_value,
         }
 
-    def findings(self) -> list[str]:
-        test = (
-            f"log-rank chi-square {self.statistic:.2f} on {self.df} df, p = {self.p_value:.3g}; "
-            f"groups {', '.join(map(str, self.groups))}"
+    def findings(self) -> list[Phrase]:
+        test = phrase(
+            "model.logrank.test",
+            statistic=Num(self.statistic, 2),
+            df=self.df,
+            p=PValue(self.p_value),
+            groups=", ".join(map(str, self.groups)),
         )
         small = {g: n for g, n in self.group_events.items() if n < MIN_GROUP_EVENTS}
         if small:
-            reason = ", ".join(f"{n} in group {g}" for g, n in small.items())
-            return [
-                too_small(
-                    "whether the times to the event differ",
-                    f"too few events ({reason}; fewer than {MIN_GROUP_EVENTS}) ({test})",
-                )
-            ]
-        verdict = (
-            "differ between the groups"
-            if self.p_value < 1 - self.level
-            else "show no clear difference between the groups"
-        )
-        return [f"Times to the event {verdict} ({test})"]
+            counts = [phrase("model.logrank.in_group", n=n, group=g) for g, n in small.items()]
+            reason = phrase(
+                "model.logrank.too_few",
+                counts=Joined(tuple(counts), ", "),
+                minimum=MIN_GROUP_EVENTS,
+                test=test,
+            )
+            return [too_small_phrase(phrase("model.logrank.subject"), reason)]
+        verdict = "differ" if self.p_value < 1 - self.level else "no_difference"
+        return [phrase(f"model.logrank.{verdict}", test=test)]
 
 
 def logrank_test(
@@ -94,11 +95,11 @@ def logrank_test(
         raise ModelDataError(f"the log-rank test needs two groups or more; got {groups}")
     if not flags.any():
         raise ModelDataError("no events in any group: there is nothing to compare")
-    caveats: list[str] = []
+    caveats: list[Phrase] = []
     if flags.sum() < 2 * len(groups):
         record_caveat(
             caveats,
-            f"only {flags.sum()} events across {len(groups)} groups: the test has little power",
+            phrase("model.caveat.logrank_power", n=int(flags.sum()), groups=len(groups)),
             SmallNumbersWarning,
         )
     try:
@@ -111,7 +112,7 @@ def logrank_test(
     ordered = tuple(sorted(groups, key=str))
     return LogrankResult(
         level=level,
-        caveats=caveats,
+        caveat_phrases=caveats,
         statistic=float(statistic),
         df=len(groups) - 1,
         p_value=float(p),

@@ -14,6 +14,16 @@ from dataclasses import astuple, dataclass, field, fields
 import numpy as np
 import pandas as pd
 
+from caretrends.models.text import (
+    Num,
+    Phrase,
+    ci,
+    interval,
+    percent_decimals,
+    percents,
+    phrase,
+    sentences,
+)
 from caretrends.warnings import CaretrendsWarning
 
 
@@ -95,18 +105,29 @@ class ModelResult:
     """Base of every model result: estimates, caveats, tidy table and quotable text.
 
     Subclasses implement :meth:`estimates` and :meth:`findings`; caveats recorded while fitting
-    (and already issued as warnings) are appended to the text so they travel with the numbers.
+    (and already issued as warnings, in English) are kept as :class:`~caretrends.models.text.Phrase`
+    in ``caveat_phrases`` and appended to the text, in the reader's language, so they travel
+    with the numbers.
     """
 
     level: float = 0.95
-    caveats: list[str] = field(default_factory=list)
+    caveat_phrases: list[Phrase] = field(default_factory=list)
+
+    @property
+    def caveats(self) -> list[str]:
+        """The caveats in English, as the warnings gave them."""
+        return self.caveat_texts("en")
+
+    def caveat_texts(self, lang: str = "en") -> list[str]:
+        """Return the caveats recorded while fitting, in ``lang``."""
+        return [p.render(lang) for p in self.caveat_phrases]
 
     def estimates(self) -> list[Estimate]:
         """Return the model's estimates in the order the tidy table lists them."""
         raise NotImplementedError
 
-    def findings(self) -> list[str]:
-        """Return the sentences that state what the model found."""
+    def findings(self) -> list[Phrase]:
+        """Return the sentences that state what the model found, as phrases."""
         raise NotImplementedError
 
     def model_numbers(self) -> dict[str, object]:
@@ -134,35 +155,41 @@ class ModelResult:
         """
         return tidy_frame(self.estimates())
 
-    def summary_text(self) -> str:
-        """Plain-language summary a brief can quote, with every caveat the fit produced."""
-        sentences = list(self.findings())
-        if self.caveats:
-            sentences.append("Caution: " + " ".join(_sentence(c) for c in self.caveats))
-        return " ".join(_sentence(s) for s in sentences)
+    def summary_text(self, lang: str = "en") -> str:
+        """Plain-language summary a brief can quote, with every caveat the fit produced.
 
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
+        Parameters
+        ----------
+        lang : str
+            Language of the text: ``"en"``, ``"sq"`` or ``"sr"``; numbers follow its locale.
+        """
+        text = sentences(self.findings(), lang)
+        if self.caveat_phrases:
+            caveats = " ".join(sentences([p], lang) for p in self.caveat_phrases)
+            text += " " + sentences([phrase("model.caution", text=caveats)], lang)
+        return text
 
 
 def record_caveat(
-    caveats: list[str], message: str, category: type[CaretrendsWarning], stacklevel: int = 3
+    caveats: list[Phrase], message: Phrase, category: type[CaretrendsWarning], stacklevel: int = 3
 ) -> None:
-    """Warn with a project warning class and keep the message for the summary text."""
+    """Warn (in English) with a project warning class and keep the phrase for the summary."""
     caveats.append(message)
-    warnings.warn(message, category, stacklevel=stacklevel)
+    warnings.warn(message.render("en"), category, stacklevel=stacklevel)
 
 
-def too_small(subject: str, reason: str) -> str:
+def too_small_phrase(subject: object, reason: object) -> Phrase:
+    """The phrase behind :func:`too_small`; ``subject`` and ``reason`` may be phrases."""
+    return phrase("model.too_small", subject=subject, reason=reason)
+
+
+def too_small(subject: object, reason: object, lang: str = "en") -> str:
     """A sentence that gives the reason a verdict cannot be drawn, and no estimate.
 
     >>> too_small("the level change after May 2013", "only 1 point after it")
     'Too few data to judge the level change after May 2013: only 1 point after it'
     """
-    return f"Too few data to judge {subject}: {reason}"
+    return too_small_phrase(subject, reason).render(lang)
 
 
 def format_percent(*values: float) -> list[str]:
@@ -173,11 +200,30 @@ def format_percent(*values: float) -> list[str]:
     >>> format_percent(12.4, 19.0)
     ['12%', '19%']
     """
-    digits = 1 if min(abs(v) for v in values) < 10 else 0
+    digits = percent_decimals(*values)
     return [f"{v:.{digits}f}%" for v in values]
 
 
-def describe_ratio(subject: str, ratio: Estimate, level: float, verb: str, others: str) -> str:
+def ratio_phrase(
+    subject: object, ratio: Estimate, level: float, verb: object, others: object
+) -> Phrase:
+    """The phrase behind :func:`describe_ratio` (subject, verb, others may be phrases)."""
+    fields = {
+        "subject": subject,
+        "verb": verb,
+        "others": others,
+        "times": Num(ratio.estimate, 2),
+        "ci": ci(level),
+        "interval": interval(Num(ratio.conf_low, 2), Num(ratio.conf_high, 2)),
+    }
+    if ratio.conf_low > 1 or ratio.conf_high < 1:
+        return phrase("model.ratio.differs", **fields)
+    return phrase("model.ratio.unclear", **fields)
+
+
+def describe_ratio(
+    subject: object, ratio: Estimate, level: float, verb: object, others: object, lang: str = "en"
+) -> str:
     """Compare two groups by a ratio ("X times as fast as others"); say so if it spans 1.
 
     Examples
@@ -189,29 +235,49 @@ def describe_ratio(subject: str, ratio: Estimate, level: float, verb: str, other
     >>> describe_ratio("Children who entered as infants", e, 0.95, "left care", "others")
     'Children who entered as infants showed no clear difference from others: 0.90 times as fast (95% CI 0.60 to 1.30), an interval that includes no difference'
     """  # noqa: E501
-    times = f"{ratio.estimate:.2f} times as fast"
-    interval = f"({level:.0%} CI {ratio.conf_low:.2f} to {ratio.conf_high:.2f})"
-    if ratio.conf_low > 1 or ratio.conf_high < 1:
-        return f"{subject} {verb} {times} as {others} {interval}"
-    return (
-        f"{subject} showed no clear difference from {others}: {times} {interval}, an interval that "
-        "includes no difference"
+    return ratio_phrase(subject, ratio, level, verb, others).render(lang)
+
+
+def change_phrase(subject: object, change: Estimate, level: float, unit: object = "") -> Phrase:
+    """The phrase behind :func:`describe_change` (subject and unit may be phrases)."""
+    if change.conf_low > 0:
+        key, sign = "model.change.rose", 1
+    elif change.conf_high < 0:
+        key, sign = "model.change.fell", -1
+    else:
+        est, low, high = percents(change.estimate, change.conf_low, change.conf_high)
+        return phrase(
+            "model.change.unclear",
+            subject=subject,
+            estimate=est,
+            unit=unit,
+            ci=ci(level),
+            interval=interval(low, high),
+        )
+    bounds = sorted((sign * change.conf_low, sign * change.conf_high))
+    est, low, high = percents(sign * change.estimate, *bounds)
+    return phrase(
+        key, subject=subject, estimate=est, unit=unit, ci=ci(level), interval=interval(low, high)
     )
 
 
-def describe_change(subject: str, change: Estimate, level: float, unit: str = "") -> str:
+def describe_change(
+    subject: object, change: Estimate, level: float, unit: object = "", lang: str = "en"
+) -> str:
     """Describe a percent change with its interval; say "no clear change" if it spans zero.
 
     Parameters
     ----------
-    subject : str
+    subject : str or Phrase
         What changed, starting the sentence ("After May 2013 the level").
     change : Estimate
         A percent change (use :meth:`Estimate.as_percent_change` on ratios).
     level : float
         Confidence level of the interval.
-    unit : str
+    unit : str or Phrase
         Appended after the percentage, e.g. ``" a year"``.
+    lang : str
+        Language of the sentence; numbers follow its locale.
 
     Examples
     --------
@@ -220,19 +286,14 @@ def describe_change(subject: str, change: Estimate, level: float, unit: str = ""
     'After May 2013 the level fell by 12.0% (95% CI 4.0% to 19.0%)'
     >>> e = Estimate("x", -3.0, 0.06, -15.0, 10.0, 0.6)
     >>> describe_change("The rate", e, 0.95, " a year")
-    'The rate showed no clear change: -3.0% a year (95% CI -15.0% to 10.0%), an interval that includes no change'
+    'The rate showed no clear change: −3.0% a year (95% CI −15.0% to 10.0%), an interval that includes no change'
     """  # noqa: E501
-    ci = f"{level:.0%} CI"
-    if change.conf_low > 0:
-        verb, sign = "rose", 1
-    elif change.conf_high < 0:
-        verb, sign = "fell", -1
-    else:
-        est, low, high = format_percent(change.estimate, change.conf_low, change.conf_high)
-        return (
-            f"{subject} showed no clear change: {est}{unit} ({ci} {low} to {high}), "
-            "an interval that includes no change"
-        )
-    bounds = sorted((sign * change.conf_low, sign * change.conf_high))
-    est, low, high = format_percent(sign * change.estimate, *bounds)
-    return f"{subject} {verb} by {est}{unit} ({ci} {low} to {high})"
+    return change_phrase(subject, change, level, unit).render(lang)
+
+
+def measure_key(has_exposure: bool, measure: str | None = None) -> str:
+    """The catalog key of what a count model measures: a given ``measure``, else a rate
+    when the model has an exposure (offset) and a number of events when it has none."""
+    if measure is not None:
+        return measure
+    return "model.measure.rate" if has_exposure else "model.measure.number"

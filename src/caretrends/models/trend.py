@@ -29,7 +29,6 @@ import statsmodels.formula.api as smf
 from caretrends.errors import DataValidationError, ModelDataError, ParameterError
 from caretrends.models.glm import (
     FAMILIES,
-    FAMILY_NAMES,
     CountFit,
     check_counts,
     check_family,
@@ -41,10 +40,12 @@ from caretrends.models.intervals import critical_value
 from caretrends.models.result import (
     Estimate,
     ModelResult,
-    describe_change,
+    change_phrase,
+    measure_key,
     record_caveat,
-    too_small,
+    too_small_phrase,
 )
+from caretrends.models.text import Joined, Num, Phrase, ci, interval, phrase
 from caretrends.warnings import SmallNumbersWarning
 
 #: A trend from fewer points than this is flagged as fragile.
@@ -79,16 +80,28 @@ class RateModelResult(ModelResult):
     def model_numbers(self) -> dict[str, object]:
         return self.fit.glance_numbers()
 
-    def findings(self) -> list[str]:
-        ratios = "; ".join(
-            f"{e.term} {e.estimate:.3g} ({e.conf_low:.3g} to {e.conf_high:.3g})"
+    def findings(self) -> list[Phrase]:
+        ratios = [
+            phrase(
+                "model.glm.ratio_item",
+                term=e.term,
+                estimate=Num(e.estimate, 2),
+                interval=interval(Num(e.conf_low, 2), Num(e.conf_high, 2)),
+            )
             for e in self.estimates()
             if e.term != "Intercept"
-        )
-        offset = f" with log({self.exposure}) offset" if self.exposure else ""
+        ]
+        offset = phrase("model.glm.offset", exposure=self.exposure) if self.exposure else ""
         return [
-            f"{FAMILY_NAMES[self.fit.family]} rate model {self.formula}{offset} on "
-            f"{self.fit.nobs} rows. Rate ratios ({self.level:.0%} CI): {ratios}",
+            phrase(
+                "model.glm.rate_model",
+                family=phrase(f"model.family.{self.fit.family}"),
+                formula=self.formula,
+                offset=offset,
+                n=self.fit.nobs,
+                ci=ci(self.level),
+                ratios=Joined(tuple(ratios)),
+            ),
             overdispersion_sentence(self.fit),
         ]
 
@@ -139,11 +152,11 @@ def fit_rate_model(
     outcome = design.endog_names
     check_counts(pd.Series(design.endog, index=data.index), outcome)
     exog = pd.DataFrame(design.exog, columns=design.exog_names, index=data.index)
-    caveats: list[str] = []
+    caveats: list[Phrase] = []
     fit = fit_count_glm(design.endog, exog, log_exposure(data, exposure), family, caveats)
     return RateModelResult(
         level=level,
-        caveats=caveats,
+        caveat_phrases=caveats,
         fit=fit,
         formula=formula,
         exposure=exposure if isinstance(exposure, str) else None,
@@ -167,6 +180,7 @@ class RateTrendResult(ModelResult):
     exposure: str | None = None
     times: np.ndarray | None = None
     has_exposure: bool = False
+    measure: str | None = None
 
     @property
     def rate_ratio(self) -> Estimate:
@@ -231,17 +245,29 @@ class RateTrendResult(ModelResult):
             }
         ).sort_values(column, ignore_index=True)
 
-    def findings(self) -> list[str]:
-        subject = f"Between {self.start:g} and {self.end:g} the rate"
-        model = overdispersion_sentence(self.fit)
+    def findings(self) -> list[Phrase]:
+        span = {"start": f"{self.start:g}", "end": f"{self.end:g}"}
+        measure = phrase(measure_key(self.has_exposure, self.measure))
         if self.fit.nobs < MIN_TREND_POINTS:
-            verdict = too_small(
-                f"the trend between {self.start:g} and {self.end:g}",
-                f"only {self.fit.nobs} points, fewer than the {MIN_TREND_POINTS} a trend needs",
+            verdict = too_small_phrase(
+                phrase("model.trend.the_trend", **span),
+                phrase("model.trend.too_few", n=self.fit.nobs, minimum=MIN_TREND_POINTS),
             )
         else:
-            verdict = describe_change(subject, self.apc, self.level, " a year")
-        return [verdict, f"{model}; {self.fit.nobs} points{self.chosen_because}"]
+            subject = phrase("model.trend.subject", **span, measure=measure)
+            verdict = change_phrase(subject, self.apc, self.level, phrase("model.unit.a_year"))
+        chosen = (
+            phrase("model.trend.auto_family", scale=Num(self.fit.scale, 2))
+            if self.chosen_because
+            else ""
+        )
+        details = phrase(
+            "model.trend.details",
+            model=overdispersion_sentence(self.fit),
+            n=self.fit.nobs,
+            chosen=chosen,
+        )
+        return [verdict, details]
 
 
 def fit_rate_trend(
@@ -253,6 +279,7 @@ def fit_rate_trend(
     family: str = "auto",
     units_per_year: float = 1.0,
     level: float = 0.95,
+    measure: str | None = None,
 ) -> RateTrendResult:
     """Fit a log-linear trend to counts and report the annual percent change.
 
@@ -273,6 +300,10 @@ def fit_rate_trend(
         Time units per year, for the annual percent change.
     level : float
         Confidence level.
+    measure : str, optional
+        Catalog key of what the counts measure, as the sentence names it (e.g.
+        ``"model.measure.abandoned_children"``); by default "the rate" with an exposure and
+        "the number" without one.
 
     Returns
     -------
@@ -303,11 +334,11 @@ def fit_rate_trend(
         )
     if y.size < 3:
         raise ModelDataError(f"a trend needs at least 3 points; got {y.size}")
-    caveats: list[str] = []
+    caveats: list[Phrase] = []
     if y.size < MIN_TREND_POINTS:
         record_caveat(
             caveats,
-            f"only {y.size} points: a trend from so few points is fragile",
+            phrase("model.caveat.trend_fragile", n=y.size),
             SmallNumbersWarning,
         )
     exog = pd.DataFrame({"Intercept": 1.0, "time": t - t.min()}, index=data.index)
@@ -321,7 +352,7 @@ def fit_rate_trend(
     )
     return RateTrendResult(
         level=level,
-        caveats=caveats,
+        caveat_phrases=caveats,
         fit=fit,
         time=time,
         start=float(t.min()),
@@ -331,4 +362,5 @@ def fit_rate_trend(
         exposure=exposure if isinstance(exposure, str) else None,
         times=t,
         has_exposure=exposure is not None,
+        measure=measure,
     )
