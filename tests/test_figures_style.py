@@ -86,3 +86,21 @@ def test_use_style_embeds_truetype_fonts_and_keeps_svg_text() -> None:
     finally:
         matplotlib.rcParams.update(saved)
         plt.close("all")
+
+
+def test_use_style_sets_what_seaborn_whitegrid_would_without_importing_it() -> None:
+    import seaborn as sns
+
+    saved = matplotlib.rcParams.copy()
+    try:
+        for size in style.SIZES:
+            matplotlib.rcParams.update(saved)
+            sns.set_theme(style="whitegrid", palette=list(style.PALETTE), rc=style.rc_params(size))
+            expected = dict(matplotlib.rcParams)
+            matplotlib.rcParams.update(saved)
+            style.use_style(size)
+            ours = dict(matplotlib.rcParams)
+            assert {k for k in ours if ours[k] != expected[k]} == {"image.cmap"}, size
+    finally:
+        matplotlib.rcParams.update(saved)
+        plt.close("all")

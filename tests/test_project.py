@@ -8,6 +8,7 @@ import importlib.metadata
 import json
 import pkgutil
 import re
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -184,3 +185,20 @@ def test_no_module_is_longer_than_450_lines() -> None:
         if (n := len(file.read_text(encoding="utf-8").splitlines())) > 450
     }
     assert long == {}
+
+
+def test_the_command_line_and_the_package_face_start_without_the_data_stack() -> None:
+    heavy = ("pandas", "numpy", "pandera", "openpyxl", "requests", "matplotlib", "papermill")
+    code = (
+        "import sys, caretrends, caretrends.cli; caretrends.cli.build_parser(); "
+        f"print(' '.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == ""
+
+
+def test_the_extract_command_describes_itself_as_its_function() -> None:
+    from caretrends.sources.cli import EXTRACT_DESCRIPTION
+    from caretrends.sources.transmonee.extract import build_transmonee_extract
+
+    assert build_transmonee_extract.__doc__.splitlines()[0] == EXTRACT_DESCRIPTION

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from caretrends._version import __version__
 from caretrends.paths import processed_dir
+
+if TYPE_CHECKING:  # pandas is imported on first use, not by ``import caretrends``
+    import pandas as pd
 
 _SUBMODULES = {
     "analysis",
@@ -51,6 +53,8 @@ def load_observations(table: str = "reconciled") -> pd.DataFrame:
     -------
     DataFrame
     """
+    import pandas as pd
+
     from caretrends.pipeline.prepare import TABLES, prepare
 
     if table not in TABLES:

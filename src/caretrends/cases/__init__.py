@@ -11,15 +11,24 @@
 
 from __future__ import annotations
 
-from caretrends.cases.children import build_children
-from caretrends.cases.clean import CaseCleaningResult, clean_case_file
-from caretrends.cases.load import check_case_files, load_cases, load_children
+import importlib
+from typing import Any
 
-__all__ = [
-    "CaseCleaningResult",
-    "build_children",
-    "check_case_files",
-    "clean_case_file",
-    "load_cases",
-    "load_children",
-]
+# Loaded from their module on first use, so that ``caretrends --help`` (which imports
+# ``caretrends.cases.cli``) does not pay for pandas and pandera.
+_HOMES: dict[str, str] = {
+    "CaseCleaningResult": "clean",
+    "build_children": "children",
+    "check_case_files": "load",
+    "clean_case_file": "clean",
+    "load_cases": "load",
+    "load_children": "load",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from caretrends import paths
-from caretrends.cases.demo.files import DEMO_SEED, write_demo_set
+from caretrends.cases.demo import DEMO_SEED
 from caretrends.errors import CaretrendsError
 
 
@@ -48,6 +48,8 @@ def run_synth(args: argparse.Namespace) -> int:
     output = args.output or paths.raw_dir() / "cases"
     if args.register and not output.resolve().is_relative_to(paths.raw_dir().resolve()):
         raise CaretrendsError(f"--register needs --output inside {paths.raw_dir()}")
+    from caretrends.cases.demo.files import write_demo_set  # the data stack, only when it runs
+
     produced_by = synth_command(args.seed, args.size, output) if args.register else None
     written = write_demo_set(output, seed=args.seed, scale=args.size, produced_by=produced_by)
     for path in written:

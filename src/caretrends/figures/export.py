@@ -174,12 +174,19 @@ def export_figure(
     files["data"].write_bytes(table_bytes)
     files["alt"].write_text(_alt_document(chart, checksum, run_id), encoding="utf-8")
     source_line = label("source_line", chart.lang, sources=chart.source)
-    with style_context(chart.size):
-        for kind in formats:
-            path = folder / f"{stem}.{kind}"
-            metadata = _metadata(kind, chart, source_line, checksum, run_id)
-            chart.figure.savefig(path, format=kind, dpi=dpi, metadata=metadata)
-            files[kind] = path
+    engine = chart.figure.get_layout_engine()
+    try:
+        with style_context(chart.size):
+            for kind in formats:
+                path = folder / f"{stem}.{kind}"
+                metadata = _metadata(kind, chart, source_line, checksum, run_id)
+                chart.figure.savefig(path, format=kind, dpi=dpi, metadata=metadata)
+                files[kind] = path
+                # The first format lays the figure out; the others reuse its layout
+                # instead of each repeating it (a draw per format saved).
+                chart.figure.set_layout_engine("none")
+    finally:
+        chart.figure.set_layout_engine(engine)
     if "svg" in files:
         _add_svg_description(files["svg"], chart.alt_text)
     return ExportedFigure(

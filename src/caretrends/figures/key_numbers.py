@@ -6,8 +6,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl import load_workbook
-from openpyxl.styles import Alignment, Font
 
 from caretrends import disclosure, paths
 from caretrends._version import __version__
@@ -158,6 +156,9 @@ def key_numbers(
     See :func:`key_numbers_table` for the columns of ``rows``. The workbook's properties
     carry the run id; small counts are ``c`` in both files.
     """
+    from openpyxl import load_workbook  # only when a workbook is written
+    from openpyxl.styles import Alignment, Font
+
     table = key_numbers_table(rows, lang=lang)
     folder = directory if directory is not None else paths.reports_dir() / "tables"
     folder.mkdir(parents=True, exist_ok=True)

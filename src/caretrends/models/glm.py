@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import optimize, stats
 from scipy.optimize import linprog
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.tools.sm_exceptions import ConvergenceWarning as StatsmodelsConvergenceWarning
 
 from caretrends.errors import DataValidationError, ModelDataError, ParameterError
@@ -296,8 +297,8 @@ def _fit_statsmodels(
     endog: np.ndarray, exog: pd.DataFrame, offset: np.ndarray, family: str, use_t: bool
 ) -> CountFit:
     nb_alpha = _negbin_alpha(endog, exog, offset) if family == "negbin" else None
-    glm_family = sm.families.NegativeBinomial(alpha=nb_alpha) if nb_alpha else sm.families.Poisson()
-    model = sm.GLM(endog, exog, family=glm_family, offset=offset)
+    glm_family = families.NegativeBinomial(alpha=nb_alpha) if nb_alpha else families.Poisson()
+    model = GLM(endog, exog, family=glm_family, offset=offset)
     res = model.fit()
     scale = 1.0
     if family == "quasipoisson":
@@ -335,8 +336,8 @@ def _negbin_alpha(endog: np.ndarray, exog: pd.DataFrame, offset: np.ndarray) -> 
     """
 
     def negative_loglik(log_alpha: float) -> float:
-        family = sm.families.NegativeBinomial(alpha=float(np.exp(log_alpha)))
-        return -sm.GLM(endog, exog, family=family, offset=offset).fit().llf
+        family = families.NegativeBinomial(alpha=float(np.exp(log_alpha)))
+        return -GLM(endog, exog, family=family, offset=offset).fit().llf
 
     best = optimize.minimize_scalar(
         negative_loglik, bounds=(np.log(NB_ALPHA_FLOOR), np.log(1e3)), method="bounded"

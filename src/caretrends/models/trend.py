@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.formula.api as smf
 
 from caretrends.errors import DataValidationError, ModelDataError, ParameterError
 from caretrends.models.glm import (
@@ -143,6 +142,9 @@ def fit_rate_model(
         exposures, each named by row.
     """
     check_family(family)
+    # The formula machinery (formulaic, about 0.1 s) only when a formula is fitted.
+    import statsmodels.formula.api as smf
+
     design = smf.glm(formula, data, missing="drop")
     dropped = data.index.difference(pd.Index(design.data.row_labels))
     if len(dropped):

@@ -7,18 +7,16 @@ import argparse
 import shlex
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from caretrends.errors import CaretrendsError
-from caretrends.sources.http import FetchError, HttpSettings, Stored
-from caretrends.sources.kas import mapping
-from caretrends.sources.kas.fetch import browse_kas, fetch_kas
-from caretrends.sources.transmonee.extract import build_transmonee_extract
-from caretrends.sources.transmonee.live import (
-    TRANSMONEE_CONFIG_NAME,
-    fetch_transmonee,
-    load_transmonee_config,
-)
+from caretrends.sources.settings import KAS_CONFIG_NAME, TRANSMONEE_CONFIG_NAME, HttpSettings
+
+if TYPE_CHECKING:
+    from caretrends.sources.http import Stored
+
+# Handlers import requests, pandas and the readers when they run, so that the command line
+# starts without them.
 
 
 def add_fetch_subcommand(subparsers: Any) -> None:
@@ -47,7 +45,7 @@ def add_fetch_subcommand(subparsers: Any) -> None:
     askdata = services.add_parser("kas", help="KAS tables from ASKdata (PxWeb)")
     what = askdata.add_mutually_exclusive_group(required=True)
     what.add_argument(
-        "--table", nargs="+", metavar="KEY", help=f"keys or paths in {mapping.KAS_CONFIG_NAME}"
+        "--table", nargs="+", metavar="KEY", help=f"keys or paths in {KAS_CONFIG_NAME}"
     )
     what.add_argument("--all", action="store_true", help="every configured table with a path")
     what.add_argument(
@@ -87,6 +85,8 @@ def _settings(args: argparse.Namespace) -> HttpSettings:
 
 def run_fetch_transmonee(args: argparse.Namespace) -> int:
     """Handler of ``caretrends fetch transmonee``."""
+    from caretrends.sources.transmonee.live import fetch_transmonee, load_transmonee_config
+
     config = load_transmonee_config()
     areas = args.ref_area or list(config.ref_areas)
     start = config.start_period if args.start is None else args.start
@@ -114,6 +114,9 @@ def run_fetch_transmonee(args: argparse.Namespace) -> int:
 
 def run_fetch_kas(args: argparse.Namespace) -> int:
     """Handler of ``caretrends fetch kas``."""
+    from caretrends.sources.kas import mapping
+    from caretrends.sources.kas.fetch import browse_kas, fetch_kas
+
     config = mapping.load_kas_config()
     if args.describe is not None or args.list is not None:
         table = args.describe is not None
@@ -129,7 +132,7 @@ def run_fetch_kas(args: argparse.Namespace) -> int:
         names = [key for key, t in config.tables.items() if t.path]
         for key, t in config.tables.items():
             if not t.path:
-                print(f"skipped {key}: no path yet in {mapping.KAS_CONFIG_NAME}")
+                print(f"skipped {key}: no path yet in {KAS_CONFIG_NAME}")
         command = ["caretrends", "fetch", "kas", "--all"]
     else:
         names = args.table
@@ -147,6 +150,8 @@ def run_fetch_kas(args: argparse.Namespace) -> int:
 
 def _report(fetch: Callable[[], list[Stored]]) -> int:
     """Run a fetch, print one line per stored file; failures propagate as FetchError."""
+    from caretrends.sources.http import FetchError
+
     try:
         stored = fetch()
     except FetchError as exc:
@@ -163,14 +168,23 @@ def add_extract_subcommand(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "extract-transmonee",
         help="rebuild data/raw/transmonee/ from UNICEF's TransMonEE workbook",
-        description=build_transmonee_extract.__doc__.splitlines()[0],
+        description=EXTRACT_DESCRIPTION,
     )
     parser.add_argument("--workbook", type=Path, help="the TM-2020-EN-December.xlsx workbook")
     parser.add_argument("--raw-dir", type=Path, help="the data/raw folder to write into")
     parser.set_defaults(handler=_run_extract)
 
 
+#: The first line of :func:`~caretrends.sources.transmonee.extract.build_transmonee_extract`'s
+#: docstring (a test keeps them equal), without importing the workbook reader.
+EXTRACT_DESCRIPTION = (
+    "Write the bundled TransMonEE extract from the workbook and register its provenance."
+)
+
+
 def _run_extract(args: argparse.Namespace) -> int:
+    from caretrends.sources.transmonee.extract import build_transmonee_extract
+
     if args.workbook is not None and not args.workbook.is_file():
         raise CaretrendsError(f"{args.workbook}: no such workbook (--workbook)")
     target = build_transmonee_extract(args.workbook, raw_dir=args.raw_dir)

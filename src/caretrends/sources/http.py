@@ -32,6 +32,7 @@ from caretrends import paths
 from caretrends._version import __version__
 from caretrends.errors import CaretrendsError, DataValidationError
 from caretrends.provenance import SourceRecord, load_registry, record_source
+from caretrends.sources.settings import HttpSettings
 
 #: HTTP statuses worth another try: rate limiting and passing server trouble.
 RETRY_STATUSES: tuple[int, ...] = (429, 500, 502, 503, 504)
@@ -53,27 +54,6 @@ class FetchError(CaretrendsError):
         super().__init__(" ".join(message.split()))
         self.status = status
         self.stored: list[Stored] = []
-
-
-@dataclass(frozen=True)
-class HttpSettings:
-    """Patience with a service.
-
-    Attributes
-    ----------
-    timeout : float
-        Seconds to wait for a connection, and again for each read.
-    retries : int
-        Further tries after a connection error, a timeout or a :data:`RETRY_STATUSES`
-        answer.
-    backoff : float
-        Backoff factor: urllib3 waits ``backoff * 2 ** (n - 1)`` seconds before the n-th
-        retry after the first (capped at two minutes), or what ``Retry-After`` asks.
-    """
-
-    timeout: float = 60.0
-    retries: int = 3
-    backoff: float = 2.0
 
 
 @dataclass(frozen=True)

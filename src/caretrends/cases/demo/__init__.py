@@ -10,3 +10,7 @@ Every row carries ``synthetic`` = true (in the file's language), every file name
 contains ``synthetic``, and :func:`write_demo_set` registers each file with
 ``synthetic: true``. The same seed gives the same bytes.
 """
+
+#: Seed of the bundled demo set (here rather than in :mod:`.files`, so that the command
+#: line's default needs no data stack).
+DEMO_SEED = 20251231

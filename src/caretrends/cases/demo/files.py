@@ -13,6 +13,7 @@ import pandas as pd
 from openpyxl.writer.excel import ExcelWriter
 
 from caretrends import paths
+from caretrends.cases.demo import DEMO_SEED
 from caretrends.cases.demo.export import (
     COUNSELLING_OFFICES,
     EPISODE_OFFICES,
@@ -22,10 +23,6 @@ from caretrends.cases.demo.export import (
 )
 from caretrends.cases.demo.simulate import EXTRACT_DATE, simulate_counselling, simulate_episodes
 from caretrends.provenance import SourceRecord, record_source, sha256_file
-
-#: Seed of the bundled demo set.
-DEMO_SEED = 20251231
-
 
 #: Fixed timestamp written into workbooks so that the same seed gives the same bytes.
 _WORKBOOK_TIME = (2025, 12, 31, 0, 0, 0)

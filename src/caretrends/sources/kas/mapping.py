@@ -32,9 +32,7 @@ from caretrends.schemas import (
 from caretrends.schemas.configs import KasTablesFile, read_config
 from caretrends.sources.cells import parse_period
 from caretrends.sources.jsonstat import JsonStatDataset, parse_jsonstat
-
-#: The mapping file inside ``config/``.
-KAS_CONFIG_NAME = "kas_tables.yaml"
+from caretrends.sources.settings import KAS_CONFIG_NAME
 
 #: Observations columns that each table's mapping must say how to fill.
 MAPPED_FIELDS: tuple[str, ...] = ("ref_area", "indicator", "sex", "age", "period")

@@ -31,13 +31,10 @@ from caretrends.sources.http import (
     pending_record,
     short_digest,
 )
+from caretrends.sources.settings import TRANSMONEE_CONFIG_NAME
 
 #: Columns an SDMX-CSV answer must have to be kept.
 SDMX_REQUIRED_COLUMNS: tuple[str, ...] = ("REF_AREA", "INDICATOR", "TIME_PERIOD", "OBS_VALUE")
-
-
-#: Configuration of ``fetch transmonee`` inside ``config/``.
-TRANSMONEE_CONFIG_NAME = "transmonee_fetch.yaml"
 
 
 #: Where fetched files go, relative to ``data/raw``.

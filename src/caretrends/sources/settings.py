@@ -1,0 +1,34 @@
+"""What the command line needs before it fetches anything: the patience with a service
+(:class:`HttpSettings`) and the names of the fetch configurations. Kept free of requests,
+pandas and YAML so that ``caretrends --help`` starts quickly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: The KAS mapping file inside ``config/``.
+KAS_CONFIG_NAME = "kas_tables.yaml"
+
+#: The TransMonEE fetch configuration inside ``config/``.
+TRANSMONEE_CONFIG_NAME = "transmonee_fetch.yaml"
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """Patience with a service.
+
+    Attributes
+    ----------
+    timeout : float
+        Seconds to wait for a connection, and again for each read.
+    retries : int
+        Further tries after a connection error, a timeout or a
+        :data:`~caretrends.sources.http.RETRY_STATUSES` answer.
+    backoff : float
+        Backoff factor: urllib3 waits ``backoff * 2 ** (n - 1)`` seconds before the n-th
+        retry after the first (capped at two minutes), or what ``Retry-After`` asks.
+    """
+
+    timeout: float = 60.0
+    retries: int = 3
+    backoff: float = 2.0
