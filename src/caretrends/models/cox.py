@@ -15,7 +15,7 @@ from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.tools.sm_exceptions import ConvergenceWarning as StatsmodelsConvergenceWarning
 
 from caretrends.errors import DataValidationError, ModelDataError, ParameterError
-from caretrends.models.intervals import critical_value, two_sided_p
+from caretrends.models.intervals import LARGEST_LOG_RATIO, critical_value, two_sided_p
 from caretrends.models.logrank import MIN_GROUP_EVENTS
 from caretrends.models.result import (
     Estimate,
@@ -209,6 +209,13 @@ def fit_cox(
                 "has the event first (monotone likelihood): the hazard ratio is infinite and "
                 "cannot be estimated; merge groups or drop the covariate"
             )
+    reach = np.abs(np.asarray(fit.params)) + critical_value(0.99) * np.asarray(fit.bse)
+    unbounded = [c for c, r in zip(covariates, reach, strict=True) if not r < LARGEST_LOG_RATIO]
+    if unbounded:
+        raise ModelDataError(
+            f"the data cannot pin down the hazard ratio of {', '.join(unbounded)}: its "
+            f"interval is unbounded ({int(flags.sum())} events); merge groups or drop it"
+        )
     if failed or not np.isfinite(fit.bse).all():
         record_caveat(
             caveats,

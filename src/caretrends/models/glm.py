@@ -17,7 +17,7 @@ from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.tools.sm_exceptions import ConvergenceWarning as StatsmodelsConvergenceWarning
 
 from caretrends.errors import DataValidationError, ModelDataError, ParameterError
-from caretrends.models.intervals import RELIABLE_EVENTS, critical_value
+from caretrends.models.intervals import LARGEST_LOG_RATIO, RELIABLE_EVENTS, critical_value
 from caretrends.models.result import (
     Estimate,
     record_caveat,
@@ -229,7 +229,21 @@ def fit_count_glm(
         )
     if check_overdispersion:
         _warn_if_overdispersed(fit, caveats)
+    unbounded = _unbounded_terms(fit)
+    if unbounded:
+        raise ModelDataError(
+            f"the data cannot pin down {', '.join(unbounded)}: the interval of its rate ratio "
+            f"is unbounded ({fit.nobs} points, {fit.df_resid:g} residual df); fit fewer terms "
+            "or use more points"
+        )
     return fit
+
+
+def _unbounded_terms(fit: CountFit) -> list[str]:
+    """Terms whose 99% interval as a rate ratio cannot be written as a finite number."""
+    crit = critical_value(0.99, fit.t_df)
+    reach = np.abs(np.asarray(fit.params)) + crit * np.asarray(fit.bse)
+    return [name for name, r in zip(fit.names, reach, strict=True) if not r < LARGEST_LOG_RATIO]
 
 
 def check_estimable(endog: np.ndarray, exog: pd.DataFrame) -> None:

@@ -18,6 +18,10 @@ from statsmodels.stats.proportion import proportion_confint
 from caretrends.disclosure import RELIABLE_EVENTS
 from caretrends.errors import DataValidationError
 
+#: Beyond this a log-scale bound overflows ``exp`` (about 709.8): a ratio whose interval
+#: reaches it is unbounded, and the model functions refuse it as not estimable.
+LARGEST_LOG_RATIO = 700.0
+
 
 def critical_value(level: float, df: float | None = None) -> float:
     """Return the two-sided quantile for a confidence ``level``: normal, or t on ``df``.
