@@ -21,7 +21,7 @@ from caretrends._version import __version__
 from caretrends.errors import ParameterError
 from caretrends.figures.chart import Chart
 from caretrends.figures.style import style_context
-from caretrends.labels import country_name, has_label, label
+from caretrends.labels import CODE_GROUPS, country_name, has_label, label
 
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 #: CSVs are written with a byte-order mark so that Excel shows ë, č, š ... correctly.
@@ -57,19 +57,6 @@ class ExportedFigure:
         """Return one line for a report or an issue note: name, files and checksum."""
         kinds = ", ".join(path.name for path in self.files.values())
         return f"{self.name}: {kinds} (data sha256 {self.data_sha256[:12]}, run {self.run_id})"
-
-
-#: Columns of codes, and the catalog group that names their values (as on a page's tables).
-CODE_GROUPS: dict[str, str] = {
-    "care_type": "care",
-    "outcome": "outcome",
-    "destination": "destination",
-    "group": "outcome",
-    "placement": "placement",
-    "first_placement": "placement",
-    "campaign": "campaign_name",
-    "indicator": "indicator",
-}
 
 
 def column_header(column: str, lang: str) -> str:

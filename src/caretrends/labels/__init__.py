@@ -24,6 +24,7 @@ Examples
 
 from caretrends.labels.sentences import case_source, case_title, median_sentence
 from caretrends.labels.terms import (
+    CODE_GROUPS,
     GLOSSARY_PATH,
     LANGUAGES,
     Catalog,
@@ -41,6 +42,7 @@ from caretrends.labels.terms import (
 )
 
 __all__ = [
+    "CODE_GROUPS",
     "GLOSSARY_PATH",
     "Catalog",
     "Entry",

@@ -19,6 +19,19 @@ from caretrends.errors import ParameterError
 #: The project glossary: sourced Albanian and Serbian terms, one row per concept.
 GLOSSARY_PATH = Path(str(files("caretrends.labels") / "glossary.csv"))
 
+#: Columns whose values are label codes, and the catalog group that names them: how
+#: figure CSVs and page tables show a code as a word.
+CODE_GROUPS: dict[str, str] = {
+    "care_type": "care",
+    "outcome": "outcome",
+    "destination": "destination",
+    "group": "outcome",
+    "placement": "placement",
+    "first_placement": "placement",
+    "campaign": "campaign_name",
+    "indicator": "indicator",
+}
+
 #: Language codes of the catalogs, in the order briefs list them.
 LANGUAGES: tuple[str, ...] = ("en", "sq", "sr")
 

@@ -18,6 +18,7 @@ from pandas.io.formats.style import Styler
 
 from caretrends.disclosure import MARKERS
 from caretrends.labels import (
+    CODE_GROUPS,
     LANGUAGES,
     country_name,
     format_number,
@@ -30,17 +31,6 @@ from caretrends.labels import (
 #: Shown for a missing value (a published table's dash).
 MISSING = "–"
 
-#: Columns whose values are label codes, and the catalog group that names them.
-CODE_GROUPS: dict[str, str] = {
-    "care_type": "care",
-    "outcome": "outcome",
-    "destination": "destination",
-    "group": "outcome",
-    "placement": "placement",
-    "first_placement": "placement",
-    "campaign": "campaign_name",
-    "indicator": "indicator",
-}
 #: Columns holding ISO 3166-1 alpha-3 codes.
 AREA_COLUMNS: frozenset[str] = frozenset({"ref_area", "country"})
 #: Columns holding years (written without a thousands separator); a segment's ``start`` and
