@@ -152,6 +152,16 @@ def test_a_one_point_segment_gives_its_reason_and_no_verdict() -> None:
     assert len(result.tidy()) == 2  # the estimate is still in the table
 
 
+def test_a_constant_series_gets_no_joinpoint_and_a_flat_trend() -> None:
+    # Found by the property test: every model fits exactly, so the BIC took log(0).
+    data = pd.DataFrame({"year": [2010.0, 2011.0, 2012.0, 2013.0, 2014.0], "n": [4.0] * 5})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = fit_joinpoint(data, x="year", y="n")
+    assert len(result.segments) == 1
+    assert result.segments["apc"].iloc[0] == pytest.approx(0.0, abs=1e-9)
+
+
 def test_a_joinpoint_segment_on_two_points_gives_no_verdict() -> None:
     x = np.arange(2000, 2012, dtype=float)
     y = np.exp(0.05 * (x - 2000) - 0.3 * np.maximum(x - 2009, 0))

@@ -398,8 +398,11 @@ def fit_joinpoint(
     }
     yw = (series.sw * series.y)[:, None]
     best = {k: grid.best(yw) for k, grid in grids.items()}
-    floor = 1e-12 * float(
-        np.sum(series.w * (series.y - np.average(series.y, weights=series.w)) ** 2)
+    # A constant series fits every model exactly: the floor keeps the BIC finite, and
+    # the penalty then chooses no joinpoint.
+    floor = max(
+        1e-12 * float(np.sum(series.w * (series.y - np.average(series.y, weights=series.w)) ** 2)),
+        np.finfo(float).tiny,
     )
     selection = pd.DataFrame(
         {
