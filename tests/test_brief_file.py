@@ -13,7 +13,8 @@ from pypdf import PdfReader
 
 from caretrends.labels import LANGUAGES, case_source, label
 from caretrends.report.brief import StandardFigure
-from caretrends.report.brief_file import brief_document, write_brief
+from caretrends.report.brief_file import brief_document
+from caretrends.report.document import render_brief
 
 matplotlib.use("Agg")
 
@@ -61,10 +62,9 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> list[StandardFigure]:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_brief_is_two_to_four_a4_pages_with_its_key_numbers(lang, figures, tmp_path) -> None:
-    files = write_brief(
+    document = brief_document(
         _rows(lang),
         figures,
-        tmp_path / "brief",
         lang=lang,
         run_id="run-1",
         commit="abc1234",
@@ -72,6 +72,7 @@ def test_the_brief_is_two_to_four_a4_pages_with_its_key_numbers(lang, figures, t
         synthetic=True,
         notes=["Across the 16 series: 9.5% to 10.4%."],
     )
+    files = render_brief(document, tmp_path)
     assert files["pdf"].name == f"brief-{lang}.pdf"
     pages = PdfReader(files["pdf"]).pages
     assert 2 <= len(pages) <= 4

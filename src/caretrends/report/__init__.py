@@ -33,6 +33,7 @@ _HOMES: dict[str, str] = {
     "RunStopped": "run",
     "STANDARD_FIGURES": "brief",
     "add_subcommand": "cli",
+    "brief_document": "brief_file",
     "check_parameters": "notebook",
     "declared_parameters": "params",
     "default_config_path": "config",
@@ -44,9 +45,9 @@ _HOMES: dict[str, str] = {
     "load_run_config": "config",
     "output_folders": "notebook",
     "provisional_table": "tables",
+    "render_brief": "document",
     "run_report": "run",
     "standard_figures": "brief",
-    "write_brief": "brief_file",
 }
 
 __all__ = sorted(_HOMES)

@@ -1,8 +1,10 @@
 """The brief of a run as documents to hand over: ``brief/brief-<lang>.pdf`` and ``.docx``.
 
-:func:`write_brief` assembles a :class:`~caretrends.report.document.BriefDocument` from what
-the run already computed, the key-number rows of :func:`~caretrends.report.brief.key_number_rows`
-and the standard figures exported into ``figures/``, and renders it. Every word comes
+:func:`brief_document` assembles a :class:`~caretrends.report.document.BriefDocument`
+from what the run already computed, the key-number rows of
+:func:`~caretrends.report.brief.key_number_rows` and the standard figures exported into
+``figures/``; :func:`~caretrends.report.document.render_brief` writes it as PDF and Word.
+Every word comes
 from the label catalogs in the brief's language. Case-level results resting on synthetic
 records never become key messages or key numbers: they go to a box headed as a
 demonstration, with the note that says why, untruncated.
@@ -24,7 +26,6 @@ from caretrends.report.document import (
     BriefBox,
     BriefDocument,
     BriefFigure,
-    render_brief,
 )
 
 #: The figures the brief prints, in order, with their width on the page; case-level
@@ -157,41 +158,6 @@ def brief_document(
         headings={key: label(f"document.heading.{key}", lang) for key in HEADING_KEYS},
         demonstration=demonstration,
     )
-
-
-def write_brief(
-    rows: pd.DataFrame,
-    figures: Sequence[StandardFigure],
-    folder: Path,
-    *,
-    lang: str,
-    run_id: str,
-    commit: str,
-    date: dt.date,
-    synthetic: bool,
-    notes: Sequence[str] = (),
-) -> dict[str, Path]:
-    """Write ``brief-<lang>.pdf`` and ``brief-<lang>.docx`` into ``folder`` (created).
-
-    The arguments are those of :func:`brief_document`.
-
-    Returns
-    -------
-    dict
-        The two files, under ``"pdf"`` and ``"docx"``.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    document = brief_document(
-        rows,
-        figures,
-        lang=lang,
-        run_id=run_id,
-        commit=commit,
-        date=date,
-        synthetic=synthetic,
-        notes=notes,
-    )
-    return render_brief(document, folder)
 
 
 def _vector(png: Path) -> Path | None:

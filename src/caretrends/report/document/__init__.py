@@ -29,13 +29,14 @@ from caretrends.report.document.word import WORD_LANGUAGE, render_docx
 
 
 def render_brief(doc: BriefDocument, folder: Path) -> dict[str, Path]:
-    """Write ``brief-<lang>.pdf`` and ``brief-<lang>.docx`` into ``folder``.
+    """Write ``brief-<lang>.pdf`` and ``brief-<lang>.docx`` into ``folder`` (created).
 
     Returns
     -------
     dict
         The two files, under ``"pdf"`` and ``"docx"``.
     """
+    Path(folder).mkdir(parents=True, exist_ok=True)
     stem = Path(folder) / f"brief-{doc.lang}"
     return {
         "pdf": render_pdf(doc, stem.with_suffix(".pdf")),
