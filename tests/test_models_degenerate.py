@@ -152,6 +152,22 @@ def test_a_one_point_segment_gives_its_reason_and_no_verdict() -> None:
     assert len(result.tidy()) == 2  # the estimate is still in the table
 
 
+def test_an_its_whose_interval_is_unbounded_is_refused_as_not_estimable() -> None:
+    # Found by the property test: 3 residual df and a dispersion in the thousands gave a
+    # level change "0.000014 (0 to inf)".
+    data = pd.DataFrame(
+        {
+            "year": [2010.0, 2011, 2012, 2019, 2020, 2013],
+            "n": [1, 0, 0, 0, 6, 0],
+            "births": [1, 1, 1, 8, 1, 10],
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ModelDataError, match="cannot pin down level_change_2014"):
+            fit_its(data, outcome="n", time="year", intervention_start=2014, offset="births")
+
+
 def test_a_constant_series_gets_no_joinpoint_and_a_flat_trend() -> None:
     # Found by the property test: every model fits exactly, so the BIC took log(0).
     data = pd.DataFrame({"year": [2010.0, 2011.0, 2012.0, 2013.0, 2014.0], "n": [4.0] * 5})
