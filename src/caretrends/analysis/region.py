@@ -215,13 +215,7 @@ def published_composition(
     DataFrame
         The columns of :func:`care_composition` plus ``share_flag``.
     """
-    return disclosure.published(
-        composition.reset_index(drop=True),
-        dims=["ref_area", "year", "care_type"],
-        totals_over=["care_type"],
-        rates=["share"],
-        rules=rules,
-    )
+    return _published_parts(composition, "care_type", rules)
 
 
 def published_exits(
@@ -234,10 +228,18 @@ def published_exits(
     DataFrame
         The columns of :func:`residential_exits` plus ``share_flag``.
     """
+    return _published_parts(exits, "destination", rules)
+
+
+def _published_parts(
+    table: pd.DataFrame, part: str, rules: disclosure.DisclosureRules
+) -> pd.DataFrame:
+    """A country-year split into ``part`` with shares: each year's total is published, so a
+    small count hides a partner in the same year, and shares of a hidden count go too."""
     return disclosure.published(
-        exits.reset_index(drop=True),
-        dims=["ref_area", "year", "destination"],
-        totals_over=["destination"],
+        table.reset_index(drop=True),
+        dims=["ref_area", "year", part],
+        totals_over=[part],
         rates=["share"],
         rules=rules,
     )
