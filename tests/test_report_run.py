@@ -178,6 +178,7 @@ def test_two_runs_at_once_from_the_command_line_do_not_collide(
     add_subcommand(parser.add_subparsers())
     reports = tmp_path / "reports"
     args = parser.parse_args(["run", "--language", "sr", "--output", str(reports)])
+    before = Path.cwd()
     codes: list[int] = []
     runs = [threading.Thread(target=lambda: codes.append(args.handler(args))) for _ in range(2)]
     for run in runs:
@@ -188,6 +189,9 @@ def test_two_runs_at_once_from_the_command_line_do_not_collide(
     folders = sorted(p.name for p in reports.iterdir() if not p.name.startswith("."))
     assert len(folders) == 3 and folders[-1] == "latest"
     assert os.readlink(reports / "latest") == folders[1]  # the run that started last
+    # papermill's cwd would change the whole process's folder from parallel threads;
+    # kernels start in their run folder instead and the process stays where it was.
+    assert Path.cwd() == before
     for folder in folders[:2]:
         manifest = json.loads((reports / folder / "manifest.json").read_text())
         assert manifest["selected"] == ["trend", "care", "brief"] and manifest["language"] == "sr"

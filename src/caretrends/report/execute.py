@@ -174,10 +174,9 @@ def execute_notebook(
             str(work / "notebooks" / notebook.name),
             parameters=parameters,
             kernel_name=kernel_name,
-            cwd=str(work),
             progress_bar=progress_bar,
             execution_timeout=execution_timeout,
-            kernel_manager_class=kernels.manager_class(),
+            kernel_manager_class=kernels.manager_class(cwd=work),
             on_cell_start=cell_started,
             shutdown_kernel="immediate",
         )

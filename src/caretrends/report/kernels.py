@@ -9,6 +9,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
@@ -47,12 +48,19 @@ class RunKernels:
             for pid in self._pids:
                 _kill_kernel(pid)
 
-    def manager_class(self) -> type[AsyncKernelManager]:
-        """A kernel manager class that registers the kernels it starts with this run."""
+    def manager_class(self, cwd: Path | None = None) -> type[AsyncKernelManager]:
+        """A kernel manager class that registers the kernels it starts with this run.
+
+        Its kernels start in ``cwd``. papermill's own ``cwd`` changes the directory of the
+        whole process, which notebooks run in parallel threads would race on: one kernel
+        could start in, and the process be left in, another notebook's folder.
+        """
         kernels = self
 
         class RunKernelManager(AsyncKernelManager):
             async def start_kernel(self, **kwargs: object) -> None:
+                if cwd is not None:
+                    kwargs["cwd"] = str(cwd)
                 await super().start_kernel(**kwargs)
                 kernels._started(self.provisioner.pid)
 
