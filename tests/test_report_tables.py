@@ -13,7 +13,7 @@ from caretrends.analysis.region import (
     published_country_rates,
     published_exits,
 )
-from caretrends.report.tables import format_table, provisional_table
+from caretrends.report.tables import display_table, format_table, provisional_table
 
 RAW = pd.DataFrame(
     {
@@ -90,17 +90,20 @@ def test_headers_with_units_given_by_the_caller_and_percentages() -> None:
 
 
 def test_display_table_has_no_row_index() -> None:
-    from caretrends.report.tables import display_table
 
     page = display_table(RAW, "en").to_html()
     assert "394" not in page and "Montenegro" in page
 
 
 def test_provisional_terms_are_listed_for_review_in_the_run_language() -> None:
-    table = provisional_table("sr")
-    assert list(table.columns) == ["Jezik", "Oznaka", "Tekst", "Zašto čeka proveru"]
-    assert {"sq", "sr"} == set(table["Jezik"])
+    terms = provisional_table()
+    assert {"sq", "sr"} == set(terms["language"]) and terms["review"].str.len().min() > 0
+    table = format_table(terms, "sr", columns=["language", "label_key", "label_text"])
+    assert list(table.columns) == ["Jezik", "Oznaka", "Tekst"]
+    assert {"albanski", "srpski"} == set(table["Jezik"])
     assert "pa të dhëna" in set(table["Tekst"])
+    page = display_table(terms.head(2), "sr", columns=["language", "label_key"]).to_html()
+    assert "<code>interval</code>" in page
 
 
 def test_hospital_table_hides_what_the_chart_hides() -> None:

@@ -30,7 +30,7 @@ from caretrends.figures.style import (
     TEXT_COLOUR,
     style_context,
 )
-from caretrends.labels import has_label, label
+from caretrends.labels import label, text_or_label
 
 _TEXT_TO_PATH = TextToPath()
 
@@ -262,16 +262,6 @@ def _draw_texts(figure: Figure, texts: ChartText, note: str) -> None:
             0.01, 0.01, footer, ha="left", va="bottom", fontsize=base * 0.8, color=MUTED_TEXT
         )
         figure.get_layout_engine().set(rect=(0, footer_height, 1, 1 - footer_height))
-
-
-def text_or_label(value: str, group: str, lang: str) -> str:
-    """Return the catalog label ``group.value`` when there is one, else ``value`` itself.
-
-    Codes in the data (``residential``, ``reunited``, ``care_for_me``) become words in the
-    chosen language; free text passes through.
-    """
-    key = f"{group}.{value}"
-    return label(key, lang) if has_label(key, lang) else value
 
 
 def require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:

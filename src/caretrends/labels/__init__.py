@@ -22,7 +22,7 @@ Examples
 '12.5%'
 """
 
-from caretrends.labels.sentences import case_source, case_title, median_sentence
+from caretrends.labels.sentences import case_source, case_title, median_sentence, model_term
 from caretrends.labels.terms import (
     CODE_GROUPS,
     GLOSSARY_PATH,
@@ -37,8 +37,10 @@ from caretrends.labels.terms import (
     format_percent,
     has_label,
     label,
+    label_key,
     locale_of,
     provisional_terms,
+    text_or_label,
 )
 
 __all__ = [
@@ -57,7 +59,10 @@ __all__ = [
     "format_percent",
     "has_label",
     "label",
+    "label_key",
     "locale_of",
     "median_sentence",
+    "model_term",
     "provisional_terms",
+    "text_or_label",
 ]

@@ -1,14 +1,22 @@
 """Sentences and titles composed from labels: case-level titles and sources that say when
-records are synthetic, and median times as a report quotes them."""
+records are synthetic, median times as a report quotes them, and the terms of a model's
+tidy table."""
 
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only for annotations: the labels load without pandas
     import pandas as pd
-from caretrends.labels.terms import format_number, format_percent, has_label, label
+from caretrends.labels.terms import (
+    format_number,
+    format_percent,
+    has_label,
+    label,
+    text_or_label,
+)
 
 
 def median_sentence(
@@ -77,3 +85,36 @@ def case_title(key: str, lang: str, *, synthetic: bool) -> str:
 def case_source(lang: str, *, synthetic: bool) -> str:
     """The source line of a case-level figure or key number, saying when it is synthetic."""
     return label("brief.case_records_synthetic" if synthetic else "brief.case_records_source", lang)
+
+
+#: The terms the models name their estimates with, and the catalog key of each.
+_MODEL_TERMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"rate ratio per (?P<unit>\w+)"), "term.rate_ratio_per"),
+    (re.compile(r"annual percent change"), "term.apc"),
+    (re.compile(r"trend per (?P<unit>\w+)"), "term.trend_per"),
+    (re.compile(r"level change at (?P<at>.+)"), "term.level_change_at"),
+    (re.compile(r"slope change at (?P<at>.+)"), "term.slope_change_at"),
+)
+
+
+def model_term(term: str, lang: str) -> str:
+    """Return the ``term`` of a model's tidy table in ``lang``.
+
+    The terms the models write (``rate ratio per year``, ``level change at 2014``) come
+    from the ``term`` group, a covariate's name from the ``covariate`` group; anything else
+    is shown as it is.
+
+    Examples
+    --------
+    >>> model_term("rate ratio per year", "sq"), model_term("level change at 2014", "sr")
+    ('raporti i shkallëve për vit', 'promena nivoa u 2014')
+    >>> model_term("first_in_residential", "en")
+    'children first placed in residential care'
+    """
+    for pattern, key in _MODEL_TERMS:
+        if found := pattern.fullmatch(term):
+            fields = found.groupdict()
+            if "unit" in fields:
+                fields["unit"] = text_or_label(fields["unit"], "term.unit", lang)
+            return label(key, lang, **fields)
+    return text_or_label(term, "covariate", lang)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -34,6 +35,9 @@ CODE_GROUPS: dict[str, str] = {
 
 #: Language codes of the catalogs, in the order briefs list them.
 LANGUAGES: tuple[str, ...] = ("en", "sq", "sr")
+
+#: Runs of characters that are not letters or digits (:func:`label_key`).
+_NOT_A_WORD = re.compile(r"[^a-z0-9]+")
 
 #: Typographic minus, which reads better than a hyphen in front of a number.
 MINUS = "\u2212"
@@ -125,6 +129,37 @@ def label(key: str, lang: str, /, **fields: object) -> str:
 def has_label(key: str, lang: str) -> bool:
     """Return True when ``key`` is in the catalog of ``lang``."""
     return key in catalog(lang).entries
+
+
+def label_key(text: str) -> str:
+    """Return the catalog key of a free text: its lower-case words joined by underscores.
+
+    Examples
+    --------
+    >>> label_key("ambiguous date: two-digit year")
+    'ambiguous_date_two_digit_year'
+    """
+    return _NOT_A_WORD.sub("_", text.lower()).strip("_")
+
+
+def text_or_label(value: str, group: str, lang: str) -> str:
+    """Return the catalog label of ``value`` in ``group`` when there is one, else ``value``.
+
+    The label is ``group.value`` (codes such as ``residential``, ``reunited``,
+    ``care_for_me``) or ``group.<label_key(value)>`` (a fixed English text such as a
+    reject reason); free text passes through.
+
+    Examples
+    --------
+    >>> text_or_label("KAS", "organisation", "sq"), text_or_label("AiBi", "organisation", "sq")
+    ('ASK', 'AiBi')
+    >>> text_or_label("date in the future", "reject", "sr")
+    'datum u budućnosti'
+    """
+    for key in (f"{group}.{value}", f"{group}.{label_key(value)}"):
+        if has_label(key, lang):
+            return label(key, lang)
+    return value
 
 
 def locale_of(lang: str) -> str:

@@ -20,6 +20,7 @@ from itertools import combinations
 import pandas as pd
 from scipy import stats
 
+from caretrends.labels import format_number, label, text_or_label
 from caretrends.sources.compiled import note_fields
 
 #: Columns of every finding.
@@ -63,7 +64,18 @@ def _pieces(observations: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _coverings(pieces: pd.DataFrame) -> list[tuple[frozenset[int], float, str]]:
+def _cited(value: float, period: object, source: str, lang: str) -> str:
+    """A figure with its period and producer, e.g. ``13 (2019-S1, KAS)``."""
+    return label(
+        "consistency.figure",
+        lang,
+        value=f"{value:g}",
+        period=period,
+        source=text_or_label(source, "organisation", lang),
+    )
+
+
+def _coverings(pieces: pd.DataFrame, lang: str) -> list[tuple[frozenset[int], float, str]]:
     """Every maximal set of non-overlapping pieces: (months, sum, description)."""
     rows = list(pieces.itertuples(index=False))
     found = []
@@ -75,17 +87,18 @@ def _coverings(pieces: pd.DataFrame) -> list[tuple[frozenset[int], float, str]]:
             covered = frozenset().union(*months)
             if any(covered < other for other, _, _ in found):
                 continue
-            text = " + ".join(f"{r.value:g} ({r.period}, {r.source})" for r in combo)
+            text = " + ".join(_cited(r.value, r.period, r.source, lang) for r in combo)
             found.append((covered, float(sum(r.value for r in combo)), text))
     return found
 
 
-def _span(months: frozenset[int]) -> str:
-    return f"{len(months)} month{'s' if len(months) > 1 else ''} ({min(months)}-{max(months)})"
+def _span(months: frozenset[int], lang: str) -> str:
+    key = "consistency.months" if len(months) > 1 else "consistency.month"
+    return label(key, lang, n=len(months), first=min(months), last=max(months))
 
 
 def check_subannual(
-    observations: pd.DataFrame, annual: pd.DataFrame, *, alpha: float = 0.01
+    observations: pd.DataFrame, annual: pd.DataFrame, *, alpha: float = 0.01, lang: str = "en"
 ) -> pd.DataFrame:
     """Sub-annual pieces of each year against the year's figure.
 
@@ -99,6 +112,8 @@ def check_subannual(
     alpha : float
         A remainder for the uncovered months is flagged when a Poisson count at the
         pieces' monthly rate would be as extreme with probability below ``alpha``.
+    lang : {"en", "sq", "sr"}
+        Language of the ``sources`` and ``finding`` texts.
 
     Returns
     -------
@@ -116,8 +131,8 @@ def check_subannual(
             continue
         year_row = match.iloc[0]
         total, year = float(year_row["value"]), int(key[-1])
-        year_text = f"{total:g} ({year}, {year_row['source']})"
-        coverings = _coverings(group)
+        year_text = _cited(total, year, year_row["source"], lang)
+        coverings = _coverings(group, lang)
         for covered, value, text in coverings:
             base = {
                 "check": "sub-annual pieces",
@@ -126,18 +141,19 @@ def check_subannual(
                 "value": value,
                 "compared_with": total,
                 "difference": value - total,
-                "sources": f"{text}; year: {year_text}",
+                "sources": label("consistency.pieces_and_year", lang, pieces=text, year=year_text),
             }
+            said = {"pieces": text, "value": f"{value:g}", "year": year_text}
             if value > total:
                 findings.append(
-                    {**base, "finding": f"the pieces {text} add to more than the year {year_text}"}
+                    {**base, "finding": label("consistency.pieces_exceed", lang, **said)}
                 )
                 continue
             uncovered = 12 - len(covered)
             if uncovered == 0:
                 if value != total:
                     findings.append(
-                        {**base, "finding": f"the pieces {text} = {value:g}, the year {year_text}"}
+                        {**base, "finding": label("consistency.pieces_differ", lang, **said)}
                     )
                 continue
             rest = total - value
@@ -149,10 +165,16 @@ def check_subannual(
                 findings.append(
                     {
                         **base,
-                        "finding": f"{text} = {value:g} over {_span(covered)} leaves "
-                        f"{rest:g} for the other {uncovered} months of the year {year_text}, "
-                        f"against about {expected:.0f} at the same monthly rate "
-                        f"(Poisson p {_p(p)})",
+                        "finding": label(
+                            "consistency.remainder",
+                            lang,
+                            **said,
+                            span=_span(covered, lang),
+                            rest=f"{rest:g}",
+                            uncovered=uncovered,
+                            expected=f"{expected:.0f}",
+                            p=_p(p, lang),
+                        ),
                     }
                 )
         for (m1, v1, t1), (m2, v2, t2) in combinations(coverings, 2):
@@ -161,26 +183,37 @@ def check_subannual(
                     {
                         "check": "sub-annual pieces",
                         "indicator": key[1],
-                        "period": f"{year}, {_span(m1)}",
+                        "period": f"{year}, {_span(m1, lang)}",
                         "value": v1,
                         "compared_with": v2,
                         "difference": v1 - v2,
                         "sources": f"{t1}; {t2}",
-                        "finding": f"the same months disagree: {t1} = {v1:g}, {t2}",
+                        "finding": label(
+                            "consistency.months_disagree",
+                            lang,
+                            first=t1,
+                            value=f"{v1:g}",
+                            second=t2,
+                        ),
                     }
                 )
     return pd.DataFrame(findings, columns=FINDING_COLUMNS)
 
 
-def _p(p: float) -> str:
-    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+def _p(p: float, lang: str) -> str:
+    shown = format_number(max(p, 0.001), lang, decimals=3)
+    return f"< {shown}" if p < 0.001 else f"= {shown}"
 
 
-def check_stated_totals(observations: pd.DataFrame, annual: pd.DataFrame) -> pd.DataFrame:
+def check_stated_totals(
+    observations: pd.DataFrame, annual: pd.DataFrame, *, lang: str = "en"
+) -> pd.DataFrame:
     """A publication's stated multi-year total against the sum of its years.
 
     The years are the publication's own when it gives every one of them, else the
-    figures of ``annual`` (the reconciled view), whose sources are named.
+    figures of ``annual`` (the reconciled view), whose sources are named. ``lang`` is the
+    language of the ``sources`` and ``finding`` texts; the publication is cited in square
+    brackets as published.
 
     Returns
     -------
@@ -209,18 +242,20 @@ def check_stated_totals(observations: pd.DataFrame, annual: pd.DataFrame) -> pd.
         own = _of(own_rows)
         own = own[own["source_table"] == total.source_table]
         if sorted(own["year"]) == years:
-            used, whose = own, f"the same publication's years ({total.source_table})"
+            used, whose, listed = own, "own_years", ""
         else:
             used = _of(yearly)
             if sorted(used["year"]) != years:
                 continue
-            whose = "the series' years: " + ", ".join(
-                f"{int(r.year)} {r.value:g} ({r.source})"
+            whose = "series_years"
+            listed = ": " + ", ".join(
+                f"{int(r.year)} {r.value:g} ({text_or_label(r.source, 'organisation', lang)})"
                 for r in used.sort_values("year").itertuples()
             )
         summed = float(used["value"].sum())
         if summed == total.value:
             continue
+        publication = f"{text_or_label(total.source, 'organisation', lang)} [{total.source_table}]"
         findings.append(
             {
                 "check": "stated total",
@@ -229,9 +264,16 @@ def check_stated_totals(observations: pd.DataFrame, annual: pd.DataFrame) -> pd.
                 "value": float(total.value),
                 "compared_with": summed,
                 "difference": float(total.value) - summed,
-                "sources": f"{total.source} [{total.source_table}]; {whose}",
-                "finding": f"{total.source_table} states {total.value:g} for {start}-{end}; "
-                f"the sum of {whose.split(':')[0]} is {summed:g}",
+                "sources": f"{publication}; {label(f'consistency.{whose}', lang)}{listed}",
+                "finding": label(
+                    f"consistency.stated_total_{whose}",
+                    lang,
+                    publication=publication,
+                    value=f"{total.value:g}",
+                    start=start,
+                    end=end,
+                    summed=f"{summed:g}",
+                ),
             }
         )
     return pd.DataFrame(findings, columns=FINDING_COLUMNS)
@@ -256,7 +298,11 @@ def _effective_definitions(series: pd.DataFrame, observations: pd.DataFrame | No
 
 
 def check_series_changes(
-    series: pd.DataFrame, *, indicator: str = "", observations: pd.DataFrame | None = None
+    series: pd.DataFrame,
+    *,
+    indicator: str = "",
+    observations: pd.DataFrame | None = None,
+    lang: str = "en",
 ) -> pd.DataFrame:
     """A change of definition or of producer between consecutive years of a series.
 
@@ -270,6 +316,9 @@ def check_series_changes(
     observations : DataFrame, optional
         The series' annual rows from every source, with a ``definition`` column: a year
         whose value is also published under the previous year's definition keeps it.
+    lang : {"en", "sq", "sr"}
+        Language of the ``sources`` and ``finding`` texts (definitions from the catalog's
+        ``definition`` group).
 
     Returns
     -------
@@ -286,6 +335,15 @@ def check_series_changes(
             old, new = getattr(before, column), getattr(after, column)
             if old == new:
                 continue
+            group = "definition" if column == "definition" else "organisation"
+            said = {
+                "before": before.year,
+                "before_value": f"{before.value:g}",
+                "old": text_or_label(old, group, lang),
+                "after": after.year,
+                "after_value": f"{after.value:g}",
+                "new": text_or_label(new, group, lang),
+            }
             findings.append(
                 {
                     "check": check,
@@ -294,12 +352,11 @@ def check_series_changes(
                     "value": float(after.value),
                     "compared_with": float(before.value),
                     "difference": float(after.value) - float(before.value),
-                    "sources": f"{before.year}: {before.source}; {after.year}: {after.source}",
-                    "finding": f"{before.year} ({before.value:g}) counts '{old}', "
-                    f"{after.year} ({after.value:g}) counts '{new}'"
-                    if column == "definition"
-                    else f"{before.year} ({before.value:g}) from {old}, "
-                    f"{after.year} ({after.value:g}) from {new}",
+                    "sources": "; ".join(
+                        f"{row.year}: {text_or_label(row.source, 'organisation', lang)}"
+                        for row in (before, after)
+                    ),
+                    "finding": label(f"consistency.{column}_change", lang, **said),
                 }
             )
     return pd.DataFrame(findings, columns=FINDING_COLUMNS)
@@ -311,17 +368,23 @@ def _with_definition(observations: pd.DataFrame) -> pd.DataFrame:
 
 
 def consistency_findings(
-    observations: pd.DataFrame, reconciled: pd.DataFrame, series: pd.DataFrame, *, indicator: str
+    observations: pd.DataFrame,
+    reconciled: pd.DataFrame,
+    series: pd.DataFrame,
+    *,
+    indicator: str,
+    lang: str = "en",
 ) -> pd.DataFrame:
-    """All three checks on one indicator, one table (:data:`FINDING_COLUMNS`)."""
+    """All three checks on one indicator, one table (:data:`FINDING_COLUMNS`), with the
+    ``sources`` and ``finding`` texts in ``lang``."""
     chosen = observations[observations["indicator"] == indicator]
     annual = reconciled[reconciled["indicator"] == indicator]
     return pd.concat(
         [
-            check_subannual(chosen, annual),
-            check_stated_totals(chosen, annual),
+            check_subannual(chosen, annual, lang=lang),
+            check_stated_totals(chosen, annual, lang=lang),
             check_series_changes(
-                series, indicator=indicator, observations=_with_definition(chosen)
+                series, indicator=indicator, observations=_with_definition(chosen), lang=lang
             ),
         ],
         ignore_index=True,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from caretrends import provenance
@@ -88,12 +90,42 @@ def inferred(reconciled: pd.DataFrame) -> pd.DataFrame:
     return reconciled.loc[reconciled["obs_status"] == "E", columns].reset_index(drop=True)
 
 
+#: Reasons that name a row, a file or a value, and the kind of reason each is counted as.
+_REASON_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"exact duplicate of row \d+"), "exact duplicate of an earlier row"),
+    (
+        re.compile(r"overlaps the episode of the same child in .+ row \d+"),
+        "overlaps another episode of the same child",
+    ),
+    (
+        re.compile(r"period .+: not a year, quarter .+"),
+        "period not a year, quarter, half-year, month or range",
+    ),
+)
+
+
+def reason_kind(reason: str) -> str:
+    """Return the kind of a reject reason: the reason without the row, file or value it
+    names (those stay in the rejects table).
+
+    Examples
+    --------
+    >>> reason_kind("exact duplicate of row 175"), reason_kind("date in the future")
+    ('exact duplicate of an earlier row', 'date in the future')
+    """
+    for pattern, kind in _REASON_KINDS:
+        if pattern.fullmatch(reason):
+            return kind
+    return reason
+
+
 def rejects_summary(rejects: pd.DataFrame) -> pd.DataFrame:
-    """Rejected rows counted by file, column and reason."""
+    """Rejected rows counted by file, column and kind of reason (:func:`reason_kind`)."""
     return (
-        rejects.groupby(["source_file", "column", "reason"])["source_row"]
+        rejects.assign(reason=rejects["reason"].map(reason_kind))
+        .groupby(["source_file", "column", "reason"])["source_row"]
         .nunique()
         .rename("rows")
         .reset_index()
-        .sort_values("rows", ascending=False, ignore_index=True)
+        .sort_values("rows", ascending=False, ignore_index=True, kind="stable")
     )

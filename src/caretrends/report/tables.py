@@ -10,7 +10,8 @@ scientific notation.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -25,11 +26,45 @@ from caretrends.labels import (
     format_percent,
     has_label,
     label,
+    model_term,
     provisional_terms,
+    text_or_label,
 )
 
 #: Shown for a missing value (a published table's dash).
 MISSING = "–"
+
+#: Columns of page tables holding codes or fixed English texts, and the catalog group
+#: that names each: the figures' groups and those only tables show.
+TABLE_CODE_GROUPS: dict[str, str] = {
+    **CODE_GROUPS,
+    "check": "consistency.check",
+    "reason": "reject",
+    "kind": "file_kind",
+    "risk_factor": "risk_factor",
+    "source": "organisation",
+    "language": "language_name",
+}
+
+#: Columns of identifiers a reader copies rather than reads (files, label keys,
+#: checksums, column names of an input file): shown as code.
+CODE_COLUMNS: frozenset[str] = frozenset(
+    {
+        "file",
+        "path",
+        "source_file",
+        "label_key",
+        "sha256",
+        "column",
+        "identifier_columns_dropped",
+        "unknown_columns_dropped",
+    }
+)
+#: Columns quoted as their publisher wrote them (producers' names, licence terms): shown
+#: as citations, in the language they were published in.
+CITED_COLUMNS: frozenset[str] = frozenset({"producer", "licence"})
+#: A code left as it is because the catalog has no name for it (``CT_UCCK_NEWBORNS_LEFT``).
+_BARE_CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
 
 #: Columns holding ISO 3166-1 alpha-3 codes.
 AREA_COLUMNS: frozenset[str] = frozenset({"ref_area", "country"})
@@ -119,8 +154,9 @@ def code_text(value: object, column: str, lang: str) -> str:
         return cell_text(value, lang)
     if column in AREA_COLUMNS:
         return country_name(value, lang)
-    key = f"{CODE_GROUPS[column]}.{value}"
-    return label(key, lang) if has_label(key, lang) else value
+    if column == "term":
+        return model_term(value, lang)
+    return text_or_label(value, TABLE_CODE_GROUPS[column], lang)
 
 
 def format_table(
@@ -165,7 +201,7 @@ def format_table(
     shown = {}
     for column in chosen:
         values = frame[column].tolist()
-        if column in AREA_COLUMNS or column in CODE_GROUPS:
+        if column in AREA_COLUMNS or column in TABLE_CODE_GROUPS or column == "term":
             cells = [code_text(v, column, lang) for v in values]
         elif column in YEAR_COLUMNS:
             cells = [_year_text(v, lang) for v in values]
@@ -192,23 +228,54 @@ def display_table(
     :func:`format_table`.
     """
     table = format_table(frame, lang, columns=columns, decimals=decimals, percent=percent)
-    return table.style.hide(axis="index").set_table_attributes('class="caretrends-table"')
+    shown = dict(zip(columns or frame.columns, table.columns, strict=True))
+    marked = {
+        shown[name]: _tagged("cite") if name in CITED_COLUMNS else _tagged("code", bare=False)
+        for name in shown
+        if name in CODE_COLUMNS or name in CITED_COLUMNS
+    } | {
+        shown[name]: _tagged("code", bare=True)
+        for name in shown
+        if name in TABLE_CODE_GROUPS or name == "term"
+    }
+    return (
+        table.style.format(marked, escape="html")
+        .format(escape="html", subset=[c for c in table.columns if c not in marked])
+        .hide(axis="index")
+        .set_table_attributes('class="caretrends-table"')
+    )
 
 
-def provisional_table(lang: str, languages: Sequence[str] | None = None) -> pd.DataFrame:
+def _tagged(tag: str, *, bare: bool = False) -> Callable[[str], str]:
+    """A cell formatter wrapping the (escaped) text in ``<tag>``; with ``bare``, only a
+    text that is still a code (no catalog name found for it)."""
+
+    def wrap(text: str) -> str:
+        if bare and not _BARE_CODE.fullmatch(text):
+            return text
+        return f"<{tag}>{text}</{tag}>"
+
+    return wrap
+
+
+def provisional_table(languages: Sequence[str] | None = None) -> pd.DataFrame:
     """Return the terms awaiting a native speaker's review, for the data-quality page.
 
     Parameters
     ----------
-    lang : str
-        The run's language (of the headers).
     languages : sequence of str, optional
         Catalogs to list; default Albanian and Serbian (English is the source language).
 
     Returns
     -------
     DataFrame
-        ``language``, ``label_key``, ``label_text``, ``review`` (headers in ``lang``).
+        ``language``, ``label_key``, ``label_text`` and ``review`` (why the wording awaits
+        review, in English, for the translator).
+
+    Examples
+    --------
+    >>> provisional_table(["sq"]).iloc[0]["language"]
+    'sq'
     """
     chosen = [x for x in LANGUAGES if x != "en"] if languages is None else list(languages)
     rows = [
@@ -216,8 +283,7 @@ def provisional_table(lang: str, languages: Sequence[str] | None = None) -> pd.D
         for other in chosen
         for key, text, why in provisional_terms(other)
     ]
-    frame = pd.DataFrame(rows, columns=["language", "label_key", "label_text", "review"])
-    return format_table(frame, lang)
+    return pd.DataFrame(rows, columns=["language", "label_key", "label_text", "review"])
 
 
 def _year_text(value: object, lang: str) -> str:
