@@ -184,7 +184,7 @@ def contested_years(series: pd.DataFrame) -> dict[int, list[float | None]]:
 
 
 def series_variants(
-    series: pd.DataFrame, *, max_variants: int = 512, seed: int = 20251231
+    series: pd.DataFrame, *, max_variants: int = 512, seed: int = 20251231, lang: str = "en"
 ) -> tuple[list[dict[int, float | None]], str]:
     """Every series the published figures allow, as ``{year: value or None}`` choices.
 
@@ -194,17 +194,17 @@ def series_variants(
         The first is the reconciled series itself (each year's chosen value).
     note : str
         How many combinations exist and, when more than ``max_variants``, that a seeded
-        random sample of them (plus the reconciled one) was taken.
+        random sample of them (plus the reconciled one) was taken, in ``lang``.
     """
     choices = contested_years(series)
     years = sorted(choices)
     combos = list(itertools.product(*(choices[y] for y in years)))
-    note = f"{len(combos)} series from {len(years)} contested years"
+    note = label("variants.count", lang, n=len(combos), years=len(years))
     if len(combos) > max_variants:
         rng = np.random.default_rng(seed)
         keep = rng.choice(np.arange(1, len(combos)), size=max_variants - 1, replace=False)
         combos = [combos[0], *(combos[i] for i in sorted(keep))]
-        note += f"; a random sample of {max_variants} (seed {seed}) fitted"
+        note += "; " + label("variants.sampled", lang, size=max_variants, seed=seed)
     return [dict(zip(years, combo, strict=True)) for combo in combos], note
 
 
@@ -226,6 +226,7 @@ def source_sensitivity(
     its_starts: list[int] | None = None,
     max_variants: int = 512,
     seed: int = 20251231,
+    lang: str = "en",
 ) -> pd.DataFrame:
     """The primary model (and the campaign ITS) fitted on every series variant.
 
@@ -235,9 +236,10 @@ def source_sensitivity(
         One row per variant: ``variant``, one ``year_<y>`` column per contested year (the
         value used, empty when left out), ``estimate``, ``conf_low``, ``conf_high`` (APC,
         percent) and, with ``its_starts``, ``level_change``/``slope_change`` with their
-        intervals (rate ratios) for each start; ``.attrs["note"]`` says how many.
+        intervals (rate ratios) for each start; ``.attrs["note"]`` says how many, in
+        ``lang``.
     """
-    variants, note = series_variants(series, max_variants=max_variants, seed=seed)
+    variants, note = series_variants(series, max_variants=max_variants, seed=seed, lang=lang)
     rows = []
     for number, variant in enumerate(variants):
         data = apply_variant(series, variant)

@@ -130,12 +130,15 @@ def figure_titles(folder: Path, lang: str) -> list[tuple[str, str]]:
     return found
 
 
-def _links(items: list[tuple[str, str]], lang: str) -> str:
-    """An HTML list of links, or the localised "none" when there is nothing to list."""
+def _links(items: list[tuple[str, str]], lang: str, *, files: bool = False) -> str:
+    """An HTML list of links, or the localised "none" when there is nothing to list;
+    ``files``: the texts are file names, shown as code."""
     if not items:
         return f"<p>{html.escape(label('index.none', lang))}</p>"
+    tag = "<code>{}</code>" if files else "{}"
     rows = "\n".join(
-        f'<li><a href="{html.escape(href)}">{html.escape(text)}</a></li>' for href, text in items
+        f'<li><a href="{html.escape(href)}">{tag.format(html.escape(text))}</a></li>'
+        for href, text in items
     )
     return f"<ul>\n{rows}\n</ul>"
 
@@ -183,16 +186,16 @@ def index_html(manifest: dict, folder: Path | None = None) -> str:
         else manifest["status"],
     )
     sections = [
-        ("pages", pages),
-        ("brief", brief),
-        ("key_numbers", key_numbers),
-        ("figures", figures),
-        ("tables", tables),
+        ("pages", pages, False),
+        ("brief", brief, True),
+        ("key_numbers", key_numbers, True),
+        ("figures", figures, False),
+        ("tables", tables, True),
     ]
     body = "\n".join(
         f'<section id="{key}"><h2>{html.escape(label(f"index.{key}", lang))}</h2>\n'
-        f"{_links(items, lang)}</section>"
-        for key, items in sections
+        f"{_links(items, lang, files=files)}</section>"
+        for key, items, files in sections
     )
     return f"""<!DOCTYPE html>
 <html lang="{html.escape(lang)}">
