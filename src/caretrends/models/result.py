@@ -245,7 +245,8 @@ def change_phrase(subject: object, change: Estimate, level: float, unit: object 
     elif change.conf_high < 0:
         key, sign = "model.change.fell", -1
     else:
-        est, low, high = percents(change.estimate, change.conf_low, change.conf_high)
+        # An interval from a fall to a rise: both bounds signed, as the headline writes it.
+        est, low, high = percents(change.estimate, change.conf_low, change.conf_high, sign=True)
         return phrase(
             "model.change.unclear",
             subject=subject,
@@ -286,7 +287,7 @@ def describe_change(
     'After May 2013 the level fell by 12.0% (95% CI 4.0% to 19.0%)'
     >>> e = Estimate("x", -3.0, 0.06, -15.0, 10.0, 0.6)
     >>> describe_change("The rate", e, 0.95, " a year")
-    'The rate showed no clear change: −3.0% a year (95% CI −15.0% to 10.0%), an interval that includes no change'
+    'The rate showed no clear change: −3.0% a year (95% CI −15.0% to +10.0%), an interval that includes no change'
     """  # noqa: E501
     return change_phrase(subject, change, level, unit).render(lang)
 

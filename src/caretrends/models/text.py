@@ -64,10 +64,12 @@ class Num:
 
 @dataclass(frozen=True)
 class Percent:
-    """A percentage (``12.5`` means 12.5%) shown with ``decimals`` decimals."""
+    """A percentage (``12.5`` means 12.5%) shown with ``decimals`` decimals; with ``sign``,
+    a rise carries its ``+`` (the bounds of an interval that spans no change)."""
 
     value: float
     decimals: int = 1
+    sign: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ def render(value: object, lang: str = "en") -> str:
     if isinstance(value, Num):
         return format_number(value.value, lang, decimals=value.decimals)
     if isinstance(value, Percent):
-        return _locale_percent(value.value / 100, lang, decimals=value.decimals)
+        return _locale_percent(value.value / 100, lang, decimals=value.decimals, sign=value.sign)
     if isinstance(value, PValue):
         return p_value_text(value.value, lang)
     if isinstance(value, Joined):
@@ -173,10 +175,17 @@ def percent_decimals(*values: float) -> int:
     return 1 if min(abs(v) for v in values) < 10 else 0
 
 
-def percents(*values: float) -> list[Percent]:
-    """Wrap percentages with a shared number of decimals (see :func:`percent_decimals`)."""
+def percents(*values: float, sign: bool = False) -> list[Percent]:
+    """Wrap percentages with a shared number of decimals (see :func:`percent_decimals`),
+    signed with ``sign``.
+
+    Examples
+    --------
+    >>> [render(p, "en") for p in percents(-21.6, 2.3, sign=True)]
+    ['−21.6%', '+2.3%']
+    """
     digits = percent_decimals(*values)
-    return [Percent(v, digits) for v in values]
+    return [Percent(v, digits, sign) for v in values]
 
 
 def interval(low: object, high: object) -> Phrase:
