@@ -9,6 +9,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from caretrends.analysis import headline
+from caretrends.models.text import p_value_text
 
 
 def _table() -> pd.DataFrame:
@@ -66,5 +67,5 @@ def test_minimum_detectable_ratio_agrees_with_an_independent_simulation() -> Non
         assert expected == pytest.approx(hits / 150, abs=0.15)
 
 
-def test_p_values_below_a_thousandth_read_as_such() -> None:
-    assert headline.p_text(1e-6) == "p < 0.001"
+def test_p_values_below_a_thousandth_read_as_such_in_the_locale() -> None:
+    assert p_value_text(1e-6, "en") == "p < 0.001" and p_value_text(1e-6, "sq") == "p < 0,001"

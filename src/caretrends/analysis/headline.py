@@ -24,9 +24,16 @@ import numpy as np
 import pandas as pd
 
 from caretrends.errors import ModelDataError, ParameterError
-from caretrends.labels import format_interval, format_number, format_percent, label
+from caretrends.labels import (
+    format_interval,
+    format_number,
+    format_percent,
+    label,
+    text_or_label,
+)
 from caretrends.models import fit_its, fit_rate_trend
 from caretrends.models.result import Estimate
+from caretrends.models.text import p_value_text
 
 
 @dataclass(frozen=True)
@@ -114,12 +121,18 @@ def headline_details(
     return label(
         "notebook.headline_details",
         lang,
-        p=p_text(estimate.p_value),
+        p=p_value_text(estimate.p_value, lang),
         n=len(used),
-        producers=", ".join(sorted(set(used["cited_as"]))),
+        producers=", ".join(sorted({_cited(cited, lang) for cited in used["cited_as"]})),
         inferred=inferred or none,
         conflicts=conflicts or none,
     )
+
+
+def _cited(cited_as: str, lang: str) -> str:
+    """A producer as cited (``KAS, via Botapress``) with its acronym in ``lang``."""
+    producer, _, via = cited_as.partition(", ")
+    return ", ".join(filter(None, [text_or_label(producer, "organisation", lang), via]))
 
 
 def headline_table(sentence: str, estimate: Estimate) -> pd.DataFrame:
@@ -148,15 +161,6 @@ def headline_table(sentence: str, estimate: Estimate) -> pd.DataFrame:
             }
         ]
     )
-
-
-def p_text(p: float) -> str:
-    """A p-value as a reader sees it: ``p < 0.001`` below 0.001, else three decimals.
-
-    >>> p_text(0.00002), p_text(0.0312)
-    ('p < 0.001', 'p = 0.031')
-    """
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 _ALTERNATIVE = re.compile(r"(?P<source>[^\[;]+?) \[[^\]]*\]: (?P<value>[-\d.e+]+)")

@@ -22,13 +22,13 @@ from caretrends.analysis.headline import (
     PrimaryAnalysis,
     its_row,
     mde_text,
-    p_text,
     primary_estimate,
 )
 from caretrends.labels import format_number, label
 from caretrends.models.its import ITSResult
 from caretrends.models.joinpoint import JoinpointResult
 from caretrends.models.result import Estimate
+from caretrends.models.text import p_value_text
 from caretrends.models.trend import RateTrendResult
 
 #: The year left out by the COVID-19 sensitivity analysis.
@@ -216,7 +216,7 @@ def campaign_text(
         ratio=number(level.estimate),
         low=number(level.conf_low),
         high=number(level.conf_high),
-        p=p_text(level.p_value),
+        p=p_value_text(level.p_value, lang),
     )
     simulation = label("notebook.simulation", lang, dispersion=number(power.attrs["dispersion"]))
     return " ".join(

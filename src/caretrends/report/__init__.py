@@ -34,6 +34,7 @@ _HOMES: dict[str, str] = {
     "STANDARD_FIGURES": "brief",
     "add_subcommand": "cli",
     "brief_document": "brief_file",
+    "brief_figures": "brief_figures",
     "check_parameters": "notebook",
     "declared_parameters": "params",
     "default_config_path": "config",

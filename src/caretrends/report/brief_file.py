@@ -98,7 +98,9 @@ def brief_document(
         The key-number rows; those whose ``source`` is the NGO's case records are
         case-level.
     figures : sequence of StandardFigure
-        The run's exported standard figures.
+        The run's exported standard figures; of two with the same name the later is
+        printed (a brief-size drawing listed after the page's, see
+        :func:`caretrends.report.brief_figures.brief_figures`).
     lang : str
         Language of every word.
     run_id, commit : str

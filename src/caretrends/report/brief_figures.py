@@ -1,0 +1,177 @@
+"""The brief's figures, drawn at the brief's half-page width with titles that state their
+message.
+
+The report pages show each standard figure at page size; a brief printed on A4 needs them
+redrawn at 82 mm, where every text is at least 7 pt (:data:`caretrends.figures.style.SIZES`),
+rather than a page figure shrunk to a third of its size. The titles say what the figure
+shows, in numbers from the run's data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from caretrends import analysis, figures, models
+from caretrends.analysis.headline import PrimaryAnalysis
+from caretrends.labels import country_name, format_number, format_percent, label
+from caretrends.report.brief import StandardFigure
+
+#: The size every brief figure is drawn at.
+BRIEF_SIZE = "brief_half"
+#: TransMonEE's derived rate of the regional comparison, and the source it is cited as.
+REGION_INDICATOR = "CT_INRESIDENTIAL_RATE_Y0T2"
+REGION_SOURCE = "UNICEF TransMonEE"
+
+
+def count_message(series: pd.DataFrame, lang: str) -> str:
+    """The count chart's title: the first and the last year's number.
+
+    Examples
+    --------
+    >>> series = pd.DataFrame({"year": [2008, 2024], "value": [61.0, 23.0]})
+    >>> count_message(series, "en")
+    'Abandoned children in Kosovo: 61 in 2008, 23 in 2024'
+    """
+    known = series[series["value"].notna()].sort_values("year")
+    first, last = known.iloc[0], known.iloc[-1]
+    return label(
+        "brief_message.count",
+        lang,
+        first=int(first["year"]),
+        first_value=format_number(first["value"], lang),
+        last=int(last["year"]),
+        last_value=format_number(last["value"], lang),
+    )
+
+
+def hospital_message(hospital: pd.DataFrame, lang: str) -> str:
+    """The hospital chart's title: the share reunited in the latest year the disclosure rules
+    let a reader see."""
+    published = analysis.published_hospital(hospital)
+    shown = published[pd.to_numeric(published["share_reunited"], errors="coerce").notna()]
+    latest = shown.sort_values("year").iloc[-1]
+    return label(
+        "brief_message.hospital",
+        lang,
+        share=format_percent(float(latest["share_reunited"]), lang),
+        year=int(latest["year"]),
+    )
+
+
+def region_message(rates: pd.DataFrame, lang: str) -> str:
+    """The regional chart's title: the lowest and the highest published rate, and whether
+    Kosovo has one."""
+    shown = analysis.published_country_rates(rates)
+    known = shown[pd.to_numeric(shown["value"], errors="coerce").notna()]
+    known = known.assign(value=known["value"].astype(float)).sort_values("value")
+    low, high = known.iloc[0], known.iloc[-1]
+    key = (
+        "brief_message.region" if "XKX" in set(known["ref_area"]) else "brief_message.region_no_xkx"
+    )
+    return label(
+        key,
+        lang,
+        low=format_number(low["value"], lang),
+        low_country=country_name(low["ref_area"], lang),
+        high=format_number(high["value"], lang),
+        high_country=country_name(high["ref_area"], lang),
+    )
+
+
+def brief_figures(
+    reconciled: pd.DataFrame,
+    indicators: pd.DataFrame,
+    series: pd.DataFrame,
+    primary: PrimaryAnalysis,
+    headline: str,
+    *,
+    ref_areas: list[str],
+    lang: str,
+    directory: Path,
+    run_id: str,
+) -> list[StandardFigure]:
+    """Draw and export the brief's four figures at :data:`BRIEF_SIZE`.
+
+    Parameters
+    ----------
+    reconciled, indicators : DataFrame
+        The run's reconciled observations and derived indicators.
+    series : DataFrame
+        Kosovo's abandoned children per year (:func:`caretrends.analysis.abandonment_series`).
+    primary : PrimaryAnalysis
+        The pre-specified headline analysis, whose fit the per-births figure draws.
+    headline : str
+        The headline sentence, the per-births figure's title.
+    ref_areas : list of str
+        Countries of the regional comparison.
+    lang : str
+        Language of every text.
+    directory : Path
+        Where the figures go (PNG and SVG, with their data tables and alt texts).
+    run_id : str
+        Embedded in every file.
+
+    Returns
+    -------
+    list of StandardFigure
+        In the brief's order, with their message titles and alt texts.
+    """
+    trend = models.fit_rate_trend(series, count="value", time="year")
+    per_births = analysis.abandonment_rates(indicators, start=int(series["year"].min()))
+    births_trend = models.fit_rate_trend(
+        primary.select(series),
+        count="value",
+        time="year",
+        exposure="births",
+        family=primary.family,
+        measure="model.measure.per_1000_live_births",
+    )
+    hospital = analysis.hospital_series(reconciled)
+    rates = analysis.latest_indicator_by_country(
+        indicators, indicator=REGION_INDICATOR, source=REGION_SOURCE
+    )
+    rates = rates[rates["ref_area"].isin(ref_areas)]
+    common = {"lang": lang, "size": BRIEF_SIZE}
+    charts = {
+        "kosovo_abandoned_per_births": figures.trend_chart(
+            per_births.assign(source="KAS"),
+            title=headline,
+            measure=label("measure.per_1000_live_births", lang),
+            kind="rate",
+            numerator="numerator",
+            decimals=2,
+            fit=births_trend.fitted_values(per=1000),
+            **common,
+        ),
+        "kosovo_abandoned_trend": figures.trend_chart(
+            series,
+            title=count_message(series, lang),
+            measure=label("measure.abandoned_children", lang),
+            fit=trend.fitted_values(),
+            source=sorted(set(series["cited_as"])),
+            **common,
+        ),
+        "ucck_neonatology": figures.prevention_chart(
+            analysis.hospital_outcomes_long(hospital).assign(source="UCCK"),
+            success="reunited",
+            title=hospital_message(hospital, lang),
+            measure=label("measure.babies_left", lang),
+            **common,
+        ),
+        "region_residential_0_2": figures.country_comparison_chart(
+            rates,
+            title=region_message(rates, lang),
+            measure=label("measure.rate_per_100000_children", lang),
+            numerator="numerator",
+            **common,
+        ),
+    }
+    placed = []
+    for name, chart in charts.items():
+        exported = figures.export_figure(
+            chart, name, formats=("png", "svg"), directory=directory, run_id=run_id
+        )
+        placed.append(StandardFigure(name, exported.files["png"], chart.title, chart.alt_text))
+    return placed
