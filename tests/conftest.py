@@ -78,3 +78,21 @@ def raw_dir(tmp_path: Path) -> Path:
     )
     register(raw, "kosovo/figures.csv")
     return raw
+
+
+@pytest.fixture(scope="session")
+def small_report(tmp_path_factory):
+    """A function of the language giving the folder of a small run of every report
+    notebook (:func:`tests.report_helpers.small_run`), each language run once a session."""
+    from caretrends.pipeline.prepare import prepare
+    from tests.report_helpers import small_run
+
+    runs: dict[str, Path] = {}
+
+    def run(language: str) -> Path:
+        if language not in runs:
+            prepare()
+            runs[language] = small_run(tmp_path_factory.mktemp(f"small-{language}"), language)
+        return runs[language]
+
+    return run

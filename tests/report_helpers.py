@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -88,3 +89,86 @@ def page_texts(page: Path) -> str:
     ]
     joined = re.sub(r"<code>.*?</code>", " ", " ".join(shown), flags=re.DOTALL)
     return re.sub(r"<[^>]+>", " ", joined)
+
+
+#: What a reader does not read as prose: code (file names, keys, identifiers), citations
+#: of publishers' texts, source titles in square brackets, and the placeholders of a
+#: catalog template listed for review.
+_NOT_PROSE = [
+    re.compile(r"<(script|style)\b.*?</\1>", re.DOTALL),
+    re.compile(r"<code>.*?</code>", re.DOTALL),
+    re.compile(r"<cite>.*?</cite>", re.DOTALL),
+]
+_BRACKETS = re.compile(r"\[[^\[\]]*\]")
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+def visible_text(html_text: str) -> str:
+    """Every word a reader sees on an HTML page, alt texts included, prose only."""
+    body = html_text.split("<body", 1)[-1]
+    for pattern in _NOT_PROSE:
+        body = pattern.sub(" ", body)
+    alts = " ".join(re.findall(r'alt="([^"]*)"', body))
+    text = re.sub(r"<[^>]+>", " ", body) + " " + alts
+    return prose(html.unescape(text))
+
+
+def prose(text: str) -> str:
+    """``text`` without source titles in square brackets and template placeholders."""
+    return _PLACEHOLDER.sub(" ", _BRACKETS.sub(" ", text))
+
+
+def run_texts(folder: Path, lang: str) -> dict[str, str]:
+    """What a report run hands a reader, by file: pages and index, figure titles, alt
+    texts and data tables (codes aside), the brief's figures and its PDF and Word text."""
+    import csv
+
+    import docx
+    from pypdf import PdfReader
+
+    from caretrends.labels import label
+
+    texts = {
+        page.name: visible_text(page.read_text(encoding="utf-8"))
+        for page in [*sorted((folder / "html").glob("*.html")), folder / "index.html"]
+    }
+    code_suffix = label("figure_csv.code", lang, column="").strip()
+    for figure_dir in (folder / "figures", folder / "brief" / "figures"):
+        for alt in sorted(figure_dir.glob("*.txt")):
+            texts[f"{figure_dir.name}/{alt.name}"] = prose(alt.read_text(encoding="utf-8"))
+        for table in sorted(figure_dir.glob("*.csv")):
+            rows = list(csv.reader(table.read_text(encoding="utf-8-sig").splitlines()))
+            shown = [i for i, name in enumerate(rows[0]) if not name.endswith(code_suffix)]
+            cells = [row[i] for row in rows for i in shown if i < len(row)]
+            texts[f"{figure_dir.name}/{table.name}"] = " ".join(cells)
+    pdf = folder / "brief" / f"brief-{lang}.pdf"
+    texts[pdf.name] = prose(" ".join(p.extract_text() or "" for p in PdfReader(pdf).pages))
+    word = docx.Document(folder / "brief" / f"brief-{lang}.docx")
+    cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
+    texts[f"brief-{lang}.docx"] = prose(" ".join([p.text for p in word.paragraphs] + cells))
+    return texts
+
+
+#: Each report notebook with small parameters: what the language tests run.
+SMALL_NOTEBOOKS: list[dict] = [
+    {"name": "01_data_quality", "parameters": {"coverage_indicators": ["DM_POP_TOT"]}},
+    {"name": "02_abandonment", "parameters": {"start_year": 2010, "max_joinpoints": 0}},
+    {
+        "name": "03_care_outcomes",
+        "parameters": {"start_year": 2015, "milestones_months": [12], "horizon_months": 24},
+    },
+    {"name": "04_brief", "depends_on": ["02_abandonment", "03_care_outcomes"]},
+]
+
+
+def small_run(folder: Path, language: str) -> Path:
+    """Run every report notebook with small parameters in ``language``; the run folder."""
+    from caretrends.report import load_run_config, run_report
+
+    path = write_config(
+        folder / f"small-{language}.yaml",
+        SMALL_NOTEBOOKS,
+        language=language,
+        parameters={"ref_areas": ["XKX", "SRB", "MKD"]},
+    )
+    return run_report(load_run_config(path), reports_dir=folder / "reports", progress=False).folder

@@ -1,55 +1,48 @@
-"""Serbian and English runs read in their language (the small Albanian run is in
-test_report_small): narrative, headings and table headers, no word of another language."""
+"""Serbian and English runs of every report notebook read in their language: every word a
+reader sees, in the pages, figures, tables and the brief (the Albanian run is in
+test_report_small)."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-import yaml
 
-from caretrends.pipeline.prepare import prepare
-from caretrends.report import load_run_config, run_report
-from tests.report_helpers import page_texts
+from tests.report_helpers import page_texts, run_texts
 from tests.test_localised_texts import english_words
 from tests.test_narrative import FOREIGN_WORDS
 
-#: The quicker notebooks, with small parameters: data quality and care outcomes.
-NOTEBOOKS = [
-    {"name": "01_data_quality", "parameters": {"coverage_indicators": ["DM_POP_TOT"]}},
-    {
-        "name": "03_care_outcomes",
-        "parameters": {"start_year": 2015, "milestones_months": [12], "horizon_months": 24},
-    },
-]
-
-
-def small_pages(folder, language: str) -> list:
-    config = {"language": language, "parameters": {"ref_areas": ["XKX", "SRB", "MKD"]}}
-    path = folder / f"{language}.yaml"
-    path.write_text(yaml.safe_dump({**config, "notebooks": NOTEBOOKS}), encoding="utf-8")
-    result = run_report(load_run_config(path), reports_dir=folder / "reports", progress=False)
-    return sorted((result.folder / "html").glob("*.html"))
-
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory) -> dict[str, list]:
-    prepare()
-    folder = tmp_path_factory.mktemp("languages")
-    return {language: small_pages(folder, language) for language in ("sr", "en")}
+def runs(small_report) -> dict:
+    return {language: small_report(language) for language in ("sr", "en")}
 
 
-def test_a_serbian_run_has_no_english_word_in_narrative_headings_or_table_headers(pages):
-    assert len(pages["sr"]) == 2
-    found = {p.name: sorted(set(w)) for p in pages["sr"] if (w := english_words(page_texts(p)))}
+def test_a_serbian_run_has_no_english_word_anywhere_a_reader_looks(runs):
+    texts = run_texts(runs["sr"], "sr")
+    assert {"01_data_quality.html", "04_brief.html", "brief-sr.pdf", "brief-sr.docx"} <= set(texts)
+    found = {name: sorted(set(w)) for name, text in texts.items() if (w := english_words(text))}
     assert not found, found
-    quality = pages["sr"][0].read_text(encoding="utf-8")
+    quality = (runs["sr"] / "html" / "01_data_quality.html").read_text(encoding="utf-8")
     assert "Kvalitet podataka" in quality and "Izvori" in quality
 
 
-def test_an_english_run_has_no_albanian_or_serbian_word(pages):
-    assert len(pages["en"]) == 2
-    for page in pages["en"]:
-        words = set(re.findall(r"\w+", page_texts(page).lower()))
-        assert not words & FOREIGN_WORDS, (page.name, sorted(words & FOREIGN_WORDS))
-        assert "Data quality" in page.read_text(encoding="utf-8") or page.name.startswith("03")
+def test_the_stoplist_sees_the_prose_of_a_page(runs):
+    """The check would fail: an English sentence on a page is found, code is not."""
+    page = runs["sr"] / "html" / "02_abandonment.html"
+    planted = page.read_text(encoding="utf-8").replace(
+        "</body>", "<p>The rate of abandoned children fell.</p><code>the_rate</code></body>"
+    )
+    from tests.report_helpers import visible_text
+
+    assert english_words(visible_text(planted)) == ["The", "rate", "of", "abandoned", "children"]
+
+
+def test_an_english_run_has_no_albanian_or_serbian_word(runs):
+    texts = run_texts(runs["en"], "en")
+    for name, text in texts.items():
+        words = set(re.findall(r"\w+", text.lower()))
+        assert not words & FOREIGN_WORDS, (name, sorted(words & FOREIGN_WORDS))
+    pages = sorted((runs["en"] / "html").glob("*.html"))
+    assert len(pages) == 4
+    assert "Data quality" in page_texts(pages[0])

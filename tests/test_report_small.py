@@ -6,45 +6,19 @@ from __future__ import annotations
 import json
 
 import pytest
-import yaml
 
-from caretrends.pipeline.prepare import prepare
-from caretrends.report import load_run_config, run_report
-
-SMALL = {
-    "language": "sq",
-    "parameters": {"ref_areas": ["XKX", "SRB", "MKD"]},
-    "notebooks": [
-        {"name": "01_data_quality", "parameters": {"coverage_indicators": ["DM_POP_TOT"]}},
-        {
-            "name": "02_abandonment",
-            "parameters": {"start_year": 2010, "max_joinpoints": 0},
-        },
-        {
-            "name": "03_care_outcomes",
-            "parameters": {"start_year": 2015, "milestones_months": [12], "horizon_months": 24},
-        },
-        {"name": "04_brief", "depends_on": ["02_abandonment", "03_care_outcomes"]},
-    ],
-}
+from tests.report_helpers import SMALL_NOTEBOOKS
 
 
 @pytest.fixture(scope="module")
-def small_run(tmp_path_factory):
-    prepare()
-    folder = tmp_path_factory.mktemp("small")
-    config_path = folder / "small.yaml"
-    config_path.write_text(yaml.safe_dump(SMALL), encoding="utf-8")
-    result = run_report(
-        load_run_config(config_path), reports_dir=folder / "reports", progress=False
-    )
-    return result.folder
+def small_run(small_report):
+    return small_report("sq")
 
 
 def test_every_notebook_runs_with_small_parameters(small_run) -> None:
     manifest = json.loads((small_run / "manifest.json").read_text())
     assert {name: n["status"] for name, n in manifest["notebooks"].items()} == {
-        spec["name"]: "succeeded" for spec in SMALL["notebooks"]
+        spec["name"]: "succeeded" for spec in SMALL_NOTEBOOKS
     }
     assert manifest["notebooks"]["02_abandonment"]["parameters"]["start_year"] == 2010
 
@@ -76,6 +50,7 @@ COUNT_COLUMNS = {
 #: Tables without counts of people (sources, coverage in years, rejected rows, models).
 NO_PEOPLE_COUNTS = {
     "sources.csv",
+    "provisional_terms.csv",
     "coverage.csv",
     "rejects.csv",
     "case_rejects.csv",
@@ -153,14 +128,12 @@ def test_the_run_hands_over_the_brief_as_pdf_and_word_in_its_language(small_run)
     assert english_words(paragraphs + " " + cells) == []
 
 
-def test_narrative_headings_and_table_headers_read_in_the_run_language(small_run) -> None:
-    from tests.report_helpers import page_texts
+def test_every_word_a_reader_sees_is_in_the_run_language(small_run) -> None:
+    from tests.report_helpers import run_texts
     from tests.test_localised_texts import english_words
 
-    found = {}
-    for page in sorted((small_run / "html").glob("*.html")):
-        if words := english_words(page_texts(page)):
-            found[page.name] = sorted(set(words))
+    texts = run_texts(small_run, "sq")
+    found = {name: sorted(set(w)) for name, text in texts.items() if (w := english_words(text))}
     assert not found, found
     abandonment = (small_run / "html" / "02_abandonment.html").read_text(encoding="utf-8")
     assert "Në strehim rezidencial, 0–2 vjeç" in abandonment
