@@ -91,13 +91,12 @@ def page_texts(page: Path) -> str:
     return re.sub(r"<[^>]+>", " ", joined)
 
 
-#: What a reader does not read as prose: code (file names, keys, identifiers), citations
-#: of publishers' texts, source titles in square brackets, and the placeholders of a
-#: catalog template listed for review.
+#: What a reader does not read as the page's own prose: code (file names, keys,
+#: identifiers), citations of publishers' texts, quoted wordings under review, source
+#: titles in square brackets, and the placeholders of a catalog template.
 _NOT_PROSE = [
     re.compile(r"<(script|style)\b.*?</\1>", re.DOTALL),
-    re.compile(r"<code>.*?</code>", re.DOTALL),
-    re.compile(r"<cite>.*?</cite>", re.DOTALL),
+    re.compile(r"<(code|cite|q)>.*?</\1>", re.DOTALL),
 ]
 _BRACKETS = re.compile(r"\[[^\[\]]*\]")
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")

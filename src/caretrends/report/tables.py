@@ -63,6 +63,9 @@ CODE_COLUMNS: frozenset[str] = frozenset(
 #: Columns quoted as their publisher wrote them (producers' names, licence terms): shown
 #: as citations, in the language they were published in.
 CITED_COLUMNS: frozenset[str] = frozenset({"producer", "licence"})
+#: Columns quoting a wording under review, in the language it is written in (the catalog
+#: texts the data-quality page lists): shown as quotations.
+QUOTED_COLUMNS: frozenset[str] = frozenset({"label_text"})
 #: A code left as it is because the catalog has no name for it (``CT_UCCK_NEWBORNS_LEFT``).
 _BARE_CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
 
@@ -229,11 +232,9 @@ def display_table(
     """
     table = format_table(frame, lang, columns=columns, decimals=decimals, percent=percent)
     shown = dict(zip(columns or frame.columns, table.columns, strict=True))
-    marked = {
-        shown[name]: _tagged("cite") if name in CITED_COLUMNS else _tagged("code", bare=False)
-        for name in shown
-        if name in CODE_COLUMNS or name in CITED_COLUMNS
-    } | {
+    tags = {name: "code" for name in CODE_COLUMNS} | {name: "cite" for name in CITED_COLUMNS}
+    tags |= {name: "q" for name in QUOTED_COLUMNS}
+    marked = {shown[name]: _tagged(tags[name]) for name in shown if name in tags} | {
         shown[name]: _tagged("code", bare=True)
         for name in shown
         if name in TABLE_CODE_GROUPS or name == "term"
