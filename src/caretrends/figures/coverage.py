@@ -7,34 +7,22 @@ import pandas as pd
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
-from caretrends.figures.chart import blank_figure
+from caretrends.figures.chart import blank_figure, text_or_label
 from caretrends.figures.style import HIGHLIGHT
-from caretrends.labels import country_name, has_label, label
+from caretrends.labels import country_name, label
 
 _EMPTY = "#f0f0f0"
 
 
-def indicator_name(indicator: str, lang: str) -> str:
-    """Return an indicator's name in ``lang`` (``indicator.<code>`` label), else the code.
-
-    Examples
-    --------
-    >>> indicator_name("PT_CHLD_NO_PARENTAL_CARE_ABANDON", "sq")
-    'Fëmijë të braktisur'
-    """
-    key = f"indicator.{indicator}"
-    return label(key, lang) if has_label(key, lang) else indicator
-
-
 def coverage_title(indicator: str, lang: str) -> str:
-    """Return the title of an indicator's coverage grid in ``lang``.
+    """Return the title of an indicator's coverage grid in ``lang`` (the code where it has no name).
 
     Examples
     --------
     >>> coverage_title("DM_POP_TOT", "sr")
     'Stanovništvo: godine sa vrednošću (plavo)'
     """
-    return label("coverage.title", lang, indicator=indicator_name(indicator, lang))
+    return label("coverage.title", lang, indicator=text_or_label(indicator, "indicator", lang))
 
 
 def coverage_chart(grid: pd.DataFrame, *, title: str, lang: str = "en") -> Figure:
