@@ -14,15 +14,26 @@ from caretrends.labels import country_name, label
 _EMPTY = "#f0f0f0"
 
 
+def indicator_name(indicator: str, lang: str) -> str:
+    """Return an indicator's name in ``lang`` (``indicator.<code>`` label), else the code.
+
+    Examples
+    --------
+    >>> indicator_name("PT_CHLD_NO_PARENTAL_CARE_ABANDON", "sq")
+    'Fëmijë të braktisur'
+    """
+    return text_or_label(indicator, "indicator", lang)
+
+
 def coverage_title(indicator: str, lang: str) -> str:
-    """Return the title of an indicator's coverage grid in ``lang`` (the code where it has no name).
+    """Return the title of an indicator's coverage grid in ``lang``.
 
     Examples
     --------
     >>> coverage_title("DM_POP_TOT", "sr")
     'Stanovništvo: godine sa vrednošću (plavo)'
     """
-    return label("coverage.title", lang, indicator=text_or_label(indicator, "indicator", lang))
+    return label("coverage.title", lang, indicator=indicator_name(indicator, lang))
 
 
 def coverage_chart(grid: pd.DataFrame, *, title: str, lang: str = "en") -> Figure:
