@@ -12,9 +12,9 @@ records); ``ct.analysis`` (the tables the report shows); ``ct.models``; ``ct.fig
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
 from typing import TYPE_CHECKING
+
+import lazy_loader
 
 from caretrends._version import __version__
 from caretrends.paths import processed_dir
@@ -22,22 +22,26 @@ from caretrends.paths import processed_dir
 if TYPE_CHECKING:  # pandas is imported on first use, not by ``import caretrends``
     import pandas as pd
 
-_SUBMODULES = {
-    "analysis",
-    "cases",
-    "disclosure",
-    "figures",
-    "labels",
-    "models",
-    "paths",
-    "pipeline",
-    "provenance",
-    "report",
-    "schemas",
-    "sources",
-}
+# Subpackages load on first use (``ct.models``), so that the command line starts quickly.
+__getattr__, _, _SUBPACKAGES = lazy_loader.attach(
+    __name__,
+    submodules=[
+        "analysis",
+        "cases",
+        "disclosure",
+        "figures",
+        "labels",
+        "models",
+        "paths",
+        "pipeline",
+        "provenance",
+        "report",
+        "schemas",
+        "sources",
+    ],
+)
 
-__all__ = ["__version__", "load_observations", *sorted(_SUBMODULES)]
+__all__ = ["__version__", "load_observations", *_SUBPACKAGES]
 
 
 def load_observations(table: str = "reconciled") -> pd.DataFrame:
@@ -61,9 +65,3 @@ def load_observations(table: str = "reconciled") -> pd.DataFrame:
         raise ValueError(f"table {table!r}: choose one of {sorted(TABLES)}")
     prepare()
     return pd.read_parquet(processed_dir() / f"{table}.parquet")
-
-
-def __getattr__(name: str) -> ModuleType:
-    if name in _SUBMODULES:
-        return importlib.import_module(f"caretrends.{name}")
-    raise AttributeError(f"module 'caretrends' has no attribute {name!r}")

@@ -11,24 +11,15 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+import lazy_loader
 
 # Loaded from their module on first use, so that ``caretrends --help`` (which imports
 # ``caretrends.cases.cli``) does not pay for pandas and pandera.
-_HOMES: dict[str, str] = {
-    "CaseCleaningResult": "clean",
-    "build_children": "children",
-    "check_case_files": "load",
-    "clean_case_file": "clean",
-    "load_cases": "load",
-    "load_children": "load",
-}
-
-__all__ = sorted(_HOMES)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _HOMES:
-        return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "children": ["build_children"],
+        "clean": ["CaseCleaningResult", "clean_case_file"],
+        "load": ["check_case_files", "load_cases", "load_children"],
+    },
+)

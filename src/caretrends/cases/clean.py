@@ -46,7 +46,12 @@ from caretrends.cases.parse import (
 )
 from caretrends.cases.pseudonymise import month_of, resolve_salt
 from caretrends.cases.read import open_export
-from caretrends.cases.record_schemas import COUNSELLING_RECORD, EPISODE_RECORD
+from caretrends.cases.record_schemas import (
+    COUNSELLING_FIELDS,
+    COUNSELLING_RECORD,
+    EPISODE_FIELDS,
+    EPISODE_RECORD,
+)
 from caretrends.errors import DataValidationError
 from caretrends.schemas import REJECT_COLUMNS, validate_table
 from caretrends.warnings import DataQualityWarning
@@ -136,34 +141,8 @@ def _future_dates(parsed: Parsed, columns: list[str], today: pd.Timestamp) -> li
 
 
 KINDS: dict[str, _Kind] = {
-    "episodes": _Kind(
-        (
-            Field("child_id", "id", True),
-            Field("sex", "category", True),
-            Field("birth_date", "birth_date", True),
-            Field("episode_start", "date", True),
-            Field("episode_end", "date", False),
-            Field("entry_reason", "category", True),
-            Field("placement_type", "category", True),
-            Field("exit_reason", "category", False),
-            Field("legal_status", "category", False),
-            Field("legal_status_date", "date", False),
-        ),
-        EPISODE_RECORD,
-        _episode_checks,
-    ),
-    "counselling": _Kind(
-        (
-            Field("case_id", "id", True),
-            Field("counselling_date", "date", True),
-            Field("mother_age_band", "age_band", False),
-            Field("risk_factors", "categories", False),
-            Field("outcome", "category", True),
-            Field("follow_up_date", "date", False),
-        ),
-        COUNSELLING_RECORD,
-        _counselling_checks,
-    ),
+    "episodes": _Kind(EPISODE_FIELDS, EPISODE_RECORD, _episode_checks),
+    "counselling": _Kind(COUNSELLING_FIELDS, COUNSELLING_RECORD, _counselling_checks),
 }
 
 

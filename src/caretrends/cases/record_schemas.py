@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 
 from caretrends.cases.catalog import value_codes
+from caretrends.cases.parse import Field
 from caretrends.cases.pseudonymise import PSEUDONYM_LENGTH
 
 #: Exits that give a child a permanent family (the events of time-to-permanency).
@@ -40,47 +41,68 @@ _PROVENANCE = {
     "source_row": pa.Column("int64", checks=pa.Check.ge(1), nullable=False),
 }
 
-EPISODE_RECORD = pa.DataFrameSchema(
-    {
-        "child_id": _pseudonym(),
-        "sex": _code("sex"),
-        "birth_month": _date(),
-        "episode_start": _date(),
-        "episode_end": _date(nullable=True),
-        "entry_reason": _code("entry_reason"),
-        "placement_type": _code("placement_type"),
-        "exit_reason": _code("exit_reason", nullable=True),
-        "legal_status": _code("legal_status", nullable=True),
-        "legal_status_date": _date(nullable=True),
-        "synthetic": pa.Column("bool"),
-    },
-    strict=True,
-    ordered=True,
-    unique=["child_id", "episode_start"],
-    report_duplicates="all",
-    name="episodes",
+#: The columns of an episodes export: canonical name, how its cells are read, required.
+EPISODE_FIELDS: tuple[Field, ...] = (
+    Field("child_id", "id", True),
+    Field("sex", "category", True),
+    Field("birth_date", "birth_date", True),
+    Field("episode_start", "date", True),
+    Field("episode_end", "date", False),
+    Field("entry_reason", "category", True),
+    Field("placement_type", "category", True),
+    Field("exit_reason", "category", False),
+    Field("legal_status", "category", False),
+    Field("legal_status_date", "date", False),
 )
 
+#: The columns of a counselling export.
+COUNSELLING_FIELDS: tuple[Field, ...] = (
+    Field("case_id", "id", True),
+    Field("counselling_date", "date", True),
+    Field("mother_age_band", "age_band", False),
+    Field("risk_factors", "categories", False),
+    Field("outcome", "category", True),
+    Field("follow_up_date", "date", False),
+)
+
+
+def _record_name(field: Field) -> str:
+    """Return the column a field becomes in a record: a birth date is kept to the month."""
+    return "birth_month" if field.parse == "birth_date" else field.name
+
+
+def _record_column(field: Field) -> pa.Column:
+    """The record's column of a field: a pseudonym, a catalog code, codes or a date."""
+    nullable = not field.required
+    if field.parse == "id":
+        return _pseudonym()
+    if field.parse in {"category", "age_band"}:
+        return _code(field.name, nullable=nullable)
+    if field.parse == "categories":
+        # canonical codes, sorted and joined by ";" (NA when none recorded)
+        return pa.Column("str", nullable=nullable)
+    return _date(nullable=nullable)
+
+
+def _record_schema(fields: tuple[Field, ...], *, key: list[str], name: str) -> pa.DataFrameSchema:
+    """The schema of a cleaned row of ``fields``, one record per ``key``."""
+    columns = {_record_name(field): _record_column(field) for field in fields}
+    return pa.DataFrameSchema(
+        {**columns, "synthetic": pa.Column("bool")},
+        strict=True,
+        ordered=True,
+        unique=key,
+        report_duplicates="all",
+        name=name,
+    )
+
+
+EPISODE_RECORD = _record_schema(EPISODE_FIELDS, key=["child_id", "episode_start"], name="episodes")
 EPISODES = EPISODE_RECORD.add_columns(_PROVENANCE)
 
-COUNSELLING_RECORD = pa.DataFrameSchema(
-    {
-        "case_id": _pseudonym(),
-        "counselling_date": _date(),
-        "mother_age_band": _code("mother_age_band", nullable=True),
-        # canonical risk-factor codes, sorted and joined by ";" (NA when none recorded)
-        "risk_factors": pa.Column("str", nullable=True),
-        "outcome": _code("outcome"),
-        "follow_up_date": _date(nullable=True),
-        "synthetic": pa.Column("bool"),
-    },
-    strict=True,
-    ordered=True,
-    unique=["case_id", "counselling_date"],
-    report_duplicates="all",
-    name="counselling",
+COUNSELLING_RECORD = _record_schema(
+    COUNSELLING_FIELDS, key=["case_id", "counselling_date"], name="counselling"
 )
-
 COUNSELLING = COUNSELLING_RECORD.add_columns(_PROVENANCE)
 
 CHILDREN = pa.DataFrameSchema(

@@ -7,9 +7,9 @@ import pandas as pd
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
-from caretrends.figures.chart import blank_figure
+from caretrends.figures.chart import blank_figure, text_or_label
 from caretrends.figures.style import HIGHLIGHT
-from caretrends.labels import country_name, has_label, label
+from caretrends.labels import country_name, label
 
 _EMPTY = "#f0f0f0"
 
@@ -22,8 +22,7 @@ def indicator_name(indicator: str, lang: str) -> str:
     >>> indicator_name("PT_CHLD_NO_PARENTAL_CARE_ABANDON", "sq")
     'Fëmijë të braktisur'
     """
-    key = f"indicator.{indicator}"
-    return label(key, lang) if has_label(key, lang) else indicator
+    return text_or_label(indicator, "indicator", lang)
 
 
 def coverage_title(indicator: str, lang: str) -> str:

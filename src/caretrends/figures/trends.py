@@ -101,6 +101,19 @@ def _legend(ax: Axes, handles: Sequence, size: str) -> None:
     )
 
 
+def _observed(
+    data: pd.DataFrame, time: str, kind: str, numerator: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the series sorted by time and its values as they may be published."""
+    series = data.sort_values(time).reset_index(drop=True)
+    return series, protect(series, kind=kind, numerator=numerator)
+
+
+def _line_over_years(measure: str, years: pd.Series, lang: str) -> str:
+    """Return the alt text's first sentence of a line over the years ``years``."""
+    return series_sentence("line", measure, int(years.min()), int(years.max()), lang)
+
+
 def trend_chart(
     data: pd.DataFrame,
     *,
@@ -160,8 +173,7 @@ def trend_chart(
     if fit is not None:
         require_columns(fit, [time, "fitted", "conf_low", "conf_high"], "trend fit")
     texts = ChartText.cite(data, title=title, source=source, note=note, lang=lang, size=size)
-    series = data.sort_values(time).reset_index(drop=True)
-    protected = protect(series, kind=kind, numerator=numerator)
+    series, protected = _observed(data, time, kind, numerator)
     notes: list[str] = []
     with style_context(size):
         figure, ax = new_figure(size)
@@ -187,9 +199,7 @@ def trend_chart(
         figure,
         table,
         texts,
-        described=series_sentence(
-            "line", measure, int(series[time].min()), int(series[time].max()), lang
-        ),
+        described=_line_over_years(measure, series[time], lang),
         findings=[
             range_sentence(series[time].astype(int), protected["value"], lang, decimals=decimals),
             label("alt.band", lang) if fit is not None else "",
@@ -244,9 +254,8 @@ def its_chart(
     require_columns(series, [time, "value"], "ITS series")
     require_columns(counterfactual, [time, "fitted", "counterfactual"], "ITS counterfactual")
     texts = ChartText.cite(series, title=title, source=source, note=note, lang=lang, size=size)
-    observed = series.sort_values(time).reset_index(drop=True)
+    observed, protected = _observed(series, time, kind, numerator)
     model = counterfactual.sort_values(time).reset_index(drop=True)
-    protected = protect(observed, kind=kind, numerator=numerator)
     after = model[model[time] >= interruption]
     is_years = bool(observed[time].min() > 1900)
     with style_context(size):
@@ -369,9 +378,8 @@ def joinpoint_chart(
     if fitted is not None:
         require_columns(fitted, [time, "fitted"], "joinpoint fitted")
     texts = ChartText.cite(data, title=title, source=source, note=note, lang=lang, size=size)
-    series = data.sort_values(time).reset_index(drop=True)
+    series, protected = _observed(data, time, kind, numerator)
     parts = segments.sort_values("start").reset_index(drop=True)
-    protected = protect(series, kind=kind, numerator=numerator)
     with style_context(size):
         figure, ax = new_figure(size)
         handles = draw_observed(ax, series[time], protected, lang)
@@ -399,9 +407,7 @@ def joinpoint_chart(
         figure,
         pd.concat([table, segment_table], ignore_index=True),
         texts,
-        described=series_sentence(
-            "line", measure, int(series[time].min()), int(series[time].max()), lang
-        ),
+        described=_line_over_years(measure, series[time], lang),
         findings=[label("alt.segments", lang, segments=segments_text)],
         protected=protected,
     )

@@ -9,31 +9,28 @@ and the data-quality views of the result.
 - :mod:`.quality`: sources, coverage, conflicts, inferred values and rejects, as tables.
 """
 
-import importlib
-from typing import Any
+import lazy_loader
 
 # What notebooks use, loaded on first use so that the command line starts without the
 # data stack.
-_FACE: dict[str, str] = {
-    "source_table": "quality",
-    "coverage": "quality",
-    "coverage_grid": "quality",
-    "conflicts": "quality",
-    "inferred": "quality",
-    "rejects_summary": "quality",
-    "check_subannual": "consistency",
-    "check_stated_totals": "consistency",
-    "check_series_changes": "consistency",
-    "consistency_findings": "consistency",
-    "input_counts": "prepare",
-    "prepare": "prepare",
-    "validate": "validate",
-}
-
-__all__ = sorted(_FACE)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _FACE:
-        return getattr(importlib.import_module(f"{__name__}.{_FACE[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "consistency": [
+            "check_series_changes",
+            "check_stated_totals",
+            "check_subannual",
+            "consistency_findings",
+        ],
+        "prepare": ["input_counts", "prepare"],
+        "quality": [
+            "conflicts",
+            "coverage",
+            "coverage_grid",
+            "inferred",
+            "rejects_summary",
+            "source_table",
+        ],
+        "validate": ["validate"],
+    },
+)

@@ -18,43 +18,25 @@ standard figures), :mod:`~caretrends.report.tables` (tables ready to show),
 
 from __future__ import annotations
 
-import importlib
+import lazy_loader
 
 # Names are loaded from their module on first use, so that `caretrends --help` does not
 # pay for papermill and nbformat (about two seconds) before it prints anything.
-_HOMES: dict[str, str] = {
-    "KERNEL_NAME": "kernels",
-    "LANGUAGES": "config",
-    "NotebookOutcome": "execute",
-    "OutputFolders": "notebook",
-    "ReportRunError": "run",
-    "RunConfig": "config",
-    "RunResult": "run",
-    "RunStopped": "run",
-    "STANDARD_FIGURES": "brief",
-    "add_subcommand": "cli",
-    "brief_document": "brief_file",
-    "brief_figures": "brief_figures",
-    "check_parameters": "notebook",
-    "declared_parameters": "params",
-    "default_config_path": "config",
-    "display_table": "tables",
-    "format_table": "tables",
-    "git_state": "manifest",
-    "headers": "tables",
-    "key_number_rows": "brief",
-    "load_run_config": "config",
-    "output_folders": "notebook",
-    "provisional_table": "tables",
-    "render_brief": "document",
-    "run_report": "run",
-    "standard_figures": "brief",
-}
-
-__all__ = sorted(_HOMES)
-
-
-def __getattr__(name: str) -> object:
-    if name not in _HOMES:
-        raise AttributeError(f"module 'caretrends.report' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"caretrends.report.{_HOMES[name]}"), name)
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "brief": ["STANDARD_FIGURES", "key_number_rows", "standard_figures"],
+        "brief_file": ["brief_document"],
+        "brief_figures": ["brief_figures"],
+        "cli": ["add_subcommand"],
+        "config": ["LANGUAGES", "RunConfig", "default_config_path", "load_run_config"],
+        "document": ["render_brief"],
+        "execute": ["NotebookOutcome"],
+        "kernels": ["KERNEL_NAME"],
+        "manifest": ["git_state"],
+        "notebook": ["OutputFolders", "check_parameters", "output_folders"],
+        "params": ["declared_parameters"],
+        "run": ["ReportRunError", "RunResult", "RunStopped", "run_report"],
+        "tables": ["display_table", "format_table", "headers", "provisional_table"],
+    },
+)

@@ -58,29 +58,32 @@ def add_fetch_subcommand(subparsers: Any) -> None:
     askdata.set_defaults(handler=run_fetch_kas)
 
 
+#: The options of a service's patience: the ``HttpSettings`` field, its type, the value's
+#: name in the help and the help (the default is filled in).
+_HTTP_OPTIONS: tuple[tuple[str, type, str, str], ...] = (
+    ("timeout", float, "SECONDS", "wait for connection and each read (default {:g})"),
+    ("retries", int, "N", "retries with backoff on errors and timeouts (default {})"),
+)
+
+
 def _add_common_options(parser: argparse.ArgumentParser) -> None:
     defaults = HttpSettings()
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=defaults.timeout,
-        metavar="SECONDS",
-        help=f"wait for connection and each read (default {defaults.timeout:g})",
-    )
-    parser.add_argument(
-        "--retries",
-        type=int,
-        default=defaults.retries,
-        metavar="N",
-        help=f"retries with backoff on errors and timeouts (default {defaults.retries})",
-    )
+    for field, kind, metavar, description in _HTTP_OPTIONS:
+        default = getattr(defaults, field)
+        parser.add_argument(
+            f"--{field}",
+            type=kind,
+            default=default,
+            metavar=metavar,
+            help=description.format(default),
+        )
     parser.add_argument(
         "--raw-dir", type=Path, default=None, metavar="DIR", help="default: data/raw"
     )
 
 
 def _settings(args: argparse.Namespace) -> HttpSettings:
-    return HttpSettings(timeout=args.timeout, retries=args.retries)
+    return HttpSettings(**{field: getattr(args, field) for field, *_ in _HTTP_OPTIONS})
 
 
 def run_fetch_transmonee(args: argparse.Namespace) -> int:
