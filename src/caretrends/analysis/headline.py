@@ -336,23 +336,19 @@ def level_falls_detected(
 ) -> np.ndarray:
     """Whether the ITS fitted to each simulated series finds a significant fall at ``start``.
 
-    Each row of ``simulated`` replaces ``data["value"]`` (``data`` sorted by year); a row
-    is a detection when the quasi-Poisson ITS with one level change (trend, step; as
-    :func:`caretrends.models.fit_its` fits it) has a level change below 1 with p-value
-    below ``alpha``; a series it refuses is no detection. Series of positive counts (all
-    of them, in practice) are fitted together by
-    :func:`caretrends.models.glm_batch.fit_poisson_batch`; the others, and any it does not
-    converge on, one by one with ``fit_its``, so that its rules for zeros, separation and
-    unbounded intervals decide them.
+    Each row of ``simulated`` replaces ``data["value"]`` (sorted by year); it is detected
+    when :func:`caretrends.models.fit_its` with one level change finds it below 1 with
+    p-value below ``alpha`` (a series it refuses is not). Series of positive counts are
+    fitted together (:func:`caretrends.models.glm_batch.fit_poisson_batch`); the others,
+    and any that does not converge, by ``fit_its`` one by one, whose rules decide them.
     """
     detected = np.zeros(len(simulated), dtype=bool)
     one_by_one = ~(simulated > 0).all(axis=1)
     try:
         template = _fit_level_change(data.assign(value=1), start)
-    except (ParameterError, ModelDataError):
-        template = None  # the design itself cannot be fitted: fit_its refuses every series
-        one_by_one[:] = True
-    if template is not None and not one_by_one.all():
+    except (ParameterError, ModelDataError):  # the design itself: fit_its refuses them all
+        return detected
+    if not one_by_one.all():
         batch = simulated[~one_by_one]
         fit = fit_poisson_batch(batch, template.design.to_numpy(float), template.offset)
         level = template.fit.names.index(_level_column(start))

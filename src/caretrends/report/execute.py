@@ -7,7 +7,9 @@ from __future__ import annotations
 import shutil
 import signal
 import time
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,25 +83,6 @@ def execute_all(
     one has finished.
     """
     case_cache = paths.run_case_cache(work)
-    try:
-        return _execute_in_order(
-            config, selected, work, run_id, kernel_name, max_workers, progress, kernels, case_cache
-        )
-    finally:
-        shutil.rmtree(case_cache, ignore_errors=True)
-
-
-def _execute_in_order(
-    config: RunConfig,
-    selected: list[str],
-    work: Path,
-    run_id: str,
-    kernel_name: str,
-    max_workers: int,
-    progress: bool,
-    kernels: RunKernels,
-    case_cache: Path,
-) -> dict[str, NotebookOutcome]:
     workers = max(1, min(max_workers, len(selected)))
     pending = list(selected)
     outcomes: dict[str, NotebookOutcome] = {}
@@ -107,6 +90,7 @@ def _execute_in_order(
     free_rows = list(range(1, workers + 1))  # terminal rows for the cell bars
     disable = None if progress else True  # None: bars on a terminal only, not in cron logs
     with (
+        removed_at_exit(case_cache),
         ThreadPoolExecutor(workers, thread_name_prefix="notebook") as pool,
         tqdm(total=len(selected), desc="notebooks", unit="nb", disable=disable) as bar,
     ):
@@ -145,6 +129,15 @@ def _execute_in_order(
                     outcomes[outcome.name] = outcome
                     bar.update()
     return {name: outcomes[name] for name in selected}
+
+
+@contextmanager
+def removed_at_exit(folder: Path) -> Iterator[None]:
+    """Remove ``folder`` (if anything created it) when the block ends, however it ends."""
+    try:
+        yield
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _skip_reason(
