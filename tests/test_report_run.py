@@ -24,7 +24,13 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("project")
     figure_notebook(root / "notebooks", "trend", pause=1.0)
     figure_notebook(root / "notebooks", "care", pause=1.0)
-    write_notebook(root / "notebooks", "brief", "language = 'en'\n", "print('brief', language)")
+    write_notebook(
+        root / "notebooks",
+        "brief",
+        "language = 'en'\n",
+        "import os\nprint('brief', language)\n"
+        "print('case cache:', os.path.dirname(os.environ['CARETRENDS_CASE_CACHE']) == os.getcwd())",
+    )
     write_config(
         root / "config" / "report.yaml",
         [
@@ -68,6 +74,15 @@ def test_the_run_is_published_and_latest_points_to_it(published, project) -> Non
     assert len([f for f in files if f.startswith("figures/")]) == 2
     index = (published.folder / "index.html").read_text()
     assert all(f'href="html/{name}.html"' in index for name in ("trend", "care", "brief"))
+
+
+def test_notebooks_share_a_case_cache_inside_the_run_removed_before_publishing(
+    published,
+) -> None:
+    executed = nbformat.read(published.folder / "notebooks" / "brief.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
+    assert "case cache: True" in printed
+    assert not list(published.folder.glob(".case-cache*"))
 
 
 def test_a_partial_run_is_published_beside_latest_without_moving_it(published, project) -> None:

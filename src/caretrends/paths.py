@@ -61,6 +61,17 @@ def private_dir() -> Path:
     return project_root() / "data" / "private"
 
 
+#: Environment variable naming the folder where a report run's kernels share cleaned
+#: case files (:mod:`caretrends.cases.cache`); the runner sets it, nothing else does.
+CASE_CACHE_ENV = "CARETRENDS_CASE_CACHE"
+
+
+def run_case_cache(run_folder: Path) -> Path:
+    """Return ``<run folder>/.case-cache``: the cleaned case files a run's notebooks share,
+    private like the run folder and removed before the run is published."""
+    return run_folder / ".case-cache"
+
+
 def config_dir() -> Path:
     """Return ``config``: run configurations and source mappings."""
     return project_root() / "config"

@@ -32,6 +32,9 @@ from caretrends.labels import (
     text_or_label,
 )
 from caretrends.models import fit_its, fit_rate_trend
+from caretrends.models.glm_batch import fit_poisson_batch
+from caretrends.models.intervals import LARGEST_LOG_RATIO, critical_value
+from caretrends.models.its import _level_column
 from caretrends.models.result import Estimate
 from caretrends.models.text import p_value_text
 
@@ -320,29 +323,60 @@ def minimum_detectable_ratio(
     rows = []
     for ratio in ratios:
         mu = mean * np.where(after, ratio, 1.0)
-        detected = 0
-        for _ in range(n_sim):
-            if dispersion > 1.0:
-                size = mu / (dispersion - 1.0)  # NB variance mu * dispersion
-                y = rng.negative_binomial(size, size / (size + mu))
-            else:
-                y = rng.poisson(mu)
-            sim = data.assign(value=y)
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    change = fit_its(
-                        sim, outcome="value", time="year", intervention_start=start
-                    ).level_change
-            except (ParameterError, ModelDataError, ValueError, np.linalg.LinAlgError):
-                continue
-            detected += bool(change.p_value < alpha and change.estimate < 1)
-        rows.append({"ratio": float(ratio), "power": detected / n_sim})
+        if dispersion > 1.0:
+            size = mu / (dispersion - 1.0)  # NB variance mu * dispersion
+            simulated = rng.negative_binomial(size, size / (size + mu), size=(n_sim, len(mu)))
+        else:
+            simulated = rng.poisson(mu, size=(n_sim, len(mu)))
+        detected = level_falls_detected(data, simulated, start, alpha)
+        rows.append({"ratio": float(ratio), "power": int(detected.sum()) / n_sim})
     table = pd.DataFrame(rows)
     powered = table[table["power"] >= power]
     table.attrs["mdr"] = float(powered["ratio"].max()) if len(powered) else float("nan")
     table.attrs["dispersion"] = dispersion
     return table
+
+
+def level_falls_detected(
+    data: pd.DataFrame, simulated: np.ndarray, start: int, alpha: float
+) -> np.ndarray:
+    """Whether the ITS fitted to each simulated series finds a significant fall at ``start``.
+
+    Each row of ``simulated`` replaces ``data["value"]`` (sorted by year); it is detected
+    when :func:`caretrends.models.fit_its` with one level change finds it below 1 with
+    p-value below ``alpha`` (a series it refuses is not). Series of positive counts are
+    fitted together (:func:`caretrends.models.glm_batch.fit_poisson_batch`); the others,
+    and any that does not converge, by ``fit_its`` one by one, whose rules decide them.
+    """
+    detected = np.zeros(len(simulated), dtype=bool)
+    one_by_one = ~(simulated > 0).all(axis=1)
+    try:
+        template = _fit_level_change(data.assign(value=1), start)
+    except (ParameterError, ModelDataError):  # the design itself: fit_its refuses them all
+        return detected
+    if not one_by_one.all():
+        batch = simulated[~one_by_one]
+        fit = fit_poisson_batch(batch, template.design.to_numpy(float), template.offset)
+        level = template.fit.names.index(_level_column(start))
+        reach = np.abs(fit.params) + critical_value(0.99, fit.df_resid) * fit.bse
+        bounded = (reach < LARGEST_LOG_RATIO).all(axis=1)
+        falls = (fit.pvalues[:, level] < alpha) & (np.exp(fit.params[:, level]) < 1)
+        detected[~one_by_one] = falls & bounded & fit.converged
+        one_by_one[np.flatnonzero(~one_by_one)[~fit.converged]] = True
+    for row in np.flatnonzero(one_by_one):
+        try:
+            change = _fit_level_change(data.assign(value=simulated[row]), start).level_change
+        except (ParameterError, ModelDataError, ValueError, np.linalg.LinAlgError):
+            continue
+        detected[row] = change.p_value < alpha and change.estimate < 1
+    return detected
+
+
+def _fit_level_change(data: pd.DataFrame, start: int):
+    """The ITS of the power simulation: one level change, quasi-Poisson, warnings off."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fit_its(data, outcome="value", time="year", intervention_start=start)
 
 
 def placebo_scan(

@@ -21,13 +21,13 @@ from pathlib import Path
 import pandas as pd
 
 from caretrends import paths
+from caretrends.cases.cache import clean_case_file_once
 from caretrends.cases.children import build_children
 from caretrends.cases.clean import (
     KINDS,
     REPORT_COLUMNS,
     CaseCleaningResult,
     check_reconciled,
-    clean_case_file,
 )
 from caretrends.cases.overlaps import overlap_rejects
 from caretrends.cases.read import SUFFIXES
@@ -58,7 +58,7 @@ def read_case_record(
         When the register calls the file synthetic and its rows are not (or the reverse).
     """
     path = (raw_dir or paths.raw_dir()) / record.path
-    return clean_case_file(path, kind=record.kind, salt=salt, synthetic=record.synthetic)
+    return clean_case_file_once(path, kind=record.kind, salt=salt, synthetic=record.synthetic)
 
 
 def load_cases(
@@ -96,7 +96,7 @@ def load_cases(
         raise ParameterError(f"kind must be one of {sorted(KINDS)}, source one of {SOURCES}")
     private = private_case_files(kind, private_dir) if source != "bundled" else []
     if private:
-        results = [clean_case_file(path, kind=kind, salt=salt) for path in private]
+        results = [clean_case_file_once(path, kind=kind, salt=salt) for path in private]
     elif source == "private":
         raise DataValidationError([f"no private {kind} files in data/private/cases/{kind}/"])
     else:
@@ -188,7 +188,7 @@ def check_case_files(
         if record.kind in KINDS and ((raw_dir or paths.raw_dir()) / record.path).exists()
     ]
     jobs += [
-        (str(path), lambda p=path, k=kind: clean_case_file(p, kind=k, salt=salt))
+        (str(path), lambda p=path, k=kind: clean_case_file_once(p, kind=k, salt=salt))
         for kind in KINDS
         for path in private_case_files(kind, private_dir)
     ]

@@ -4,9 +4,12 @@ skipped because what it depends on did not succeed)."""
 
 from __future__ import annotations
 
+import shutil
 import signal
 import time
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +18,7 @@ from nbclient.exceptions import CellTimeoutError
 from papermill.exceptions import PapermillExecutionError
 from tqdm.auto import tqdm
 
+from caretrends import paths
 from caretrends.report.config import RunConfig
 from caretrends.report.kernels import KERNEL_NAME, RunKernels, utc_now
 from caretrends.report.narrative import SOURCE_LANGUAGE, read_translated
@@ -74,8 +78,11 @@ def execute_all(
     Threads suffice: each notebook runs in its own kernel process, and a thread only
     waits for it. After a failure the notebooks that depend on it are skipped while the
     independent ones still run, so one run reports every problem it can find; once the
-    run is stopped, no notebook starts.
+    run is stopped, no notebook starts. The notebooks share the case files they clean
+    through ``work/.case-cache`` (:mod:`caretrends.cases.cache`), removed when the last
+    one has finished.
     """
+    case_cache = paths.run_case_cache(work)
     workers = max(1, min(max_workers, len(selected)))
     pending = list(selected)
     outcomes: dict[str, NotebookOutcome] = {}
@@ -83,6 +90,7 @@ def execute_all(
     free_rows = list(range(1, workers + 1))  # terminal rows for the cell bars
     disable = None if progress else True  # None: bars on a terminal only, not in cron logs
     with (
+        removed_at_exit(case_cache),
         ThreadPoolExecutor(workers, thread_name_prefix="notebook") as pool,
         tqdm(total=len(selected), desc="notebooks", unit="nb", disable=disable) as bar,
     ):
@@ -109,6 +117,7 @@ def execute_all(
                         cells,
                         execution_timeout=config.execution_timeout,
                         kernels=kernels,
+                        case_cache=case_cache,
                     )
                     running[future] = row
                     pending.remove(name)
@@ -120,6 +129,15 @@ def execute_all(
                     outcomes[outcome.name] = outcome
                     bar.update()
     return {name: outcomes[name] for name in selected}
+
+
+@contextmanager
+def removed_at_exit(folder: Path) -> Iterator[None]:
+    """Remove ``folder`` (if anything created it) when the block ends, however it ends."""
+    try:
+        yield
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _skip_reason(
@@ -143,6 +161,7 @@ def execute_notebook(
     *,
     execution_timeout: int | None = None,
     kernels: RunKernels | None = None,
+    case_cache: Path | None = None,
 ) -> NotebookOutcome:
     """Execute one notebook with papermill into ``work/notebooks`` and say how it went.
 
@@ -158,6 +177,9 @@ def execute_notebook(
         limit.
     kernels : RunKernels, optional
         The run's kernels, which a signal shuts down; the kernel is registered there.
+    case_cache : Path, optional
+        Folder where the run's notebooks share cleaned case files
+        (:mod:`caretrends.cases.cache`); by default each cleans its own.
     """
     kernels = kernels or RunKernels()
     started, clock = utc_now(), time.perf_counter()
@@ -176,7 +198,10 @@ def execute_notebook(
             kernel_name=kernel_name,
             progress_bar=progress_bar,
             execution_timeout=execution_timeout,
-            kernel_manager_class=kernels.manager_class(cwd=work),
+            kernel_manager_class=kernels.manager_class(
+                cwd=work,
+                env={paths.CASE_CACHE_ENV: str(case_cache)} if case_cache is not None else None,
+            ),
             on_cell_start=cell_started,
             shutdown_kernel="immediate",
         )

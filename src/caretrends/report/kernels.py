@@ -48,12 +48,15 @@ class RunKernels:
             for pid in self._pids:
                 _kill_kernel(pid)
 
-    def manager_class(self, cwd: Path | None = None) -> type[AsyncKernelManager]:
+    def manager_class(
+        self, cwd: Path | None = None, env: dict[str, str] | None = None
+    ) -> type[AsyncKernelManager]:
         """A kernel manager class that registers the kernels it starts with this run.
 
-        Its kernels start in ``cwd``. papermill's own ``cwd`` changes the directory of the
-        whole process, which notebooks run in parallel threads would race on: one kernel
-        could start in, and the process be left in, another notebook's folder.
+        Its kernels start in ``cwd``, with ``env`` added to this process's environment.
+        papermill's own ``cwd`` changes the directory of the whole process, which notebooks
+        run in parallel threads would race on: one kernel could start in, and the process
+        be left in, another notebook's folder.
         """
         kernels = self
 
@@ -61,6 +64,8 @@ class RunKernels:
             async def start_kernel(self, **kwargs: object) -> None:
                 if cwd is not None:
                     kwargs["cwd"] = str(cwd)
+                if env:
+                    kwargs["env"] = {**os.environ, **env}
                 await super().start_kernel(**kwargs)
                 kernels._started(self.provisioner.pid)
 
