@@ -24,13 +24,7 @@ import numpy as np
 import pandas as pd
 
 from caretrends.errors import ModelDataError, ParameterError
-from caretrends.labels import (
-    format_interval,
-    format_number,
-    format_percent,
-    label,
-    text_or_label,
-)
+from caretrends.labels import cited_text, format_interval, format_number, format_percent, label
 from caretrends.models import fit_its, fit_rate_trend
 from caretrends.models.glm_batch import fit_poisson_batch
 from caretrends.models.intervals import LARGEST_LOG_RATIO, critical_value
@@ -126,16 +120,10 @@ def headline_details(
         lang,
         p=p_value_text(estimate.p_value, lang),
         n=len(used),
-        producers=", ".join(sorted({_cited(cited, lang) for cited in used["cited_as"]})),
+        producers=", ".join(sorted({cited_text(cited, lang) for cited in used["cited_as"]})),
         inferred=inferred or none,
         conflicts=conflicts or none,
     )
-
-
-def _cited(cited_as: str, lang: str) -> str:
-    """A producer as cited (``KAS, via Botapress``) with its acronym in ``lang``."""
-    producer, _, via = cited_as.partition(", ")
-    return ", ".join(filter(None, [text_or_label(producer, "organisation", lang), via]))
 
 
 def headline_table(sentence: str, estimate: Estimate) -> pd.DataFrame:

@@ -22,7 +22,13 @@ Examples
 '12.5%'
 """
 
-from caretrends.labels.sentences import case_source, case_title, median_sentence, model_term
+from caretrends.labels.sentences import (
+    case_source,
+    case_title,
+    cited_text,
+    median_sentence,
+    model_term,
+)
 from caretrends.labels.terms import (
     CODE_GROUPS,
     GLOSSARY_PATH,
@@ -52,6 +58,7 @@ __all__ = [
     "case_source",
     "case_title",
     "catalog",
+    "cited_text",
     "country_name",
     "format_date",
     "format_interval",

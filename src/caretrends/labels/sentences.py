@@ -118,3 +118,15 @@ def model_term(term: str, lang: str) -> str:
                 fields["unit"] = text_or_label(fields["unit"], "term.unit", lang)
             return label(key, lang, **fields)
     return text_or_label(term, "covariate", lang)
+
+
+def cited_text(cited_as: str, lang: str) -> str:
+    """Return a producer as a series cites it, with its acronym in ``lang``.
+
+    Examples
+    --------
+    >>> cited_text("KAS, via Botapress", "sq"), cited_text("MPMS", "sr")
+    ('ASK, via Botapress', 'MPMS')
+    """
+    producer, _, via = cited_as.partition(", ")
+    return ", ".join(filter(None, [text_or_label(producer, "organisation", lang), via]))
