@@ -32,6 +32,29 @@ def figure_row(**overrides: object) -> dict[str, object]:
     return row
 
 
+def observation_row(
+    period: str, value: float, *, source: str = "KAS", freq: str = "A", table: str = "t"
+) -> dict[str, object]:
+    """One Kosovo observation of the abandoned-children series; a range's year is its last
+    (``2020/2024``: 2024), any other period's its first four digits."""
+    year = int(period[-4:]) if len(period) == 9 else int(period[:4])
+    return {
+        "source": source,
+        "source_table": table,
+        "ref_area": "XKX",
+        "indicator": "ABANDONED",
+        "sex": "_T",
+        "age": "_T",
+        "unit": "NUMBER",
+        "period": period,
+        "freq": freq,
+        "year": year,
+        "value": value,
+        "obs_status": "A",
+        "note": "",
+    }
+
+
 def write_figures(path: Path, rows: list[dict[str, object]]) -> Path:
     """Write compiled-figures rows as the CSV layout the reader expects."""
     path.parent.mkdir(parents=True, exist_ok=True)

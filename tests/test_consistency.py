@@ -13,29 +13,17 @@ from caretrends.pipeline.consistency import (
 )
 from caretrends.pipeline.reconcile import ReconcileRules, reconcile
 from caretrends.sources.compiled import read_compiled_figures
-
-
-def _obs(period: str, freq: str, value: float, source: str = "KAS", table: str = "t") -> dict:
-    year = int(period[-4:]) if len(period) == 9 else int(period[:4])  # 2020/2024: 2024
-    return {
-        "source": source,
-        "source_table": table,
-        "ref_area": "XKX",
-        "indicator": "X",
-        "sex": "_T",
-        "age": "_T",
-        "unit": "NUMBER",
-        "period": period,
-        "freq": freq,
-        "year": year,
-        "value": value,
-        "obs_status": "A",
-        "note": "",
-    }
+from tests.conftest import observation_row
 
 
 def test_pieces_adding_to_more_than_the_year_are_found() -> None:
-    rows = pd.DataFrame([_obs("2019", "A", 10), _obs("2019-S1", "S", 8), _obs("2019-Q3", "Q", 5)])
+    rows = pd.DataFrame(
+        [
+            observation_row("2019", 10),
+            observation_row("2019-S1", 8, freq="S"),
+            observation_row("2019-Q3", 5, freq="Q"),
+        ]
+    )
     found = check_subannual(rows, rows)
     assert len(found) == 1
     assert found.iloc[0][["value", "compared_with", "difference"]].tolist() == [13, 10, 3]
@@ -44,10 +32,10 @@ def test_pieces_adding_to_more_than_the_year_are_found() -> None:
 def test_an_implausible_remainder_and_disagreeing_pieces_are_found() -> None:
     rows = pd.DataFrame(
         [
-            _obs("2019", "A", 47),
-            _obs("2019-S1", "S", 13, source="unstated"),
-            _obs("2019-Q3", "Q", 7),
-            _obs("2019-01/2019-09", "P", 22, source="MPMS"),
+            observation_row("2019", 47),
+            observation_row("2019-S1", 13, freq="S", source="unstated"),
+            observation_row("2019-Q3", 7, freq="Q"),
+            observation_row("2019-01/2019-09", 22, freq="P", source="MPMS"),
         ]
     )
     found = check_subannual(rows, rows)
@@ -55,19 +43,25 @@ def test_an_implausible_remainder_and_disagreeing_pieces_are_found() -> None:
     assert found["finding"].str.contains("the same months disagree").sum() == 1
     assert found["finding"].str.contains("p < 0.001").sum() == 2
     # a remainder in line with the pieces' rate is no finding
-    calm = pd.DataFrame([_obs("2020", "A", 28), _obs("2020-Q1", "Q", 8), _obs("2020-Q2", "Q", 6)])
+    calm = pd.DataFrame(
+        [
+            observation_row("2020", 28),
+            observation_row("2020-Q1", 8, freq="Q"),
+            observation_row("2020-Q2", 6, freq="Q"),
+        ]
+    )
     assert check_subannual(calm, calm).empty
 
 
 def test_a_stated_total_that_is_not_the_sum_of_its_years_is_found() -> None:
     years = [
-        _obs(str(y), "A", v, table="article")
+        observation_row(str(y), v, table="article")
         for y, v in zip(range(2020, 2025), [28, 15, 22, 9, 23], strict=True)
     ]
-    rows = pd.DataFrame([*years, _obs("2020/2024", "P", 87, table="article")])
+    rows = pd.DataFrame([*years, observation_row("2020/2024", 87, freq="P", table="article")])
     found = check_stated_totals(rows, rows)
     assert found.iloc[0][["value", "compared_with", "difference"]].tolist() == [87, 97, -10]
-    right = pd.DataFrame([*years, _obs("2020/2024", "P", 97, table="article")])
+    right = pd.DataFrame([*years, observation_row("2020/2024", 97, freq="P", table="article")])
     assert check_stated_totals(right, right).empty
 
 

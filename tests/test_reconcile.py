@@ -12,32 +12,19 @@ from caretrends.pipeline.reconcile import (
     reconcile,
 )
 from caretrends.sources.compiled import read_compiled_figures
-
-
-def _obs(source: str, period: str, value: float, freq: str = "A", table: str = "t") -> dict:
-    year = int(period.split("/")[-1])
-    return {
-        "source": source,
-        "source_table": table,
-        "ref_area": "XKX",
-        "indicator": "ABANDONED",
-        "sex": "_T",
-        "age": "_T",
-        "unit": "NUMBER",
-        "period": period,
-        "freq": freq,
-        "year": year,
-        "value": value,
-        "obs_status": "A",
-        "note": "",
-    }
-
+from tests.conftest import observation_row
 
 RULES = ReconcileRules(("KAS", "MPMS"), tolerance=0.005)
 
 
 def test_priority_chooses_and_keeps_alternatives() -> None:
-    frame = pd.DataFrame([_obs("MPMS", "2016", 36), _obs("KAS", "2016", 41), _obs("X", "2016", 41)])
+    frame = pd.DataFrame(
+        [
+            observation_row("2016", 36, source="MPMS"),
+            observation_row("2016", 41, source="KAS"),
+            observation_row("2016", 41, source="X"),
+        ]
+    )
     row = reconcile(frame, RULES).iloc[0]
     assert (row["source"], row["value"], row["n_sources"]) == ("KAS", 41, 3)
     assert bool(row["conflict"])
@@ -45,14 +32,23 @@ def test_priority_chooses_and_keeps_alternatives() -> None:
 
 
 def test_agreeing_sources_are_not_a_conflict_and_ties_keep_file_order() -> None:
-    frame = pd.DataFrame([_obs("KAS", "2020", 28, table="a"), _obs("KAS", "2020", 28, table="b")])
+    frame = pd.DataFrame(
+        [
+            observation_row("2020", 28, source="KAS", table="a"),
+            observation_row("2020", 28, source="KAS", table="b"),
+        ]
+    )
     row = reconcile(frame, RULES).iloc[0]
     assert row["source_table"] == "a"
     assert not row["conflict"]
 
 
 def test_reconcile_does_not_depend_on_row_order() -> None:
-    rows = [_obs("MPMS", "2016", 36), _obs("KAS", "2016", 41), _obs("KAS", "2017", 30)]
+    rows = [
+        observation_row("2016", 36, source="MPMS"),
+        observation_row("2016", 41, source="KAS"),
+        observation_row("2017", 30, source="KAS"),
+    ]
     forward = reconcile(pd.DataFrame(rows), RULES).sort_values("period").reset_index(drop=True)
     backward = reconcile(pd.DataFrame(rows[::-1]), RULES).sort_values("period")
     pd.testing.assert_frame_equal(forward, backward.reset_index(drop=True))
@@ -60,10 +56,10 @@ def test_reconcile_does_not_depend_on_row_order() -> None:
 
 def test_totals_fill_one_missing_year_and_chain() -> None:
     rows = [
-        _obs("KAS", "2010", 10),
-        _obs("KAS", "2012", 30),
-        _obs("KAS", "2010/2012", 60, freq="P"),
-        _obs("KAS", "2011/2013", 70, freq="P"),
+        observation_row("2010", 10, source="KAS"),
+        observation_row("2012", 30, source="KAS"),
+        observation_row("2010/2012", 60, source="KAS", freq="P"),
+        observation_row("2011/2013", 70, source="KAS", freq="P"),
     ]
     inferred = infer_from_totals(reconcile(pd.DataFrame(rows), RULES)).set_index("period")
     assert inferred.loc["2011", "value"] == 20  # 60 - 10 - 30
@@ -74,9 +70,15 @@ def test_totals_fill_one_missing_year_and_chain() -> None:
 
 
 def test_no_inference_when_two_years_are_missing_or_the_remainder_is_negative() -> None:
-    rows = [_obs("KAS", "2010", 10), _obs("KAS", "2010/2012", 60, freq="P")]
+    rows = [
+        observation_row("2010", 10, source="KAS"),
+        observation_row("2010/2012", 60, source="KAS", freq="P"),
+    ]
     assert infer_from_totals(reconcile(pd.DataFrame(rows), RULES)).empty
-    rows = [_obs("KAS", "2010", 70), _obs("KAS", "2010/2011", 60, freq="P")]
+    rows = [
+        observation_row("2010", 70, source="KAS"),
+        observation_row("2010/2011", 60, source="KAS", freq="P"),
+    ]
     assert infer_from_totals(reconcile(pd.DataFrame(rows), RULES)).empty
 
 
