@@ -66,6 +66,12 @@ CITED_COLUMNS: frozenset[str] = frozenset({"producer", "licence"})
 #: Columns quoting a wording under review, in the language it is written in (the catalog
 #: texts the data-quality page lists): shown as quotations.
 QUOTED_COLUMNS: frozenset[str] = frozenset({"label_text"})
+#: The HTML element each of these columns' cells is marked up with.
+_TAGS: dict[str, str] = (
+    dict.fromkeys(CODE_COLUMNS, "code")
+    | dict.fromkeys(CITED_COLUMNS, "cite")
+    | dict.fromkeys(QUOTED_COLUMNS, "q")
+)
 #: A code left as it is because the catalog has no name for it (``CT_UCCK_NEWBORNS_LEFT``).
 _BARE_CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
 
@@ -151,15 +157,23 @@ def cell_text(
     return str(value)
 
 
+def _namer(column: str) -> Callable[[str, str], str] | None:
+    """How a code in ``column`` becomes a name in a language, if the column holds codes."""
+    if column in AREA_COLUMNS:
+        return country_name
+    if column == "term":
+        return model_term
+    if column in TABLE_CODE_GROUPS:
+        return lambda value, lang: text_or_label(value, TABLE_CODE_GROUPS[column], lang)
+    return None
+
+
 def code_text(value: object, column: str, lang: str) -> str:
     """Return a code cell as a name: a country, a category label, or the value itself."""
-    if not isinstance(value, str) or value in MARKERS:
+    name = _namer(column)
+    if name is None or not isinstance(value, str) or value in MARKERS:
         return cell_text(value, lang)
-    if column in AREA_COLUMNS:
-        return country_name(value, lang)
-    if column == "term":
-        return model_term(value, lang)
-    return text_or_label(value, TABLE_CODE_GROUPS[column], lang)
+    return name(value, lang)
 
 
 def format_table(
@@ -204,7 +218,7 @@ def format_table(
     shown = {}
     for column in chosen:
         values = frame[column].tolist()
-        if column in AREA_COLUMNS or column in TABLE_CODE_GROUPS or column == "term":
+        if _namer(column) is not None:
             cells = [code_text(v, column, lang) for v in values]
         elif column in YEAR_COLUMNS:
             cells = [_year_text(v, lang) for v in values]
@@ -232,31 +246,24 @@ def display_table(
     """
     table = format_table(frame, lang, columns=columns, decimals=decimals, percent=percent)
     shown = dict(zip(columns or frame.columns, table.columns, strict=True))
-    tags = {name: "code" for name in CODE_COLUMNS} | {name: "cite" for name in CITED_COLUMNS}
-    tags |= {name: "q" for name in QUOTED_COLUMNS}
-    marked = {shown[name]: _tagged(tags[name]) for name in shown if name in tags} | {
-        shown[name]: _tagged("code", bare=True)
-        for name in shown
-        if name in TABLE_CODE_GROUPS or name == "term"
-    }
+    formatters = {header: _cell_markup(name) for name, header in shown.items()}
     return (
-        table.style.format(marked, escape="html")
-        .format(escape="html", subset=[c for c in table.columns if c not in marked])
+        table.style.format(formatters, escape="html")
         .hide(axis="index")
         .set_table_attributes('class="caretrends-table"')
     )
 
 
-def _tagged(tag: str, *, bare: bool = False) -> Callable[[str], str]:
-    """A cell formatter wrapping the (escaped) text in ``<tag>``; with ``bare``, only a
-    text that is still a code (no catalog name found for it)."""
-
-    def wrap(text: str) -> str:
-        if bare and not _BARE_CODE.fullmatch(text):
-            return text
-        return f"<{tag}>{text}</{tag}>"
-
-    return wrap
+def _cell_markup(column: str) -> Callable[[str], str]:
+    """How a cell of ``column`` is marked up (its text already escaped): identifiers as
+    code, publishers' texts as citations, wordings under review as quotations, a code the
+    catalog has no name for as code; anything else as it is."""
+    tag = _TAGS.get(column)
+    if tag is not None:
+        return lambda text: f"<{tag}>{text}</{tag}>"
+    if _namer(column) is not None:
+        return lambda text: f"<code>{text}</code>" if _BARE_CODE.fullmatch(text) else text
+    return str
 
 
 def provisional_table(languages: Sequence[str] | None = None) -> pd.DataFrame:
