@@ -27,7 +27,13 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     submod_attrs={
         "brief": ["STANDARD_FIGURES", "key_number_rows", "standard_figures"],
         "brief_file": ["brief_document"],
-        "brief_figures": ["brief_figures"],
+        "brief_figures": [
+            "brief_figures",
+            "count_chart",
+            "hospital_chart",
+            "per_births_chart",
+            "region_chart",
+        ],
         "cli": ["add_subcommand"],
         "config": ["LANGUAGES", "RunConfig", "default_config_path", "load_run_config"],
         "document": ["render_brief"],

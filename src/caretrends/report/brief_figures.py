@@ -1,5 +1,5 @@
-"""The brief's figures, drawn at the brief's half-page width with titles that state their
-message.
+"""The standard charts a page and the brief share, and the brief's own drawings of them:
+at half an A4 page, with titles that state their message.
 
 The report pages show each standard figure at page size; a brief printed on A4 needs them
 redrawn at 82 mm, where every text is at least 7 pt (:data:`caretrends.figures.style.SIZES`),
@@ -15,7 +15,9 @@ import pandas as pd
 
 from caretrends import analysis, figures, models
 from caretrends.analysis.headline import PrimaryAnalysis
+from caretrends.figures.chart import Chart
 from caretrends.labels import country_name, format_number, format_percent, label
+from caretrends.models.trend import RateTrendResult
 from caretrends.report.brief import StandardFigure
 
 #: The size every brief figure is drawn at.
@@ -23,6 +25,74 @@ BRIEF_SIZE = "brief_half"
 #: TransMonEE's derived rate of the regional comparison, and the source it is cited as.
 REGION_INDICATOR = "CT_INRESIDENTIAL_RATE_Y0T2"
 REGION_SOURCE = "UNICEF TransMonEE"
+
+
+def count_chart(
+    series: pd.DataFrame,
+    trend: RateTrendResult,
+    *,
+    title: str,
+    lang: str,
+    size: str = "page",
+    campaigns: pd.DataFrame | None = None,
+) -> Chart:
+    """Kosovo's abandoned children per year with the fitted trend (and the campaigns)."""
+    return figures.trend_chart(
+        series,
+        title=title,
+        measure=label("measure.abandoned_children", lang),
+        lang=lang,
+        fit=trend.fitted_values(),
+        campaigns=campaigns,
+        source=sorted(set(series["cited_as"])),
+        size=size,
+    )
+
+
+def per_births_chart(
+    per_births: pd.DataFrame,
+    births_trend: RateTrendResult,
+    *,
+    title: str,
+    lang: str,
+    size: str = "page",
+) -> Chart:
+    """Abandoned children per 1,000 live births with the headline's fitted trend."""
+    return figures.trend_chart(
+        per_births.assign(source="KAS"),
+        title=title,
+        measure=label("measure.per_1000_live_births", lang),
+        lang=lang,
+        kind="rate",
+        numerator="numerator",
+        decimals=2,
+        fit=births_trend.fitted_values(per=1000),
+        size=size,
+    )
+
+
+def hospital_chart(hospital: pd.DataFrame, *, title: str, lang: str, size: str = "page") -> Chart:
+    """Babies left at the UCCK neonatology clinic: where they went, and the share reunited."""
+    return figures.prevention_chart(
+        analysis.hospital_outcomes_long(hospital).assign(source="UCCK"),
+        success="reunited",
+        title=title,
+        measure=label("measure.babies_left", lang),
+        lang=lang,
+        size=size,
+    )
+
+
+def region_chart(rates: pd.DataFrame, *, title: str, lang: str, size: str = "page") -> Chart:
+    """Each country's latest rate of children aged 0–2 in residential care."""
+    return figures.country_comparison_chart(
+        rates,
+        title=title,
+        measure=label("measure.rate_per_100000_children", lang),
+        lang=lang,
+        numerator="numerator",
+        size=size,
+    )
 
 
 def count_message(series: pd.DataFrame, lang: str) -> str:
@@ -133,39 +203,18 @@ def brief_figures(
         indicators, indicator=REGION_INDICATOR, source=REGION_SOURCE
     )
     rates = rates[rates["ref_area"].isin(ref_areas)]
-    common = {"lang": lang, "size": BRIEF_SIZE}
     charts = {
-        "kosovo_abandoned_per_births": figures.trend_chart(
-            per_births.assign(source="KAS"),
-            title=headline,
-            measure=label("measure.per_1000_live_births", lang),
-            kind="rate",
-            numerator="numerator",
-            decimals=2,
-            fit=births_trend.fitted_values(per=1000),
-            **common,
+        "kosovo_abandoned_per_births": per_births_chart(
+            per_births, births_trend, title=headline, lang=lang, size=BRIEF_SIZE
         ),
-        "kosovo_abandoned_trend": figures.trend_chart(
-            series,
-            title=count_message(series, lang),
-            measure=label("measure.abandoned_children", lang),
-            fit=trend.fitted_values(),
-            source=sorted(set(series["cited_as"])),
-            **common,
+        "kosovo_abandoned_trend": count_chart(
+            series, trend, title=count_message(series, lang), lang=lang, size=BRIEF_SIZE
         ),
-        "ucck_neonatology": figures.prevention_chart(
-            analysis.hospital_outcomes_long(hospital).assign(source="UCCK"),
-            success="reunited",
-            title=hospital_message(hospital, lang),
-            measure=label("measure.babies_left", lang),
-            **common,
+        "ucck_neonatology": hospital_chart(
+            hospital, title=hospital_message(hospital, lang), lang=lang, size=BRIEF_SIZE
         ),
-        "region_residential_0_2": figures.country_comparison_chart(
-            rates,
-            title=region_message(rates, lang),
-            measure=label("measure.rate_per_100000_children", lang),
-            numerator="numerator",
-            **common,
+        "region_residential_0_2": region_chart(
+            rates, title=region_message(rates, lang), lang=lang, size=BRIEF_SIZE
         ),
     }
     placed = []
