@@ -20,7 +20,8 @@ from itertools import combinations
 import pandas as pd
 from scipy import stats
 
-from caretrends.labels import format_number, label, text_or_label
+from caretrends.labels import label, text_or_label
+from caretrends.models.text import p_value_text
 from caretrends.sources.compiled import note_fields
 
 #: Columns of every finding.
@@ -173,7 +174,7 @@ def check_subannual(
                             rest=f"{rest:g}",
                             uncovered=uncovered,
                             expected=f"{expected:.0f}",
-                            p=_p(p, lang),
+                            p=p_value_text(p, lang),
                         ),
                     }
                 )
@@ -198,11 +199,6 @@ def check_subannual(
                     }
                 )
     return pd.DataFrame(findings, columns=FINDING_COLUMNS)
-
-
-def _p(p: float, lang: str) -> str:
-    shown = format_number(max(p, 0.001), lang, decimals=3)
-    return f"< {shown}" if p < 0.001 else f"= {shown}"
 
 
 def check_stated_totals(
