@@ -28,20 +28,16 @@ def _series() -> pd.DataFrame:
 def kosovo_abandoned_trend(lang: str, size: str) -> ct.figures.Chart:
     series = _series()
     trend = ct.models.fit_rate_trend(series, count="value", time="year")
-    return ct.figures.trend_chart(
-        series,
-        title=ct.labels.label(
-            "brief.abandoned_title",
-            lang,
-            first=int(series["year"].min()),
-            last=int(series["year"].max()),
-            apc=ct.labels.format_percent(trend.apc.estimate / 100, lang, decimals=1, sign=True),
-        ),
-        measure=ct.labels.label("measure.abandoned_children", lang),
-        lang=lang,
-        fit=trend.fitted_values(),
-        campaigns=ct.analysis.campaign_table(CAMPAIGNS),
-        size=size,
+    title = ct.labels.label(
+        "brief.abandoned_title",
+        lang,
+        first=int(series["year"].min()),
+        last=int(series["year"].max()),
+        apc=ct.labels.format_percent(trend.apc.estimate / 100, lang, decimals=1, sign=True),
+    )
+    campaigns = ct.analysis.campaign_table(CAMPAIGNS)
+    return ct.report.count_chart(
+        series, trend, title=title, lang=lang, size=size, campaigns=campaigns
     )
 
 
@@ -51,29 +47,14 @@ def kosovo_abandoned_per_births(lang: str, size: str) -> ct.figures.Chart:
     fit = ct.models.fit_rate_trend(
         series.dropna(subset=["births"]), count="value", time="year", exposure="births"
     )
-    return ct.figures.trend_chart(
-        per_births.assign(source="KAS"),
-        title=ct.labels.label("brief.per_births_title", lang),
-        measure=ct.labels.label("measure.per_1000_live_births", lang),
-        lang=lang,
-        kind="rate",
-        numerator="numerator",
-        decimals=2,
-        fit=fit.fitted_values(per=1000),
-        size=size,
-    )
+    title = ct.labels.label("brief.per_births_title", lang)
+    return ct.report.per_births_chart(per_births, fit, title=title, lang=lang, size=size)
 
 
 def ucck_neonatology(lang: str, size: str) -> ct.figures.Chart:
     hospital = ct.analysis.hospital_series(ct.load_observations("reconciled"))
-    return ct.figures.prevention_chart(
-        ct.analysis.hospital_outcomes_long(hospital).assign(source="UCCK"),
-        success="reunited",
-        title=ct.labels.label("brief.hospital_title", lang),
-        measure=ct.labels.label("measure.babies_left", lang),
-        lang=lang,
-        size=size,
-    )
+    title = ct.labels.label("brief.hospital_title", lang)
+    return ct.report.hospital_chart(hospital, title=title, lang=lang, size=size)
 
 
 def region_residential_0_2(lang: str, size: str) -> ct.figures.Chart:
@@ -82,14 +63,9 @@ def region_residential_0_2(lang: str, size: str) -> ct.figures.Chart:
         indicator="CT_INRESIDENTIAL_RATE_Y0T2",
         source="UNICEF TransMonEE",
     )
-    return ct.figures.country_comparison_chart(
-        table[table["ref_area"].isin(REF_AREAS)],
-        title=ct.labels.label("brief.region_title", lang),
-        measure=ct.labels.label("measure.rate_per_100000_children", lang),
-        lang=lang,
-        numerator="numerator",
-        size=size,
-    )
+    title = ct.labels.label("brief.region_title", lang)
+    rates = table[table["ref_area"].isin(REF_AREAS)]
+    return ct.report.region_chart(rates, title=title, lang=lang, size=size)
 
 
 def region_care_composition(lang: str, size: str) -> ct.figures.Chart:
