@@ -1,8 +1,10 @@
-"""The kernels of a run: started per notebook, and all shut down, with their connection
-files removed, when the run ends or is stopped by SIGINT or SIGTERM."""
+"""The kernels of a run: started per notebook (forked from the run's warm zygote, see
+:mod:`caretrends.report.zygote`), and all shut down, with their connection files removed,
+when the run ends or is stopped by SIGINT or SIGTERM."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import signal
@@ -15,6 +17,7 @@ from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
 from caretrends.errors import CaretrendsError
+from caretrends.report.zygote import Zygote, ZygoteError, forkable
 
 #: The Jupyter kernel the project installs (``make venv``) and runs notebooks on.
 KERNEL_NAME = "caretrends"
@@ -34,10 +37,13 @@ class RunKernels:
     ----------
     stopped_by : signal.Signals or None
         The signal that stopped the run, once one has.
+    zygote : Zygote or None
+        While :meth:`forked_from` is in effect, the warm process kernels are forked from.
     """
 
     def __init__(self) -> None:
         self.stopped_by: signal.Signals | None = None
+        self.zygote: Zygote | None = None
         self._lock = threading.RLock()  # reentrant: a second signal may interrupt the first
         self._pids: set[int] = set()
 
@@ -47,6 +53,23 @@ class RunKernels:
             self.stopped_by = self.stopped_by or signal.Signals(signum)
             for pid in self._pids:
                 _kill_kernel(pid)
+
+    @contextmanager
+    def forked_from(self, kernel_argv: list[str]) -> Iterator[None]:
+        """Fork this run's kernels from one warm zygote until the block ends.
+
+        The zygote imports the kernels' stack while the run gets ready; a kernel command
+        it cannot serve (not ``python -m ipykernel_launcher``) starts as usual.
+        """
+        if not forkable(kernel_argv):
+            yield
+            return
+        self.zygote = Zygote.start(kernel_argv)
+        try:
+            yield
+        finally:
+            zygote, self.zygote = self.zygote, None
+            zygote.close()
 
     def manager_class(
         self, cwd: Path | None = None, env: dict[str, str] | None = None
@@ -68,6 +91,27 @@ class RunKernels:
                     kwargs["env"] = {**os.environ, **env}
                 await super().start_kernel(**kwargs)
                 kernels._started(self.provisioner.pid)
+
+            async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: object) -> None:
+                zygote = kernels.zygote
+                if zygote is None or not forkable(kernel_cmd):
+                    await super()._async_launch_kernel(kernel_cmd, **kw)
+                    return
+                where = str(kw.get("cwd") or os.getcwd())
+                # As jupyter_client's launcher: the kernel then exits if its parent dies.
+                environment = {**(kw.get("env") or os.environ), "JPY_PARENT_PID": str(os.getpid())}
+                try:
+                    process = await asyncio.to_thread(zygote.fork, kernel_cmd, where, environment)
+                except ZygoteError:  # it died: start this kernel the usual way
+                    await super()._async_launch_kernel(kernel_cmd, **kw)
+                    return
+                # What LocalProvisioner.launch_kernel records of a process it starts;
+                # the kernel leads its own process group, as a launched one does.
+                provisioner = self.provisioner
+                provisioner.process = process
+                provisioner.pid = provisioner.pgid = process.pid
+                provisioner.cwd = where
+                self._reconcile_connection_info(provisioner.connection_info)
 
             async def cleanup_resources(self, restart: bool = False) -> None:
                 kernels._ended(self.provisioner.pid if self.provisioner else None)
@@ -116,7 +160,8 @@ def stopping_on_signals(kernels: RunKernels) -> Iterator[None]:
             signal.signal(number, handler)
 
 
-def kernel_executable(kernel_name: str) -> str:
+def kernel_command(kernel_name: str) -> list[str]:
+    """The command line of the registered kernel ``kernel_name`` (its Python first)."""
     try:
         spec = KernelSpecManager().get_kernel_spec(kernel_name)
     except NoSuchKernel as exc:
@@ -125,7 +170,7 @@ def kernel_executable(kernel_name: str) -> str:
             f"`python -m ipykernel install --sys-prefix --name {kernel_name}` in the "
             "project's environment"
         ) from exc
-    return spec.argv[0]
+    return list(spec.argv)
 
 
 def utc_now() -> str:

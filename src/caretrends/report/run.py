@@ -41,7 +41,7 @@ from caretrends.report.html import index_html, notebook_html
 from caretrends.report.kernels import (
     KERNEL_NAME,
     RunKernels,
-    kernel_executable,
+    kernel_command,
     stopping_on_signals,
     utc_now,
 )
@@ -216,13 +216,13 @@ def run_report(
     """
     selected, added = config.select(only)
     complete = selected == config.select()[0]
-    kernel_python = kernel_executable(kernel_name)
+    kernel_argv = kernel_command(kernel_name)
     reports_dir = Path(reports_dir) if reports_dir is not None else paths.reports_dir()
     run_id = new_run_id()
     kernels = RunKernels()
     # From the run folder's creation to its publishing a signal only stops the kernels,
     # so that no path leaves a hidden .tmp- folder behind.
-    with stopping_on_signals(kernels), owner_only_umask():
+    with stopping_on_signals(kernels), owner_only_umask(), kernels.forked_from(kernel_argv):
         work = make_run_folder(reports_dir, run_id)
         started, clock = utc_now(), time.perf_counter()
         try:
@@ -250,7 +250,7 @@ def run_report(
                 "selected": selected,
                 "complete": complete,
                 "added_dependencies": added,
-                "kernel": {"name": kernel_name, "python": kernel_python},
+                "kernel": {"name": kernel_name, "python": kernel_argv[0]},
                 "execution_timeout": config.execution_timeout,
                 "notebooks": {name: _manifest_entry(o, work) for name, o in outcomes.items()},
                 "inputs": input_checksums(

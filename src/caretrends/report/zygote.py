@@ -1,0 +1,287 @@
+"""Kernels forked from one warm process, so that a run imports its stack once.
+
+Every kernel of a run would otherwise spend about four CPU-seconds importing pandas,
+statsmodels, matplotlib, IPython and caretrends before its first cell. The run starts
+one *zygote* instead: a process of the kernel's own Python that imports all of that and
+then waits. Each kernel is a fork of it (copy-on-write, a few milliseconds), which then
+runs ``ipykernel_launcher`` exactly as the kernel specification says, in its own session,
+working directory and environment.
+
+The runner talks to the zygote over a Unix socket pair (``SOCK_SEQPACKET``, one message
+per request). A request carries the kernel's arguments, working directory and
+environment, and one end of a fresh socket pair on which the zygote answers with the
+kernel's pid and, once the kernel has ended and been reaped, its exit status. When the
+runner's end closes, the zygote kills the kernels still running and exits.
+
+:func:`serve` is the zygote's side (``python -m caretrends.report.zygote FD``);
+:class:`Zygote` and :class:`ForkedKernel` are the runner's.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import json
+import os
+import runpy
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import traceback
+from collections.abc import Sequence
+
+#: What ipykernel sets when nothing else has chosen a matplotlib backend; set before
+#: matplotlib is imported here so that the forked kernels draw inline as usual.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+#: Modules the zygote imports before it forks; the package faces are loaded whole.
+WARM_MODULES: tuple[str, ...] = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "IPython.display",
+    "matplotlib_inline.backend_inline",
+    "matplotlib.pyplot",
+    "caretrends",
+)
+WARM_FACES: tuple[str, ...] = (
+    "caretrends.analysis",
+    "caretrends.cases",
+    "caretrends.figures",
+    "caretrends.labels",
+    "caretrends.models",
+    "caretrends.pipeline",
+    "caretrends.report",
+)
+
+#: The module every kernel runs, as ``python [options] -m ipykernel_launcher ...``.
+LAUNCHER = "ipykernel_launcher"
+
+_MESSAGE_BYTES = 1 << 20  # a request carries the kernel's environment
+
+
+class ZygoteError(RuntimeError):
+    """The zygote could not start a kernel (it has exited, or refused the request)."""
+
+
+def forkable(argv: Sequence[str]) -> bool:
+    """Whether a kernel command is ``python [options] -m ipykernel_launcher ...``."""
+    return LAUNCHER in argv and argv.index(LAUNCHER) >= 2 and argv[argv.index(LAUNCHER) - 1] == "-m"
+
+
+def zygote_command(kernel_argv: Sequence[str], fd: int) -> list[str]:
+    """The command that starts a zygote for kernels of ``kernel_argv``: the same Python
+    with the same interpreter options, running this module on socket ``fd``."""
+    options = list(kernel_argv[: kernel_argv.index(LAUNCHER) - 1])
+    return [*options, "-m", __name__, str(fd)]
+
+
+class ForkedKernel:
+    """A kernel forked by the zygote, with the parts of :class:`subprocess.Popen` that a
+    jupyter_client provisioner uses (``pid``, ``poll``, ``wait``, signals).
+
+    The kernel is the zygote's child, not ours: its exit status arrives on ``channel``.
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int, channel: socket.socket) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+        self._channel = channel
+
+    def poll(self) -> int | None:
+        """The exit status if the kernel has ended, else None."""
+        if self.returncode is None:
+            self._channel.setblocking(False)
+            try:
+                self._receive()
+            except BlockingIOError:
+                pass
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        """Wait for the kernel to end; return its exit status."""
+        if self.returncode is None:
+            self._channel.setblocking(True)
+            self._channel.settimeout(timeout)
+            try:
+                self._receive()
+            except TimeoutError as exc:
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout or 0) from exc
+        assert self.returncode is not None
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        """Send ``signum`` to the kernel (not once it has ended and been reaped)."""
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def _receive(self) -> None:
+        message = self._channel.recv(_MESSAGE_BYTES)
+        # The zygote closing the channel without a status means it died (killed with
+        # the run): its kernels were killed with it.
+        self.returncode = json.loads(message)["exit"] if message else -signal.SIGKILL
+        self._channel.close()
+
+
+class Zygote:
+    """The runner's handle on a zygote process; start it with :meth:`start`."""
+
+    def __init__(self, process: subprocess.Popen, control: socket.socket) -> None:
+        self.process = process
+        self._control = control
+
+    @classmethod
+    def start(cls, kernel_argv: Sequence[str]) -> Zygote:
+        """Start a zygote for kernels of ``kernel_argv`` (it warms up in the background)."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        with theirs:
+            process = subprocess.Popen(
+                zygote_command(kernel_argv, theirs.fileno()),
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,  # a terminal's Ctrl-C reaches the runner, not it
+            )
+        return cls(process, ours)
+
+    def fork(self, argv: Sequence[str], cwd: str, env: dict[str, str]) -> ForkedKernel:
+        """Start the kernel ``argv`` as a fork of the zygote; waits until it is warm."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        request = json.dumps({"argv": list(argv), "cwd": cwd, "env": env}).encode()
+        try:
+            with theirs:
+                socket.send_fds(self._control, [request], [theirs.fileno()])
+            answer = ours.recv(_MESSAGE_BYTES)
+        except OSError as exc:
+            ours.close()
+            raise ZygoteError(f"the kernel zygote is not answering: {exc}") from exc
+        if not answer:
+            ours.close()
+            raise ZygoteError(f"the kernel zygote has exited ({self.process.poll()})")
+        return ForkedKernel(json.loads(answer)["pid"], ours)
+
+    def close(self) -> None:
+        """Close the zygote: it kills any kernel still running, and exits."""
+        self._control.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def warm_up() -> None:
+    """Import what every kernel of a run imports (:data:`WARM_MODULES`, the faces whole)."""
+    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
+    for name in WARM_MODULES + WARM_FACES:
+        module = importlib.import_module(name)
+        for attribute in getattr(module, "__all__", ()) if name in WARM_FACES else ():
+            getattr(module, attribute)
+
+
+def serve(control: socket.socket) -> None:
+    """Fork a kernel for each request on ``control`` until it closes; reap the kernels
+    and send each one's exit status on its channel."""
+    channels: dict[int, socket.socket] = {}
+    wakeup_read, wakeup_write = os.pipe()
+    os.set_blocking(wakeup_write, False)
+    signal.set_wakeup_fd(wakeup_write)
+    signal.signal(signal.SIGCHLD, lambda *_: None)  # a handler, so that it wakes us
+    selector = selectors.DefaultSelector()
+    selector.register(control, selectors.EVENT_READ)
+    selector.register(wakeup_read, selectors.EVENT_READ)
+    while True:
+        for key, _ in selector.select():
+            if key.fileobj is control:
+                request, fds, _, _ = socket.recv_fds(control, _MESSAGE_BYTES, 1)
+                if not request:  # the runner has closed its end: the run is over
+                    for pid in channels:
+                        _kill_group(pid)
+                    _reap(channels, block=True)
+                    return
+                channel = socket.socket(fileno=fds[0])
+                pid = os.fork()
+                if pid == 0:
+                    selector.close()
+                    for fd in (control.fileno(), channel.fileno(), wakeup_read, wakeup_write):
+                        os.close(fd)
+                    for other in channels.values():
+                        other.close()
+                    _run_kernel(json.loads(request))
+                channels[pid] = channel
+                channel.send(json.dumps({"pid": pid}).encode())
+            else:
+                os.read(wakeup_read, 512)
+                _reap(channels, block=False)
+
+
+def _reap(channels: dict[int, socket.socket], block: bool) -> None:
+    """Collect ended kernels and send each one's exit status on its channel."""
+    while channels:
+        try:
+            pid, status = os.waitpid(-1, 0 if block else os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        channel = channels.pop(pid, None)
+        if channel is not None:
+            try:
+                channel.send(json.dumps({"exit": os.waitstatus_to_exitcode(status)}).encode())
+            except OSError:  # the runner has stopped listening
+                pass
+            channel.close()
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _run_kernel(request: dict) -> None:
+    """In a forked child: become the kernel the request describes; never return."""
+    code = 1
+    try:
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        os.setsid()  # its own process group, as jupyter_client starts kernels
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        argv = request["argv"]
+        sys.argv = [LAUNCHER, *argv[argv.index(LAUNCHER) + 1 :]]
+        runpy.run_module(LAUNCHER, run_name="__main__", alter_sys=True)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Warm up, then serve forks on the socket whose descriptor is ``argv[0]``."""
+    fd = int((argv if argv is not None else sys.argv[1:])[0])
+    control = socket.socket(fileno=fd)
+    if sys.path and sys.path[0] == os.getcwd():  # as the launcher does, for the kernels
+        del sys.path[0]
+    warm_up()
+    serve(control)
+
+
+if __name__ == "__main__":
+    main()
