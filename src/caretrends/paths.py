@@ -87,6 +87,11 @@ def reports_dir() -> Path:
     return project_root() / "reports"
 
 
+def font_cache_dir() -> Path:
+    """Return ``.cache/fonts``: fonts derived on this machine (:mod:`caretrends.figures.fonts`)."""
+    return project_root() / ".cache" / "fonts"
+
+
 def write_atomically(
     target: Path,
     write: Callable[[Path], object],
