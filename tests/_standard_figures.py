@@ -1,13 +1,17 @@
 """The brief's standard figures built from the bundled data as the notebooks build them.
 
-Used by the print-size tests (every text at least 7 pt) and to look at the figures at the
-brief's sizes without running the whole report.
+Used by the print-size tests (every text at least 7 pt), to look at the figures at the
+brief's sizes without running the whole report, and by ``benchmarks/bench_charts.py``.
+Each figure is made in two steps, as in a notebook: its inputs (data, models, title) for
+a language, then the drawing at a size.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeAlias
 
 import pandas as pd
 
@@ -25,7 +29,11 @@ def _series() -> pd.DataFrame:
     return ct.analysis.abandonment_series(ct.load_observations("reconciled"), start=2008)
 
 
-def kosovo_abandoned_trend(lang: str, size: str) -> ct.figures.Chart:
+#: Draws a prepared figure at a size.
+Draw: TypeAlias = Callable[[str], ct.figures.Chart]
+
+
+def kosovo_abandoned_trend(lang: str) -> Draw:
     series = _series()
     trend = ct.models.fit_rate_trend(series, count="value", time="year")
     title = ct.labels.label(
@@ -36,28 +44,30 @@ def kosovo_abandoned_trend(lang: str, size: str) -> ct.figures.Chart:
         apc=ct.labels.format_percent(trend.apc.estimate / 100, lang, decimals=1, sign=True),
     )
     campaigns = ct.analysis.campaign_table(CAMPAIGNS)
-    return ct.report.count_chart(
+    return lambda size: ct.report.count_chart(
         series, trend, title=title, lang=lang, size=size, campaigns=campaigns
     )
 
 
-def kosovo_abandoned_per_births(lang: str, size: str) -> ct.figures.Chart:
+def kosovo_abandoned_per_births(lang: str) -> Draw:
     series = _series()
     per_births = ct.analysis.abandonment_rates(ct.load_observations("indicators"), start=2008)
     fit = ct.models.fit_rate_trend(
         series.dropna(subset=["births"]), count="value", time="year", exposure="births"
     )
     title = ct.labels.label("brief.per_births_title", lang)
-    return ct.report.per_births_chart(per_births, fit, title=title, lang=lang, size=size)
+    return lambda size: ct.report.per_births_chart(
+        per_births, fit, title=title, lang=lang, size=size
+    )
 
 
-def ucck_neonatology(lang: str, size: str) -> ct.figures.Chart:
+def ucck_neonatology(lang: str) -> Draw:
     hospital = ct.analysis.hospital_series(ct.load_observations("reconciled"))
     title = ct.labels.label("brief.hospital_title", lang)
-    return ct.report.hospital_chart(hospital, title=title, lang=lang, size=size)
+    return lambda size: ct.report.hospital_chart(hospital, title=title, lang=lang, size=size)
 
 
-def region_residential_0_2(lang: str, size: str) -> ct.figures.Chart:
+def region_residential_0_2(lang: str) -> Draw:
     table = ct.analysis.latest_indicator_by_country(
         ct.load_observations("indicators"),
         indicator="CT_INRESIDENTIAL_RATE_Y0T2",
@@ -65,16 +75,18 @@ def region_residential_0_2(lang: str, size: str) -> ct.figures.Chart:
     )
     title = ct.labels.label("brief.region_title", lang)
     rates = table[table["ref_area"].isin(REF_AREAS)]
-    return ct.report.region_chart(rates, title=title, lang=lang, size=size)
+    return lambda size: ct.report.region_chart(rates, title=title, lang=lang, size=size)
 
 
-def region_care_composition(lang: str, size: str) -> ct.figures.Chart:
+def region_care_composition(lang: str) -> Draw:
     composition = ct.analysis.care_composition(
         ct.load_observations("reconciled"), ref_areas=REF_AREAS, start=2005
     )
-    return ct.figures.composition_chart(
-        composition[composition["year"] >= composition["year"].max() - 9],
-        title=ct.labels.label("brief.composition_title", lang),
+    last_ten_years = composition[composition["year"] >= composition["year"].max() - 9]
+    title = ct.labels.label("brief.composition_title", lang)
+    return lambda size: ct.figures.composition_chart(
+        last_ten_years,
+        title=title,
         lang=lang,
         order=["residential", "family_based"],
         size=size,
@@ -87,34 +99,39 @@ def _cases(kind: str):
         return ct.cases.load_cases(kind, source="bundled")
 
 
-def exits_cumulative_incidence(lang: str, size: str) -> ct.figures.Chart:
+def exits_cumulative_incidence(lang: str) -> Draw:
     episodes = _cases("episodes")
     children = ct.cases.build_children(episodes.data, analysis_date="2025-12-31")
-    incidence = ct.analysis.exit_incidence(children)
-    return ct.figures.survival_chart(
-        incidence.query("time <= 60"),
-        title=ct.labels.case_title("brief.exits_title", lang, synthetic=True),
+    five_years = ct.analysis.exit_incidence(children).query("time <= 60")
+    title = ct.labels.case_title("brief.exits_title", lang, synthetic=True)
+    source = ct.labels.case_source(lang, synthetic=True)
+    return lambda size: ct.figures.survival_chart(
+        five_years,
+        title=title,
         lang=lang,
         estimate="cumulative_incidence",
-        source=ct.labels.case_source(lang, synthetic=True),
+        source=source,
         risk_times=list(range(0, 61, 12)),
         size=size,
     )
 
 
-def prevention_outcomes(lang: str, size: str) -> ct.figures.Chart:
+def prevention_outcomes(lang: str) -> Draw:
     outcomes = ct.analysis.counselling_outcomes(_cases("counselling").data)
-    return ct.figures.prevention_chart(
-        outcomes.assign(source=ct.labels.case_source(lang, synthetic=True)),
+    sourced = outcomes.assign(source=ct.labels.case_source(lang, synthetic=True))
+    title = ct.labels.case_title("brief.prevention_title", lang, synthetic=True)
+    measure = ct.labels.label("measure.mothers_counselled", lang)
+    return lambda size: ct.figures.prevention_chart(
+        sourced,
         success="stayed_in_family",
-        title=ct.labels.case_title("brief.prevention_title", lang, synthetic=True),
-        measure=ct.labels.label("measure.mothers_counselled", lang),
+        title=title,
+        measure=measure,
         lang=lang,
         size=size,
     )
 
 
-STANDARD: dict[str, Callable[[str, str], ct.figures.Chart]] = {
+STANDARD: dict[str, Callable[[str], Draw]] = {
     "kosovo_abandoned_trend": kosovo_abandoned_trend,
     "kosovo_abandoned_per_births": kosovo_abandoned_per_births,
     "ucck_neonatology": ucck_neonatology,
@@ -125,9 +142,27 @@ STANDARD: dict[str, Callable[[str, str], ct.figures.Chart]] = {
 }
 
 
+def prepare(name: str, lang: str) -> Draw:
+    """Make one standard figure's inputs; return what draws it at a size (small-number
+    warnings silenced both times: the charts note them)."""
+    with _quiet():
+        draw = STANDARD[name](lang)
+
+    def quietly(size: str) -> ct.figures.Chart:
+        with _quiet():
+            return draw(size)
+
+    return quietly
+
+
 def build(name: str, lang: str, size: str) -> ct.figures.Chart:
-    """Build one standard figure, with small-number warnings silenced (charts note them)."""
+    """Build one standard figure: its inputs, then the drawing."""
+    return prepare(name, lang)(size)
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SmallNumbersWarning)
         warnings.simplefilter("ignore", DataQualityWarning)
-        return STANDARD[name](lang, size)
+        yield
