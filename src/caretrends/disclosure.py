@@ -61,19 +61,15 @@ RELIABLE_EVENTS = 20
 
 @dataclass(frozen=True)
 class DisclosureRules:
-    """Thresholds of the disclosure policy.
+    """Thresholds of the disclosure policy."""
 
-    Parameters
-    ----------
-    low, high : int
-        Counts from ``low`` to ``high`` inclusive are suppressed (default 1–4; zeros are
-        published).
-    unreliable_below : int
-        Rates on fewer events than this are flagged unreliable (ONS: 20).
-    """
-
+    #: Counts from ``low`` to ``high`` inclusive are suppressed (default 1–4; zeros are
+    #: published).
     low: int = 1
+    #: Counts from ``low`` to ``high`` inclusive are suppressed (default 1–4; zeros are
+    #: published).
     high: int = 4
+    #: Rates on fewer events than this are flagged unreliable (ONS: 20).
     unreliable_below: int = RELIABLE_EVENTS
 
     def __post_init__(self) -> None:

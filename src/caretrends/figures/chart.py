@@ -43,31 +43,23 @@ _POINTS_PER_INCH = 72.0
 
 @dataclass
 class Chart:
-    """A finished chart, ready for :func:`caretrends.figures.export_figure`.
+    """A finished chart, ready for :func:`caretrends.figures.export_figure`."""
 
-    Parameters
-    ----------
-    figure : matplotlib.figure.Figure
-        The drawing, with title, source line and note line on it.
-    data : DataFrame
-        The plotted values as published (hidden counts written ``c``), code columns.
-    title, source, note : str
-        The texts drawn on the figure (source and note without their prefixes).
-    alt_text : str
-        A text alternative describing the chart and its message.
-    lang : str
-        Language of every text.
-    size : str
-        One of :data:`caretrends.figures.style.SIZES`.
-    """
-
+    #: The drawing, with title, source line and note line on it.
     figure: Figure
+    #: The plotted values as published (hidden counts written ``c``), code columns.
     data: pd.DataFrame
+    #: The texts drawn on the figure (source and note without their prefixes).
     title: str
+    #: The texts drawn on the figure (source and note without their prefixes).
     source: str
+    #: The texts drawn on the figure (source and note without their prefixes).
     note: str
+    #: A text alternative describing the chart and its message.
     alt_text: str
+    #: Language of every text.
     lang: str
+    #: One of :data:`caretrends.figures.style.SIZES`.
     size: str
 
     def _repr_png_(self) -> tuple[bytes, dict[str, str]]:
@@ -138,26 +130,17 @@ def wrap_to_width(text: str, width_in: float, font_size: float, *, bold: bool = 
 
 @dataclass(frozen=True)
 class ChartText:
-    """The options every builder takes alike: the texts around the chart, language, size.
+    """The options every builder takes alike: the texts around the chart, language, size."""
 
-    Parameters
-    ----------
-    title : str
-        The key message, in ``lang``.
-    source : str
-        The publications cited, as :func:`source_text` settled them.
-    note : str
-        The caller's extra note, in ``lang`` (may be empty).
-    lang : str
-        Language of every text.
-    size : str
-        One of :data:`caretrends.figures.style.SIZES`.
-    """
-
+    #: The key message, in ``lang``.
     title: str
+    #: The publications cited, as :func:`source_text` settled them.
     source: str
+    #: The caller's extra note, in ``lang`` (may be empty).
     note: str
+    #: Language of every text.
     lang: str
+    #: One of :data:`caretrends.figures.style.SIZES`.
     size: str
 
     @classmethod
