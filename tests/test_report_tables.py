@@ -8,11 +8,7 @@ import pytest
 
 from caretrends import disclosure
 from caretrends.analysis.hospital import published_hospital
-from caretrends.analysis.region import (
-    published_composition,
-    published_country_rates,
-    published_exits,
-)
+from caretrends.analysis.region import published_country_rates, published_parts
 from caretrends.report.tables import display_table, format_table, provisional_table
 
 RAW = pd.DataFrame(
@@ -151,7 +147,7 @@ def test_composition_and_exits_protect_the_yearly_totals() -> None:
             "share": [3 / 55, 40 / 55, 12 / 55],
         }
     )
-    shown = published_composition(composition)
+    shown = published_parts(composition, "care_type")
     assert (shown["value"] == "c").sum() == 2 and (shown["share"] == "c").sum() == 2
     exits = composition.rename(columns={"care_type": "destination"})
-    assert (published_exits(exits)["value"] == "c").sum() == 2
+    assert (published_parts(exits, "destination")["value"] == "c").sum() == 2
