@@ -101,8 +101,6 @@ def default_config_path() -> Path:
 class NotebookSpec:
     """One notebook of a run as configured."""
 
-    #: The notebook's file name without ``.ipynb``.
-    name: str
     #: The notebook file.
     path: Path
     #: Values configured for this notebook only.
@@ -111,6 +109,11 @@ class NotebookSpec:
     depends_on: tuple[str, ...]
     #: What the notebook's ``parameters`` cell declares.
     declared: dict[str, DeclaredParameter]
+
+    @property
+    def name(self) -> str:
+        """The notebook's file name without ``.ipynb``."""
+        return self.path.stem
 
 
 @dataclass(frozen=True)
@@ -340,7 +343,6 @@ def _notebook_specs(
             continue
         specs.append(
             NotebookSpec(
-                name=entry.name,
                 path=notebook,
                 parameters=entry.parameters,
                 depends_on=tuple(entry.depends_on),
