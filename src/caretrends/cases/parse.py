@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -52,7 +53,7 @@ class Field:
     name: str
     #: How its cells are read: ``id``, ``category``, ``categories``, ``age_band``,
     #: ``date`` or ``birth_date``.
-    parse: str
+    parse: Literal["id", "category", "categories", "age_band", "date", "birth_date"]
     #: The column must be in the file and every cell filled.
     required: bool
 
