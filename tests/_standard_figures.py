@@ -77,7 +77,7 @@ def region_care_composition(lang: str, size: str) -> ct.figures.Chart:
         title=ct.labels.label("brief.composition_title", lang),
         lang=lang,
         order=["residential", "family_based"],
-        size=size,
+        options=ct.figures.ChartOptions(size=size),
     )
 
 
@@ -96,9 +96,10 @@ def exits_cumulative_incidence(lang: str, size: str) -> ct.figures.Chart:
         title=ct.labels.case_title("brief.exits_title", lang, synthetic=True),
         lang=lang,
         estimate="cumulative_incidence",
-        source=ct.labels.case_source(lang, synthetic=True),
         risk_times=list(range(0, 61, 12)),
-        size=size,
+        options=ct.figures.ChartOptions(
+            source=ct.labels.case_source(lang, synthetic=True), size=size
+        ),
     )
 
 
@@ -110,7 +111,7 @@ def prevention_outcomes(lang: str, size: str) -> ct.figures.Chart:
         title=ct.labels.case_title("brief.prevention_title", lang, synthetic=True),
         measure=ct.labels.label("measure.mothers_counselled", lang),
         lang=lang,
-        size=size,
+        options=ct.figures.ChartOptions(size=size),
     )
 
 
