@@ -29,6 +29,8 @@ CAMPAIGNS = campaign_table(
 
 YEARS = np.arange(2012, 2020)
 SOURCE = "KAS; Ministry of Finance, Labour and Transfers"
+#: Options of the charts built only to look at their drawing: a placeholder source.
+CITED = figures.ChartOptions(source="s")
 
 
 def trend(lang: str) -> figures.Chart:
@@ -259,11 +261,7 @@ def test_prevention_bars_keep_the_published_total_with_hidden_cells_as_one_block
         ]
     )
     chart = figures.prevention_chart(
-        data,
-        success="stayed_in_family",
-        title="t",
-        measure="m",
-        options=figures.ChartOptions(source="s"),
+        data, success="stayed_in_family", title="t", measure="m", options=CITED
     )
     count_ax = chart.figure.axes[0]
     tops: dict[int, float] = {}
@@ -294,11 +292,7 @@ def test_prevention_chart_of_an_already_suppressed_table_draws_no_total_it_canno
     )
     suppressed = disclosure.suppress(raw, dims=["year", "outcome"], totals_over=["outcome"])
     chart = figures.prevention_chart(
-        suppressed,
-        success="stayed_in_family",
-        title="t",
-        measure="m",
-        options=figures.ChartOptions(source="s"),
+        suppressed, success="stayed_in_family", title="t", measure="m", options=CITED
     )
     bar_years = {round(b.get_x() + b.get_width() / 2) for b in chart.figure.axes[0].patches}
     assert bar_years == {2021}
@@ -383,11 +377,7 @@ def test_placement_curves_are_named_in_the_chart_language() -> None:
         for group in ("residential", "sos_family")
     )
     chart = figures.survival_chart(
-        table,
-        title="t",
-        lang="sq",
-        labels_from="placement",
-        options=figures.ChartOptions(source="s"),
+        table, title="t", lang="sq", labels_from="placement", options=CITED
     )
     names = set(chart.data["group"])
     assert names == {label("placement.residential", "sq"), label("placement.sos_family", "sq")}
