@@ -89,7 +89,7 @@ def region_care_composition(lang: str) -> Draw:
         title=title,
         lang=lang,
         order=["residential", "family_based"],
-        size=size,
+        options=ct.figures.ChartOptions(size=size),
     )
 
 
@@ -110,9 +110,8 @@ def exits_cumulative_incidence(lang: str) -> Draw:
         title=title,
         lang=lang,
         estimate="cumulative_incidence",
-        source=source,
         risk_times=list(range(0, 61, 12)),
-        size=size,
+        options=ct.figures.ChartOptions(source=source, size=size),
     )
 
 
@@ -127,7 +126,7 @@ def prevention_outcomes(lang: str) -> Draw:
         title=title,
         measure=measure,
         lang=lang,
-        size=size,
+        options=ct.figures.ChartOptions(size=size),
     )
 
 

@@ -157,7 +157,7 @@ def test_rates_on_hidden_or_few_events_are_withheld_or_flagged() -> None:
 def test_publication_marks_primary_and_secondary_alike() -> None:
     table = cross_table([[12, 3, 40], [25, 30, 18]])
     suppressed = disclosure.suppress(table, dims=["year", "care_type"], totals_over=["year"])
-    published = disclosure.to_publication(suppressed)
+    published = disclosure.published(suppressed)
     assert "suppression" not in published.columns
     hidden = suppressed["suppression"].ne("")
     assert published.loc[hidden, "value"].eq("c").all()

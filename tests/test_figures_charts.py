@@ -29,6 +29,8 @@ CAMPAIGNS = campaign_table(
 
 YEARS = np.arange(2012, 2020)
 SOURCE = "KAS; Ministry of Finance, Labour and Transfers"
+#: Options of the charts built only to look at their drawing: a placeholder source.
+CITED = figures.ChartOptions(source="s")
 
 
 def trend(lang: str) -> figures.Chart:
@@ -62,7 +64,7 @@ def its(lang: str) -> figures.Chart:
         title=label("measure.abandoned_children", lang),
         measure=label("measure.number_of_children", lang),
         lang=lang,
-        source=SOURCE,
+        options=figures.SeriesOptions(source=SOURCE),
     )
 
 
@@ -86,7 +88,7 @@ def joinpoint(lang: str) -> figures.Chart:
         title=label("measure.per_1000_live_births", lang),
         measure=label("measure.per_1000_live_births", lang),
         lang=lang,
-        source=SOURCE,
+        options=figures.SeriesOptions(kind="rate", source=SOURCE),
     )
 
 
@@ -148,7 +150,7 @@ def survival(lang: str) -> figures.Chart:
         estimate="cumulative_incidence",
         title=label("cumulative_incidence", lang),
         lang=lang,
-        source="Synthetic demonstration records",
+        options=figures.ChartOptions(source="Synthetic demonstration records"),
     )
 
 
@@ -167,7 +169,7 @@ def prevention(lang: str) -> figures.Chart:
         title=label("outcome.reunited", lang),
         measure=label("measure.babies_left", lang),
         lang=lang,
-        source="University Clinical Centre of Kosovo (press, 2026)",
+        options=figures.ChartOptions(source="University Clinical Centre of Kosovo (press, 2026)"),
     )
 
 
@@ -259,7 +261,7 @@ def test_prevention_bars_keep_the_published_total_with_hidden_cells_as_one_block
         ]
     )
     chart = figures.prevention_chart(
-        data, success="stayed_in_family", title="t", measure="m", source="s"
+        data, success="stayed_in_family", title="t", measure="m", options=CITED
     )
     count_ax = chart.figure.axes[0]
     tops: dict[int, float] = {}
@@ -290,7 +292,7 @@ def test_prevention_chart_of_an_already_suppressed_table_draws_no_total_it_canno
     )
     suppressed = disclosure.suppress(raw, dims=["year", "outcome"], totals_over=["outcome"])
     chart = figures.prevention_chart(
-        suppressed, success="stayed_in_family", title="t", measure="m", source="s"
+        suppressed, success="stayed_in_family", title="t", measure="m", options=CITED
     )
     bar_years = {round(b.get_x() + b.get_width() / 2) for b in chart.figure.axes[0].patches}
     assert bar_years == {2021}
@@ -332,7 +334,10 @@ def test_rates_on_few_events_are_hollow_and_noted() -> None:
         {"year": YEARS[:4], "value": [2.0, 1.5, 3.1, 2.2], "events": [30, 3, 12, 25]}
     )
     chart = figures.trend_chart(
-        data, title="t", measure="m", kind="rate", numerator="events", source="s"
+        data,
+        title="t",
+        measure="m",
+        options=figures.SeriesOptions(kind="rate", numerator="events", source="s"),
     )
     assert chart.data["status"].tolist() == ["", "c", "u", ""]
     assert "fewer than 20" in chart.note
@@ -351,7 +356,7 @@ def test_missing_model_columns_are_named() -> None:
             interruption=1,
             title="t",
             measure="m",
-            source="s",
+            options=figures.SeriesOptions(source="s"),
         )
 
 
@@ -371,7 +376,9 @@ def test_placement_curves_are_named_in_the_chart_language() -> None:
         )
         for group in ("residential", "sos_family")
     )
-    chart = figures.survival_chart(table, title="t", lang="sq", labels_from="placement", source="s")
+    chart = figures.survival_chart(
+        table, title="t", lang="sq", labels_from="placement", options=CITED
+    )
     names = set(chart.data["group"])
     assert names == {label("placement.residential", "sq"), label("placement.sos_family", "sq")}
     assert "Familja SOS" in chart.alt_text

@@ -14,7 +14,7 @@ from matplotlib.text import Text
 
 from caretrends.figures.coverage import coverage_chart, coverage_title
 from caretrends.report.html import index_html
-from caretrends.report.tables import format_table
+from caretrends.report.tables import display_table
 from tests._standard_figures import STANDARD, build
 
 #: English words that never belong in an Albanian or Serbian text.
@@ -68,7 +68,7 @@ def test_standard_figure_texts_have_no_english_word(name: str, lang: str) -> Non
 @pytest.mark.parametrize("lang", ["sq", "sr"])
 def test_table_headers_and_the_index_page_have_no_english_word(lang: str, tmp_path) -> None:
     columns = ["ref_area", "year", "value", "left", "reunited", "placed", "share_reunited"]
-    headers = list(format_table(pd.DataFrame(columns=columns), lang).columns)
+    headers = list(display_table(pd.DataFrame(columns=columns), lang).data.columns)
     assert not english_words(" ".join(headers)), headers
     (tmp_path / "figures").mkdir()
     (tmp_path / "tables").mkdir()

@@ -15,7 +15,7 @@ from caretrends.models.its import fit_its
 from caretrends.models.joinpoint import fit_joinpoint
 from caretrends.models.logrank import logrank_test
 from caretrends.models.result import ModelResult
-from caretrends.models.survival import median_survival
+from caretrends.models.survival import kaplan_meier, median_survival
 from caretrends.models.text import p_value_text, phrase
 from caretrends.models.trend import fit_rate_trend
 
@@ -167,7 +167,7 @@ def test_an_its_with_too_few_points_says_why_in_each_language() -> None:
 
 
 def test_kaplan_meier_medians_are_quoted_in_each_language() -> None:
-    medians = median_survival(_survival(), duration="months", event="left")
+    medians = median_survival(kaplan_meier(_survival(), duration="months", event="left"))
     en = median_sentence(medians, what="model.km.permanent_family")
     assert re.fullmatch(
         r"Median time to a permanent family: \d+\.\d months \(95% CI \d+\.\d to \d+\.\d\)\.", en

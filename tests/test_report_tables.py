@@ -8,12 +8,8 @@ import pytest
 
 from caretrends import disclosure
 from caretrends.analysis.hospital import published_hospital
-from caretrends.analysis.region import (
-    published_composition,
-    published_country_rates,
-    published_exits,
-)
-from caretrends.report.tables import display_table, format_table, provisional_table
+from caretrends.analysis.region import published_country_rates, published_parts
+from caretrends.report.tables import display_table, provisional_table
 
 RAW = pd.DataFrame(
     {
@@ -75,7 +71,7 @@ RAW = pd.DataFrame(
     ],
 )
 def test_tables_are_shown_as_published_in_each_language(lang: str, expected: dict) -> None:
-    shown = format_table(RAW, lang)
+    shown = display_table(RAW, lang).data
     assert shown.to_dict("list") == expected
     assert list(shown.index) == [0, 1, 2]
     text = shown.to_string()
@@ -85,7 +81,7 @@ def test_tables_are_shown_as_published_in_each_language(lang: str, expected: dic
 
 def test_headers_with_units_given_by_the_caller_and_percentages() -> None:
     table = pd.DataFrame({"share": [0.125, np.nan]})
-    shown = format_table(table, "sq", columns={"share": "Përqindja (%)"}, percent=["share"])
+    shown = display_table(table, "sq", columns={"share": "Përqindja (%)"}, percent=["share"]).data
     assert shown.to_dict("list") == {"Përqindja (%)": ["12,5%", "–"]}
 
 
@@ -98,7 +94,7 @@ def test_display_table_has_no_row_index() -> None:
 def test_provisional_terms_are_listed_for_review_in_the_run_language() -> None:
     terms = provisional_table()
     assert {"sq", "sr"} == set(terms["language"]) and terms["review"].str.len().min() > 0
-    table = format_table(terms, "sr", columns=["language", "label_key", "label_text"])
+    table = display_table(terms, "sr", columns=["language", "label_key", "label_text"]).data
     assert list(table.columns) == ["Jezik", "Oznaka", "Tekst"]
     assert {"albanski", "srpski"} == set(table["Jezik"])
     assert "pa të dhëna" in set(table["Tekst"])
@@ -151,7 +147,7 @@ def test_composition_and_exits_protect_the_yearly_totals() -> None:
             "share": [3 / 55, 40 / 55, 12 / 55],
         }
     )
-    shown = published_composition(composition)
+    shown = published_parts(composition, "care_type")
     assert (shown["value"] == "c").sum() == 2 and (shown["share"] == "c").sum() == 2
     exits = composition.rename(columns={"care_type": "destination"})
-    assert (published_exits(exits)["value"] == "c").sum() == 2
+    assert (published_parts(exits, "destination")["value"] == "c").sum() == 2

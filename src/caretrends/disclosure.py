@@ -15,7 +15,7 @@ published cells from a published total. :func:`suppress` does both:
 
 The result keeps numbers numeric (``NaN`` where hidden) with a ``suppression`` column
 saying why, so that charts can show ``c`` instead of drawing a zero.
-:func:`to_publication` turns it into the marked table that is published: it writes
+:func:`published` turns it into the marked table that is published: it writes
 ``c`` for primary and secondary cells alike, so a reader cannot tell which was small.
 """
 
@@ -61,19 +61,15 @@ RELIABLE_EVENTS = 20
 
 @dataclass(frozen=True)
 class DisclosureRules:
-    """Thresholds of the disclosure policy.
+    """Thresholds of the disclosure policy."""
 
-    Parameters
-    ----------
-    low, high : int
-        Counts from ``low`` to ``high`` inclusive are suppressed (default 1–4; zeros are
-        published).
-    unreliable_below : int
-        Rates on fewer events than this are flagged unreliable (ONS: 20).
-    """
-
+    #: Counts from ``low`` to ``high`` inclusive are suppressed (default 1–4; zeros are
+    #: published).
     low: int = 1
+    #: Counts from ``low`` to ``high`` inclusive are suppressed (default 1–4; zeros are
+    #: published).
     high: int = 4
+    #: Rates on fewer events than this are flagged unreliable (ONS: 20).
     unreliable_below: int = RELIABLE_EVENTS
 
     def __post_init__(self) -> None:
@@ -164,58 +160,33 @@ def suppress(
     return result
 
 
-def to_publication(table: pd.DataFrame, *, count: str = "value") -> pd.DataFrame:
-    """Return a suppressed table as it is published: ``c`` in hidden cells.
+def published(table: pd.DataFrame, *, count: str = "value") -> pd.DataFrame:
+    """Return a table :func:`suppress` protected as it may leave the project: ``c`` in print.
 
-    The ``suppression`` column is dropped: showing which hidden cell was the small one
-    would undo secondary suppression.
-
-    Examples
-    --------
-    >>> table = suppress(pd.DataFrame({"year": [2020, 2021], "value": [12, 3]}))
-    >>> to_publication(table)["value"].tolist()
-    [12, 'c']
-    """
-    _check_columns(table, [count, "suppression"])
-    published = table.drop(columns="suppression")
-    hidden = table["suppression"].ne("").to_numpy()
-    cells = [
-        SUPPRESSED if is_hidden else _whole_if_integer(value)
-        for value, is_hidden in zip(published[count], hidden, strict=True)
-    ]
-    published[count] = pd.Series(cells, index=published.index, dtype=object)
-    return published
-
-
-def published(
-    table: pd.DataFrame,
-    *,
-    count: str = "value",
-    dims: Sequence[str] = (),
-    totals_over: Sequence[str] = (),
-    rates: Sequence[str] = (),
-    rules: DisclosureRules = DEFAULT_RULES,
-) -> pd.DataFrame:
-    """Return a table as it may leave the project: :func:`suppress`, then ``c`` in print.
-
-    Counts and the rates built on them are written ``c`` where hidden (primary and
-    secondary alike); each rate keeps its ``<rate>_flag`` (``c``, ``u`` or ``""``).
-    Arguments as for :func:`suppress`.
+    Counts, and the rates withheld with them (the columns with a ``<rate>_flag``), are
+    written ``c`` where hidden, primary and secondary alike; each rate keeps its flag
+    (``c``, ``u`` or ``""``). The ``suppression`` column is dropped: showing which hidden
+    cell was the small one would undo secondary suppression.
 
     Examples
     --------
     >>> table = pd.DataFrame({"year": [2020, 2021], "value": [12, 3], "rate": [1.2, 0.3]})
-    >>> published(table, rates=["rate"])[["value", "rate", "rate_flag"]].values.tolist()
+    >>> shown = published(suppress(table, rates=["rate"]))
+    >>> shown[["value", "rate", "rate_flag"]].values.tolist()
     [[12, 1.2, 'u'], ['c', 'c', 'c']]
     """
-    protected = suppress(
-        table, count=count, dims=dims, totals_over=totals_over, rates=rates, rules=rules
-    )
-    result = to_publication(protected, count=count)
-    for rate in rates:
-        hidden = protected[f"{rate}_flag"].eq(SUPPRESSED).to_numpy()
+    _check_columns(table, [count, "suppression"])
+    result = table.drop(columns="suppression")
+    hidden = table["suppression"].ne("").to_numpy()
+    cells = [
+        SUPPRESSED if is_hidden else _whole_if_integer(value)
+        for value, is_hidden in zip(result[count], hidden, strict=True)
+    ]
+    result[count] = pd.Series(cells, index=result.index, dtype=object)
+    for rate in [c for c in table.columns if f"{c}_flag" in table.columns]:
+        withheld = table[f"{rate}_flag"].eq(SUPPRESSED).to_numpy()
         result[rate] = pd.Series(
-            np.where(hidden, SUPPRESSED, result[rate].astype(object)), index=result.index
+            np.where(withheld, SUPPRESSED, result[rate].astype(object)), index=result.index
         )
     return result
 

@@ -34,42 +34,29 @@ SOURCE_KINDS: frozenset[str] = frozenset(
 
 @dataclass(frozen=True)
 class SourceRecord:
-    """Provenance of one raw file.
+    """Provenance of one raw file."""
 
-    Parameters
-    ----------
-    path : str
-        Location relative to ``data/raw`` (POSIX separators).
-    kind : str
-        One of :data:`SOURCE_KINDS`; selects the reader.
-    title, producer : str
-        What the file is and who published the data in it.
-    url : str
-        Where the public source can be found.
-    obtained : str
-        ISO date (or date-time) the data were obtained.
-    licence : str
-        Licence or terms of use.
-    produced_by : str
-        How the file was made: downloaded as is, or the command that derived it.
-    sha256 : str
-        Checksum of the file's bytes.
-    synthetic : bool
-        True for generated demonstration data.
-    notes : str
-        Anything a reader of the data should know.
-    """
-
+    #: Location relative to ``data/raw`` (POSIX separators).
     path: str
+    #: One of :data:`SOURCE_KINDS`; selects the reader.
     kind: str
+    #: What the file is and who published the data in it.
     title: str
+    #: What the file is and who published the data in it.
     producer: str
+    #: Where the public source can be found.
     url: str
+    #: ISO date (or date-time) the data were obtained.
     obtained: str
+    #: Licence or terms of use.
     licence: str
+    #: How the file was made: downloaded as is, or the command that derived it.
     produced_by: str
+    #: Checksum of the file's bytes.
     sha256: str
+    #: True for generated demonstration data.
     synthetic: bool = False
+    #: Anything a reader of the data should know.
     notes: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 

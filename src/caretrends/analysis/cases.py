@@ -122,7 +122,7 @@ def published_outcomes(outcomes: pd.DataFrame) -> pd.DataFrame:
     yearly total, are written ``c`` (:mod:`caretrends.disclosure`).
     """
     protected = disclosure.suppress(outcomes, dims=["year", "outcome"], totals_over=["outcome"])
-    return disclosure.to_publication(protected)
+    return disclosure.published(protected)
 
 
 def published_by_risk(by_risk: pd.DataFrame) -> pd.DataFrame:

@@ -35,21 +35,15 @@ from caretrends.models.text import p_value_text
 
 @dataclass(frozen=True)
 class PrimaryAnalysis:
-    """The pre-specified primary analysis.
+    """The pre-specified primary analysis."""
 
-    Attributes
-    ----------
-    denominator : str
-        ``"births"`` (a rate per 1,000 live births in Kosovo) or ``""`` (the count).
-    family : str
-        Count family for :func:`caretrends.models.fit_rate_trend`.
-    first_year, last_year : int
-        The years fitted.
-    """
-
+    #: ``"births"`` (a rate per 1,000 live births in Kosovo) or ``""`` (the count).
     denominator: str
+    #: Count family for :func:`caretrends.models.fit_rate_trend`.
     family: str
+    #: The years fitted.
     first_year: int
+    #: The years fitted.
     last_year: int
 
     @classmethod

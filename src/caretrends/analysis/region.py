@@ -182,9 +182,10 @@ def published_country_rates(
     """
     rates = [c for c in ("value", "conf_low", "conf_high") if c in table.columns]
     columns = ["ref_area", "year", *rates, numerator]
-    shown = disclosure.published(
+    protected = disclosure.suppress(
         table[columns].reset_index(drop=True), count=numerator, rates=rates, rules=rules
     )
+    shown = disclosure.published(protected, count=numerator)
     return shown.drop(columns=[f"{r}_flag" for r in rates if r != "value"])
 
 
@@ -199,50 +200,34 @@ def published_country_counts(
         ``ref_area``, ``year``, ``value``.
     """
     columns = ["ref_area", "year", "value"]
-    return disclosure.published(table[columns].reset_index(drop=True), rules=rules)
+    protected = disclosure.suppress(table[columns].reset_index(drop=True), rules=rules)
+    return disclosure.published(protected)
 
 
-def published_composition(
-    composition: pd.DataFrame, rules: disclosure.DisclosureRules = disclosure.DEFAULT_RULES
+def published_parts(
+    table: pd.DataFrame,
+    part: str,
+    rules: disclosure.DisclosureRules = disclosure.DEFAULT_RULES,
 ) -> pd.DataFrame:
-    """The care composition as the chart publishes it: counts and shares, ``c`` where hidden.
+    """A country-year split into ``part`` with shares, as the chart publishes it.
 
-    Each country's yearly total is known from the bars, so a small count hides a partner
-    in the same year; shares of a year with a hidden count are withheld.
+    For :func:`care_composition` (``part="care_type"``) and :func:`residential_exits`
+    (``part="destination"``). Each country's yearly total is known from the bars, so a small
+    count hides a partner in the same year; shares of a year with a hidden count are withheld.
 
     Returns
     -------
     DataFrame
-        The columns of :func:`care_composition` plus ``share_flag``.
+        The columns of ``table`` plus ``share_flag``; counts and shares ``c`` where hidden.
     """
-    return _published_parts(composition, "care_type", rules)
-
-
-def published_exits(
-    exits: pd.DataFrame, rules: disclosure.DisclosureRules = disclosure.DEFAULT_RULES
-) -> pd.DataFrame:
-    """Exits from residential care with small counts, their partners and shares ``c``.
-
-    Returns
-    -------
-    DataFrame
-        The columns of :func:`residential_exits` plus ``share_flag``.
-    """
-    return _published_parts(exits, "destination", rules)
-
-
-def _published_parts(
-    table: pd.DataFrame, part: str, rules: disclosure.DisclosureRules
-) -> pd.DataFrame:
-    """A country-year split into ``part`` with shares: each year's total is published, so a
-    small count hides a partner in the same year, and shares of a hidden count go too."""
-    return disclosure.published(
+    protected = disclosure.suppress(
         table.reset_index(drop=True),
         dims=["ref_area", "year", part],
         totals_over=[part],
         rates=["share"],
         rules=rules,
     )
+    return disclosure.published(protected)
 
 
 def published_adoptions(
@@ -258,4 +243,7 @@ def published_adoptions(
     DataFrame
         The columns of :func:`young_adoptions`.
     """
-    return disclosure.published(adoptions.reset_index(drop=True), count="adopted_0_2", rules=rules)
+    protected = disclosure.suppress(
+        adoptions.reset_index(drop=True), count="adopted_0_2", rules=rules
+    )
+    return disclosure.published(protected, count="adopted_0_2")

@@ -113,20 +113,13 @@ def missing_markers() -> frozenset[str]:
 
 @dataclass(frozen=True)
 class ColumnMatch:
-    """How the columns of one file map onto a catalog.
+    """How the columns of one file map onto a catalog."""
 
-    Attributes
-    ----------
-    renames : dict
-        Source column -> canonical column, for the columns the project keeps.
-    identifiers : list of str
-        Source columns holding direct identifiers (dropped).
-    unknown : list of str
-        Source columns matching nothing (dropped and reported).
-    """
-
+    #: Source column -> canonical column, for the columns the project keeps.
     renames: dict[str, str]
+    #: Source columns holding direct identifiers (dropped).
     identifiers: list[str]
+    #: Source columns matching nothing (dropped and reported).
     unknown: list[str]
 
 
@@ -164,17 +157,11 @@ def match_columns(columns: list[str], kind: str, *, source_file: str) -> ColumnM
 
 @dataclass(frozen=True)
 class Distinct:
-    """The distinct cell texts of a column, so that each is parsed once, not once per row.
+    """The distinct cell texts of a column, so that each is parsed once, not once per row."""
 
-    Attributes
-    ----------
-    codes : ndarray of int
-        For each cell, the position of its text in ``array``; -1 for a missing cell.
-    array : pyarrow StringArray
-        Each distinct text, stripped; null where it is a missing marker.
-    """
-
+    #: For each cell, the position of its text in ``array``; -1 for a missing cell.
     codes: np.ndarray
+    #: Each distinct text, stripped; null where it is a missing marker.
     array: pa.Array
 
     @classmethod

@@ -75,20 +75,13 @@ FUTURE = "date in the future"
 
 @dataclass(frozen=True)
 class CaseCleaningResult:
-    """What cleaning gives back.
+    """What cleaning gives back."""
 
-    Attributes
-    ----------
-    data : DataFrame
-        The kept rows, meeting ``EPISODES`` or ``COUNSELLING``.
-    rejects : DataFrame
-        One row per rejected input row and reason (:data:`caretrends.schemas.REJECT_COLUMNS`).
-    report : DataFrame
-        One row per file (:data:`REPORT_COLUMNS`); ``rows_read = rows_kept + rows_rejected``.
-    """
-
+    #: The kept rows, meeting ``EPISODES`` or ``COUNSELLING``.
     data: pd.DataFrame
+    #: One row per rejected input row and reason (:data:`caretrends.schemas.REJECT_COLUMNS`).
     rejects: pd.DataFrame
+    #: One row per file (:data:`REPORT_COLUMNS`); ``rows_read = rows_kept + rows_rejected``.
     report: pd.DataFrame
 
 

@@ -144,21 +144,14 @@ def load_children(
 
 @dataclass
 class CaseFilesCheck:
-    """Outcome of :func:`check_case_files`.
+    """Outcome of :func:`check_case_files`."""
 
-    Attributes
-    ----------
-    report : DataFrame
-        One row per file read (:data:`~caretrends.cases.clean.REPORT_COLUMNS`).
-    rejects : DataFrame
-        Their rejected rows (:data:`~caretrends.schemas.REJECT_COLUMNS`).
-    file_problems : list of str
-        Files that could not be used at all (unreadable, a column missing, a salt
-        missing, provenance contradicting the rows).
-    """
-
+    #: One row per file read (:data:`~caretrends.cases.clean.REPORT_COLUMNS`).
     report: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REPORT_COLUMNS))
+    #: Their rejected rows (:data:`~caretrends.schemas.REJECT_COLUMNS`).
     rejects: pd.DataFrame = field(default_factory=empty_rejects)
+    #: Files that could not be used at all (unreadable, a column missing, a salt
+    #: missing, provenance contradicting the rows).
     file_problems: list[str] = field(default_factory=list)
 
     def text(self) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -46,21 +47,14 @@ _LIST_SEPARATORS = re.compile(r"\s*[;,/|+]\s*")
 
 @dataclass(frozen=True)
 class Field:
-    """One input column of a kind of case file.
+    """One input column of a kind of case file."""
 
-    Attributes
-    ----------
-    name : str
-        Canonical name in the column catalog.
-    parse : str
-        How its cells are read: ``id``, ``category``, ``categories``, ``age_band``,
-        ``date`` or ``birth_date``.
-    required : bool
-        The column must be in the file and every cell filled.
-    """
-
+    #: Canonical name in the column catalog.
     name: str
-    parse: str
+    #: How its cells are read: ``id``, ``category``, ``categories``, ``age_band``,
+    #: ``date`` or ``birth_date``.
+    parse: Literal["id", "category", "categories", "age_band", "date", "birth_date"]
+    #: The column must be in the file and every cell filled.
     required: bool
 
 

@@ -40,22 +40,14 @@ _HEAD_BYTES = 4096
 
 @dataclass(frozen=True)
 class Export:
-    """An opened export: its header and encoding, ready to read the columns wanted.
-
-    Attributes
-    ----------
-    path : Path
-    source_file : str
-        The name quoted in errors.
-    header : list of str
-        Column names as in the file.
-    encoding : str
-        The detected encoding (``"xlsx"`` for workbooks), reported with the file.
-    """
+    """An opened export: its header and encoding, ready to read the columns wanted."""
 
     path: Path
+    #: The name quoted in errors.
     source_file: str
+    #: Column names as in the file.
     header: list[str]
+    #: The detected encoding (``"xlsx"`` for workbooks), reported with the file.
     encoding: str
     delimiter: str = ","
     payload: bytes = field(default=b"", repr=False)  # CSV bytes, re-encoded as UTF-8

@@ -13,7 +13,9 @@ from caretrends import disclosure
 from caretrends.codelists import KOSOVO
 from caretrends.figures.axes import axis_label, locale_axis, mark_hidden, year_axis
 from caretrends.figures.chart import (
+    PAGE,
     Chart,
+    ChartOptions,
     ChartText,
     blank_figure,
     new_figure,
@@ -48,9 +50,7 @@ def composition_chart(
     title: str,
     lang: str = "en",
     order: Sequence[str] | None = None,
-    source: str | Sequence[str] | None = None,
-    note: str = "",
-    size: str = "page",
+    options: ChartOptions = PAGE,
 ) -> Chart:
     """Chart the composition of formal care (e.g. residential vs family-based) by year.
 
@@ -70,15 +70,16 @@ def composition_chart(
         Language of every label.
     order : sequence of str, optional
         Care types from the bottom of the bar up; default: order of appearance.
-    source, note, size
-        As for :func:`caretrends.figures.trend_chart`.
+    options : ChartOptions
+        Sources, an extra note and the size (:class:`~caretrends.figures.chart.ChartOptions`).
 
     Returns
     -------
     Chart
     """
     require_columns(data, ["year", "care_type", "value"], "composition data")
-    texts = ChartText.cite(data, title=title, source=source, note=note, lang=lang, size=size)
+    texts = ChartText.cite(data, title, lang, options)
+    size = options.size
     frame = data.copy()
     if "ref_area" not in frame.columns:
         frame["ref_area"] = ""
@@ -210,9 +211,7 @@ def country_comparison_chart(
     numerator: str | None = None,
     decimals: int = 1,
     always_show: Sequence[str] = (KOSOVO,),
-    source: str | Sequence[str] | None = None,
-    note: str = "",
-    size: str = "page",
+    options: ChartOptions = PAGE,
 ) -> Chart:
     """Chart one value per country, ordered from highest to lowest, Kosovo highlighted.
 
@@ -232,15 +231,16 @@ def country_comparison_chart(
     always_show : sequence of str
         Countries listed even without a figure (shown as "no data"): a brief must not
         let Kosovo silently disappear.
-    source, note, size
-        As for :func:`caretrends.figures.trend_chart`.
+    options : ChartOptions
+        Sources, an extra note and the size (:class:`~caretrends.figures.chart.ChartOptions`).
 
     Returns
     -------
     Chart
     """
     require_columns(data, ["ref_area", "value"], "country comparison data")
-    texts = ChartText.cite(data, title=title, source=source, note=note, lang=lang, size=size)
+    texts = ChartText.cite(data, title, lang, options)
+    size = options.size
     missing = [a for a in always_show if a not in set(data["ref_area"])]
     frame = pd.concat([data, pd.DataFrame({"ref_area": missing, "value": np.nan})])
     protected = protect(frame.reset_index(drop=True), kind=kind, numerator=numerator)

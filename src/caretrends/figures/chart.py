@@ -2,9 +2,11 @@
 
 A chart is a matplotlib figure plus everything a brief needs to publish it: the title
 (the key message), the source line naming the publications, the note line, the alt text
-and the plotted data as a small table (hidden counts written ``c``). A builder settles
-the options every chart takes (:class:`ChartText`), protects and draws what is its own,
-and hands figure and table to :func:`publish`, which adds the rest.
+and the plotted data as a small table (hidden counts written ``c``). A builder takes its
+title and language, and how it is published (:class:`ChartOptions`, or
+:class:`SeriesOptions` for a series over time); it settles the texts around the chart
+(:class:`ChartText`), protects and draws what is its own, and hands figure and table to
+:func:`publish`, which adds the rest.
 """
 
 from __future__ import annotations
@@ -43,31 +45,23 @@ _POINTS_PER_INCH = 72.0
 
 @dataclass
 class Chart:
-    """A finished chart, ready for :func:`caretrends.figures.export_figure`.
+    """A finished chart, ready for :func:`caretrends.figures.export_figure`."""
 
-    Parameters
-    ----------
-    figure : matplotlib.figure.Figure
-        The drawing, with title, source line and note line on it.
-    data : DataFrame
-        The plotted values as published (hidden counts written ``c``), code columns.
-    title, source, note : str
-        The texts drawn on the figure (source and note without their prefixes).
-    alt_text : str
-        A text alternative describing the chart and its message.
-    lang : str
-        Language of every text.
-    size : str
-        One of :data:`caretrends.figures.style.SIZES`.
-    """
-
+    #: The drawing, with title, source line and note line on it.
     figure: Figure
+    #: The plotted values as published (hidden counts written ``c``), code columns.
     data: pd.DataFrame
+    #: The texts drawn on the figure (source and note without their prefixes).
     title: str
+    #: The texts drawn on the figure (source and note without their prefixes).
     source: str
+    #: The texts drawn on the figure (source and note without their prefixes).
     note: str
+    #: A text alternative describing the chart and its message.
     alt_text: str
+    #: Language of every text.
     lang: str
+    #: One of :data:`caretrends.figures.style.SIZES`.
     size: str
 
     def _repr_png_(self) -> tuple[bytes, dict[str, str]]:
@@ -137,41 +131,60 @@ def wrap_to_width(text: str, width_in: float, font_size: float, *, bold: bool = 
 
 
 @dataclass(frozen=True)
+class ChartOptions:
+    """How a chart is published: the publications it cites, an extra note and its size."""
+
+    #: Publications cited; by default the data's ``source`` column.
+    source: str | Sequence[str] | None = None
+    #: Extra note, in the chart's language; the chart's own notes (on suppression, a
+    #: model's band, campaigns) come before it.
+    note: str = ""
+    #: One of :data:`caretrends.figures.style.SIZES`.
+    size: str = "page"
+
+
+@dataclass(frozen=True)
+class SeriesOptions(ChartOptions):
+    """How a series over time is charted: :class:`ChartOptions` and what its values are."""
+
+    #: ``"count"`` or ``"rate"``: counts of 1–4 are suppressed; rates are withheld or
+    #: flagged by ``numerator``.
+    kind: str = "count"
+    #: Column of events behind a rate.
+    numerator: str | None = None
+    #: Decimals shown for values in the alt text.
+    decimals: int = 0
+    #: Name of the time column of the data and of the model's table: the name the model
+    #: was given (``fit_rate_trend(..., time="year")``).
+    time: str = "year"
+
+
+#: Sources from the data, no extra note, at page size.
+PAGE = ChartOptions()
+#: A series of counts over the years, charted with :data:`PAGE`'s options.
+COUNTS = SeriesOptions()
+#: A series of rates over the years, charted with :data:`PAGE`'s options.
+RATES = SeriesOptions(kind="rate")
+
+
+@dataclass(frozen=True)
 class ChartText:
-    """The options every builder takes alike: the texts around the chart, language, size.
+    """The texts around a chart as it is drawn: its title, settled source, note, language, size."""
 
-    Parameters
-    ----------
-    title : str
-        The key message, in ``lang``.
-    source : str
-        The publications cited, as :func:`source_text` settled them.
-    note : str
-        The caller's extra note, in ``lang`` (may be empty).
-    lang : str
-        Language of every text.
-    size : str
-        One of :data:`caretrends.figures.style.SIZES`.
-    """
-
+    #: The key message, in ``lang``.
     title: str
+    #: The publications cited, as :func:`source_text` settled them.
     source: str
+    #: The caller's extra note, in ``lang`` (may be empty).
     note: str
+    #: Language of every text.
     lang: str
+    #: One of :data:`caretrends.figures.style.SIZES`.
     size: str
 
     @classmethod
-    def cite(
-        cls,
-        data: pd.DataFrame,
-        *,
-        title: str,
-        source: str | Sequence[str] | None,
-        note: str,
-        lang: str,
-        size: str,
-    ) -> ChartText:
-        """Return the options with the source settled from ``source`` or ``data``.
+    def cite(cls, data: pd.DataFrame, title: str, lang: str, options: ChartOptions) -> ChartText:
+        """Return the texts with the source settled from ``options.source`` or ``data``.
 
         Called before drawing, so that a chart without a source is refused at once.
         Organisations cited by their acronym (KAS, UCCK) get the acronym readers of
@@ -179,9 +192,9 @@ class ChartText:
         """
         cited = "; ".join(
             text_or_label(name, "organisation", lang)
-            for name in source_text(data, source).split("; ")
+            for name in source_text(data, options.source).split("; ")
         )
-        return cls(title, cited, note, lang, size)
+        return cls(title, cited, options.note, lang, options.size)
 
 
 def publish(

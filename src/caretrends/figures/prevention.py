@@ -11,7 +11,9 @@ from matplotlib.transforms import blended_transform_factory
 from caretrends import disclosure
 from caretrends.figures.axes import axis_label, locale_axis, mark_hidden, year_axis
 from caretrends.figures.chart import (
+    PAGE,
     Chart,
+    ChartOptions,
     ChartText,
     new_figure,
     publish,
@@ -54,9 +56,7 @@ def prevention_chart(
     measure: str,
     lang: str = "en",
     order: Sequence[str] | None = None,
-    source: str | Sequence[str] | None = None,
-    note: str = "",
-    size: str = "page",
+    options: ChartOptions = PAGE,
 ) -> Chart:
     """Chart the outcomes of the prevention programme per year and the share kept.
 
@@ -82,15 +82,16 @@ def prevention_chart(
         Language of every label.
     order : sequence of str, optional
         Outcomes from the bottom of the bar up; default ``success`` first.
-    source, note, size
-        As for :func:`caretrends.figures.trend_chart`.
+    options : ChartOptions
+        Sources, an extra note and the size (:class:`~caretrends.figures.chart.ChartOptions`).
 
     Returns
     -------
     Chart
     """
     require_columns(data, ["year", "outcome", "value"], "prevention data")
-    texts = ChartText.cite(data, title=title, source=source, note=note, lang=lang, size=size)
+    texts = ChartText.cite(data, title, lang, options)
+    size = options.size
     outcomes = (
         list(order)
         if order is not None

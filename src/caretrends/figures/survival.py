@@ -10,7 +10,9 @@ import pandas as pd
 from caretrends import disclosure
 from caretrends.figures.axes import axis_label, locale_axis
 from caretrends.figures.chart import (
+    PAGE,
     Chart,
+    ChartOptions,
     ChartText,
     blank_figure,
     publish,
@@ -65,9 +67,7 @@ def survival_chart(
     group: str = "group",
     labels_from: str = "outcome",
     risk_times: Sequence[float] | None = None,
-    source: str | Sequence[str] | None = None,
-    note: str = "",
-    size: str = "page",
+    options: ChartOptions = PAGE,
 ) -> Chart:
     """Chart Kaplan–Meier or cumulative-incidence curves with numbers at risk below.
 
@@ -94,8 +94,8 @@ def survival_chart(
         without a label is shown as it is.
     risk_times : sequence of float, optional
         Times of the numbers-at-risk table; default every 12 months.
-    source, note, size
-        As for :func:`caretrends.figures.trend_chart`.
+    options : ChartOptions
+        Sources, an extra note and the size (:class:`~caretrends.figures.chart.ChartOptions`).
 
     Returns
     -------
@@ -105,7 +105,8 @@ def survival_chart(
     require_columns(
         table, [group, "time", "at_risk", "events", estimate, "conf_low", "conf_high"], "curves"
     )
-    texts = ChartText.cite(table, title=title, source=source, note=note, lang=lang, size=size)
+    texts = ChartText.cite(table, title, lang, options)
+    size = options.size
     start_value = 1.0 if estimate == "survival" else 0.0
     groups = list(pd.unique(table[group]))
     horizon = float(table["time"].max())

@@ -16,8 +16,11 @@ from matplotlib.transforms import blended_transform_factory
 
 from caretrends.figures.axes import axis_label, decimal_year, locale_axis, year_axis
 from caretrends.figures.chart import (
+    COUNTS,
+    RATES,
     Chart,
     ChartText,
+    SeriesOptions,
     new_figure,
     publish,
     require_columns,
@@ -101,12 +104,10 @@ def _legend(ax: Axes, handles: Sequence, size: str) -> None:
     )
 
 
-def _observed(
-    data: pd.DataFrame, time: str, kind: str, numerator: str | None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _observed(data: pd.DataFrame, options: SeriesOptions) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the series sorted by time and its values as they may be published."""
-    series = data.sort_values(time).reset_index(drop=True)
-    return series, protect(series, kind=kind, numerator=numerator)
+    series = data.sort_values(options.time).reset_index(drop=True)
+    return series, protect(series, kind=options.kind, numerator=options.numerator)
 
 
 def _line_over_years(measure: str, years: pd.Series, lang: str) -> str:
@@ -122,13 +123,7 @@ def trend_chart(
     lang: str = "en",
     fit: pd.DataFrame | None = None,
     campaigns: pd.DataFrame | None = None,
-    kind: str = "count",
-    numerator: str | None = None,
-    decimals: int = 0,
-    source: str | Sequence[str] | None = None,
-    note: str = "",
-    size: str = "page",
-    time: str = "year",
+    options: SeriesOptions = COUNTS,
 ) -> Chart:
     """Chart counts or rates per year with the model's confidence band and campaign dates.
 
@@ -149,31 +144,21 @@ def trend_chart(
     campaigns : DataFrame, optional
         ``campaign`` (a ``campaign_name`` label code or text), ``start``, ``end`` dates;
         e.g. :func:`caretrends.analysis.campaign_table` of the run's campaigns.
-    kind : {"count", "rate"}
-        Counts of 1–4 are suppressed; rates are withheld or flagged by ``numerator``.
-    numerator : str, optional
-        Column of events behind a rate.
-    decimals : int
-        Decimals shown for values in the alt text.
-    source : str or sequence of str, optional
-        Publications cited; defaults to the data's ``source`` column.
-    note : str
-        Extra note, in ``lang``; notes on suppression, the band and campaigns are added.
-    size : {"column", "page", "slide"}
-        Figure size.
-    time : str
-        Name of the time column (years) of ``data`` and ``fit``: the name the model was
-        given (``fit_rate_trend(..., time="year")``).
+    options : SeriesOptions
+        What the values are (counts or rates), the time column of ``data`` and ``fit``
+        (years), sources, note and size; the chart's notes on the band and campaigns come
+        before the note.
 
     Returns
     -------
     Chart
     """
+    time, size = options.time, options.size
     require_columns(data, [time, "value"], "trend data")
     if fit is not None:
         require_columns(fit, [time, "fitted", "conf_low", "conf_high"], "trend fit")
-    texts = ChartText.cite(data, title=title, source=source, note=note, lang=lang, size=size)
-    series, protected = _observed(data, time, kind, numerator)
+    texts = ChartText.cite(data, title, lang, options)
+    series, protected = _observed(data, options)
     notes: list[str] = []
     with style_context(size):
         figure, ax = new_figure(size)
@@ -201,7 +186,9 @@ def trend_chart(
         texts,
         described=_line_over_years(measure, series[time], lang),
         findings=[
-            range_sentence(series[time].astype(int), protected["value"], lang, decimals=decimals),
+            range_sentence(
+                series[time].astype(int), protected["value"], lang, decimals=options.decimals
+            ),
             label("alt.band", lang) if fit is not None else "",
             label("alt.campaigns", lang, campaigns="; ".join(described)) if described else "",
         ],
@@ -215,17 +202,11 @@ def its_chart(
     counterfactual: pd.DataFrame,
     *,
     interruption: float,
+    interruption_label: str | None = None,
     title: str,
     measure: str,
     lang: str = "en",
-    interruption_label: str | None = None,
-    kind: str = "count",
-    numerator: str | None = None,
-    decimals: int = 0,
-    source: str | Sequence[str] | None = None,
-    note: str = "",
-    size: str = "page",
-    time: str = "year",
+    options: SeriesOptions = COUNTS,
 ) -> Chart:
     """Chart an interrupted time series: observed values, fitted model and counterfactual.
 
@@ -241,20 +222,21 @@ def its_chart(
         Time of the interruption (e.g. ``2013.37`` for 15 May 2013), drawn as a line.
     interruption_label : str, optional
         What happened then (e.g. a campaign's name), in ``lang``; used in the alt text.
-    title, measure, lang, kind, numerator, decimals, source, note, size
+    title, measure, lang
         As for :func:`trend_chart`.
-    time : str
-        Name of the time column of ``series`` and ``counterfactual``: the name the model
-        was given (``fit_its(..., time="year")``).
+    options : SeriesOptions
+        As for :func:`trend_chart`; its time column is that of ``series`` and
+        ``counterfactual`` (``fit_its(..., time="year")``).
 
     Returns
     -------
     Chart
     """
+    time, size = options.time, options.size
     require_columns(series, [time, "value"], "ITS series")
     require_columns(counterfactual, [time, "fitted", "counterfactual"], "ITS counterfactual")
-    texts = ChartText.cite(series, title=title, source=source, note=note, lang=lang, size=size)
-    observed, protected = _observed(series, time, kind, numerator)
+    texts = ChartText.cite(series, title, lang, options)
+    observed, protected = _observed(series, options)
     model = counterfactual.sort_values(time).reset_index(drop=True)
     after = model[model[time] >= interruption]
     is_years = bool(observed[time].min() > 1900)
@@ -337,13 +319,7 @@ def joinpoint_chart(
     measure: str,
     lang: str = "en",
     fitted: pd.DataFrame | None = None,
-    kind: str = "rate",
-    numerator: str | None = None,
-    decimals: int = 1,
-    source: str | Sequence[str] | None = None,
-    note: str = "",
-    size: str = "page",
-    time: str = "year",
+    options: SeriesOptions = RATES,
 ) -> Chart:
     """Chart a series with its joinpoint segments, each labelled with its APC.
 
@@ -361,24 +337,25 @@ def joinpoint_chart(
         The time column and ``fitted``: the model's line, as the joinpoint result's
         ``.fitted``. Without it the segments are shaded
         and labelled, and no line is drawn that the model did not give.
-    title, measure, lang, kind, numerator, decimals, source, note, size
+    title, measure, lang
         As for :func:`trend_chart`.
-    time : str
-        Name of the time column of ``data`` and ``fitted``: the name the model was given
-        (``fit_joinpoint(..., x="year")``).
+    options : SeriesOptions
+        As for :func:`trend_chart` (by default rates); its time column is that of ``data``
+        and ``fitted`` (``fit_joinpoint(..., x="year")``).
 
     Returns
     -------
     Chart
     """
+    time, size = options.time, options.size
     require_columns(data, [time, "value"], "joinpoint data")
     require_columns(
         segments, ["start", "end", "apc", "conf_low", "conf_high", "p_value"], "joinpoint segments"
     )
     if fitted is not None:
         require_columns(fitted, [time, "fitted"], "joinpoint fitted")
-    texts = ChartText.cite(data, title=title, source=source, note=note, lang=lang, size=size)
-    series, protected = _observed(data, time, kind, numerator)
+    texts = ChartText.cite(data, title, lang, options)
+    series, protected = _observed(data, options)
     parts = segments.sort_values("start").reset_index(drop=True)
     with style_context(size):
         figure, ax = new_figure(size)

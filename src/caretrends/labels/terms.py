@@ -45,20 +45,13 @@ MINUS = "\u2212"
 
 @dataclass(frozen=True)
 class Entry:
-    """One catalog entry.
+    """One catalog entry."""
 
-    Parameters
-    ----------
-    text : str
-        The label, possibly with ``{name}`` placeholders.
-    glossary : str or None
-        Key of the :data:`GLOSSARY_PATH` row the term was taken from.
-    provisional : str or None
-        Why the wording needs a native speaker's review; None when it is sourced.
-    """
-
+    #: The label, possibly with ``{name}`` placeholders.
     text: str
+    #: Key of the :data:`GLOSSARY_PATH` row the term was taken from.
     glossary: str | None = None
+    #: Why the wording needs a native speaker's review; None when it is sourced.
     provisional: str | None = None
 
 

@@ -29,13 +29,7 @@ import numpy as np
 import pandas as pd
 
 from caretrends.errors import DataValidationError, ModelDataError, ParameterError
-from caretrends.models.glm import (
-    CountFit,
-    check_counts,
-    fit_count_glm,
-    log_exposure,
-    overdispersion_sentence,
-)
+from caretrends.models import glm
 from caretrends.models.result import (
     Estimate,
     ModelResult,
@@ -59,7 +53,7 @@ class ITSResult(ModelResult):
     one estimate when there is a single intervention.
     """
 
-    fit: CountFit | None = None
+    fit: glm.CountFit | None = None
     starts: list[float] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     time_unit: str = ""
@@ -197,7 +191,9 @@ class ITSResult(ModelResult):
             change_phrase(trend_subject, self.trend.as_percent_change(), self.level, unit)
         )
         sentences.append(
-            phrase("model.its.details", model=overdispersion_sentence(self.fit), n=self.fit.nobs)
+            phrase(
+                "model.its.details", model=glm.overdispersion_sentence(self.fit), n=self.fit.nobs
+            )
         )
         return sentences
 
@@ -330,7 +326,7 @@ def fit_its(
     period : float
         Length of the seasonal cycle in time units.
     family : {"quasipoisson", "poisson", "negbin"}
-        Count model (see :func:`caretrends.models.trend.fit_count_glm`).
+        Count model (see :func:`caretrends.models.glm.fit_count_glm`).
     slope_change : bool
         Also estimate a change of slope after each intervention.
     labels : sequence of str, optional
@@ -383,13 +379,13 @@ def fit_its(
             f"{time} {', '.join(f'{v:g}' for v in repeated)} appears more than once: an "
             "interrupted time series needs one count per time point"
         )
-    y = check_counts(ordered[outcome], outcome)
-    log_offset = log_exposure(data, offset)[order]
+    y = glm.check_counts(ordered[outcome], outcome)
+    log_offset = glm.log_exposure(data, offset)[order]
     caveats: list[Phrase] = []
     segment_points = _check_segments(t, y, starts, labels, slope_change, caveats)
     design = _design(t, starts, slope_change, harmonics, period)
     design.index = ordered.index
-    fit = fit_count_glm(y, design, log_offset, family, caveats, use_t=interval == "t")
+    fit = glm.fit_count_glm(y, design, log_offset, family, caveats, use_t=interval == "t")
     return ITSResult(
         level=level,
         caveat_phrases=caveats,

@@ -104,31 +104,21 @@ def rate_standard_error(count: ArrayLike, exposure: ArrayLike, per: float = 1.0)
 
 @dataclass
 class JoinpointResult(ModelResult):
-    """A fitted joinpoint model (see :func:`fit_joinpoint`).
+    """A fitted joinpoint model (see :func:`fit_joinpoint`)."""
 
-    Attributes
-    ----------
-    joinpoints : list of float
-        Joinpoint locations (observed ``x`` values).
-    segments : pandas.DataFrame
-        ``start``, ``end``, ``apc``, ``conf_low``, ``conf_high``, ``p_value`` (percent scale),
-        plus ``std_error`` (of the log-linear slope) and ``n_obs`` (the segment's own points).
-    aapc : Estimate
-        Average annual percent change over the whole range.
-    fitted : pandas.DataFrame
-        The ``x`` column under the name the data gave it (``year`` for
-        ``fit_joinpoint(..., x="year")``), ``observed``, ``fitted`` (on the scale of ``y``).
-    selection : pandas.DataFrame
-        ``n_joinpoints``, ``sse``, ``bic`` of the best model with each number of joinpoints.
-    permutation_tests : pandas.DataFrame or None
-        The sequential tests, when the permutation method chose the number.
-    """
-
+    #: Joinpoint locations (observed ``x`` values).
     joinpoints: list[float] = field(default_factory=list)
+    #: ``start``, ``end``, ``apc``, ``conf_low``, ``conf_high``, ``p_value`` (percent scale),
+    #: plus ``std_error`` (of the log-linear slope) and ``n_obs`` (the segment's own points).
     segments: pd.DataFrame | None = None
+    #: Average annual percent change over the whole range.
     aapc: Estimate | None = None
+    #: The ``x`` column under the name the data gave it (``year`` for
+    #: ``fit_joinpoint(..., x="year")``), ``observed``, ``fitted`` (on the scale of ``y``).
     fitted: pd.DataFrame | None = None
+    #: ``n_joinpoints``, ``sse``, ``bic`` of the best model with each number of joinpoints.
     selection: pd.DataFrame | None = None
+    #: The sequential tests, when the permutation method chose the number.
     permutation_tests: pd.DataFrame | None = None
     chosen_by: str = ""
     x_unit: str = "year"

@@ -261,25 +261,39 @@ def _follow_up(curve: pd.DataFrame) -> float:
     return float(curve["time"].max())
 
 
-def median_survival(
-    data: pd.DataFrame,
-    *,
-    duration: str,
-    event: str,
-    group: str | None = None,
-    level: float = 0.95,
-) -> pd.DataFrame:
-    """Median time to the event per group, with the Brookmeyer-Crowley interval.
+def median_survival(curve: pd.DataFrame) -> pd.DataFrame:
+    """Median time to the event per group of a Kaplan-Meier table, with its interval.
 
-    ``median`` is NaN when survival never falls to one half, and ``conf_high`` is ``inf``
-    when the upper limit is not reached within follow-up (say "not reached").
+    The median is the first time survival falls below one half. Its interval is Brookmeyer
+    and Crowley's (as SAS and statsmodels' ``quantile_ci``): from the first time whose
+    pointwise log(-log) interval covers one half to the time after the last such, so it is
+    read off the table's ``conf_low`` / ``conf_high`` and has the table's level.
+
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        A table of :func:`kaplan_meier` (``group``, ``time``, ``survival``, ``conf_low``,
+        ``conf_high``); rows may come in any order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``group``, ``median``, ``conf_low``, ``conf_high``: ``median`` is NaN when survival
+        never falls below one half, and ``conf_high`` is ``inf`` when the upper limit is not
+        reached within follow-up (say "not reached").
     """
     rows = []
-    for key, part in _groups(data, group):
-        fit = SurvfuncRight(*durations(part, duration, event))
-        with np.errstate(divide="ignore", invalid="ignore"):  # log(-log 1) at time 0
-            low, high = fit.quantile_ci(0.5, alpha=1 - level)
-        rows.append({"group": key, "median": fit.quantile(0.5), "conf_low": low, "conf_high": high})
+    for key, part in curve.groupby("group", sort=True):
+        ordered = part.sort_values("time", kind="stable")
+        times = ordered["time"].to_numpy(float)
+        below = np.flatnonzero(ordered["survival"].to_numpy(float) < 0.5)
+        covers = np.flatnonzero((ordered["conf_low"] <= 0.5) & (ordered["conf_high"] >= 0.5))
+        low = high = np.nan
+        if len(covers):
+            low = times[covers[0]]
+            high = times[covers[-1] + 1] if covers[-1] + 1 < len(times) else np.inf
+        median = times[below[0]] if len(below) else np.nan
+        rows.append({"group": key, "median": median, "conf_low": low, "conf_high": high})
     return pd.DataFrame(rows).astype({"median": float, "conf_low": float, "conf_high": float})
 
 

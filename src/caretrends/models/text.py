@@ -32,18 +32,12 @@ P_FLOOR = 0.001
 
 @dataclass(frozen=True)
 class Phrase:
-    """A catalog key and its fields; :meth:`render` writes it in a language.
+    """A catalog key and its fields; :meth:`render` writes it in a language."""
 
-    Parameters
-    ----------
-    key : str
-        Key of the label catalogs (``model.…``).
-    fields : tuple of (str, object)
-        Placeholder values: text, whole numbers, :class:`Num`, :class:`Percent`,
-        :class:`PValue`, :class:`Joined` or other phrases.
-    """
-
+    #: Key of the label catalogs (``model.…``).
     key: str
+    #: Placeholder values: text, whole numbers, :class:`Num`, :class:`Percent`,
+    #: :class:`PValue`, :class:`Joined` or other phrases.
     fields: tuple[tuple[str, object], ...] = ()
 
     def render(self, lang: str = "en") -> str:

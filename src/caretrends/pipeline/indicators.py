@@ -36,17 +36,15 @@ DERIVED_COLUMNS: list[str] = [
 
 @dataclass(frozen=True)
 class SeriesSpec:
-    """Which annual series of the Observations table to take.
+    """Which annual series of the Observations table to take."""
 
-    Attributes
-    ----------
-    indicator, sex, age, unit : str
-        Codes as in the Observations table.
-    """
-
+    #: Codes as in the Observations table.
     indicator: str
+    #: Codes as in the Observations table.
     age: str = "_T"
+    #: Codes as in the Observations table.
     sex: str = "_T"
+    #: Codes as in the Observations table.
     unit: str = "NUMBER"
 
     def label(self) -> str:
@@ -56,25 +54,18 @@ class SeriesSpec:
 
 @dataclass(frozen=True)
 class RateSpec:
-    """A derived rate: ``numerator / denominator * per``.
+    """A derived rate: ``numerator / denominator * per``."""
 
-    Attributes
-    ----------
-    indicator, unit : str
-        Code and unit of the derived series.
-    numerator, denominator : SeriesSpec
-    per : float
-        Scale: 1000 or 100000.
-    denominator_lag : int
-        Years between the numerator's year and the denominator's (1 for end-of-year
-        stocks over the population on 1 January of the next year).
-    """
-
+    #: Code and unit of the derived series.
     indicator: str
+    #: Code and unit of the derived series.
     unit: str
     numerator: SeriesSpec
     denominator: SeriesSpec
+    #: Scale: 1000 or 100000.
     per: float
+    #: Years between the numerator's year and the denominator's (1 for end-of-year
+    #: stocks over the population on 1 January of the next year).
     denominator_lag: int = 0
 
 

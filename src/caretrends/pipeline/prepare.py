@@ -40,17 +40,11 @@ TABLES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class PrepareResult:
-    """What ``prepare`` did.
+    """What ``prepare`` did."""
 
-    Attributes
-    ----------
-    reused : bool
-        True when the processed files were up to date and nothing was recomputed.
-    manifest : dict
-        The manifest written to ``data/processed/prepare_manifest.json``.
-    """
-
+    #: True when the processed files were up to date and nothing was recomputed.
     reused: bool
+    #: The manifest written to ``data/processed/prepare_manifest.json``.
     manifest: dict
 
 

@@ -20,18 +20,12 @@ from caretrends.sources.textfile import check_csv_file
 
 @dataclass(frozen=True)
 class ObservationReader:
-    """How to read one kind of raw file into Observations.
+    """How to read one kind of raw file into Observations."""
 
-    Attributes
-    ----------
-    read : callable
-        ``read(record, raw_dir) -> (observations, rejects)``.
-    count_rows : callable
-        ``count_rows(path) -> int``: the rows (or cells) the file holds, counted apart
-        from ``read``, so that rows read = kept + rejected can be checked.
-    """
-
+    #: ``read(record, raw_dir) -> (observations, rejects)``.
     read: Callable[[provenance.SourceRecord, Path], tuple[pd.DataFrame, pd.DataFrame]]
+    #: ``count_rows(path) -> int``: the rows (or cells) the file holds, counted apart
+    #: from ``read``, so that rows read = kept + rejected can be checked.
     count_rows: Callable[[Path], int]
 
 

@@ -30,17 +30,11 @@ INFERRED_SOURCE = "caretrends (inferred from published totals)"
 
 @dataclass(frozen=True)
 class ReconcileRules:
-    """How to choose between sources.
+    """How to choose between sources."""
 
-    Attributes
-    ----------
-    priority : tuple of str
-        Sources, most trusted first; unlisted sources rank after them.
-    tolerance : float
-        Relative difference under which two values count as the same.
-    """
-
+    #: Sources, most trusted first; unlisted sources rank after them.
     priority: tuple[str, ...]
+    #: Relative difference under which two values count as the same.
     tolerance: float = 0.005
 
     @classmethod

@@ -26,20 +26,13 @@ from caretrends.schemas import impossible_problems
 
 @dataclass
 class ValidationReport:
-    """Outcome of :func:`validate`.
+    """Outcome of :func:`validate`."""
 
-    Attributes
-    ----------
-    file_problems : list of str
-        Problems that make a file unusable.
-    rejects : DataFrame
-        Rejected rows of every file (:data:`caretrends.schemas.REJECT_COLUMNS`).
-    checked : list of str
-        The files read.
-    """
-
+    #: Problems that make a file unusable.
     file_problems: list[str] = field(default_factory=list)
+    #: Rejected rows of every file (:data:`caretrends.schemas.REJECT_COLUMNS`).
     rejects: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: The files read.
     checked: list[str] = field(default_factory=list)
 
     def ok(self, *, strict: bool = False) -> bool:

@@ -43,6 +43,6 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "notebook": ["OutputFolders", "check_parameters", "output_folders"],
         "params": ["declared_parameters"],
         "run": ["ReportRunError", "RunResult", "RunStopped", "run_report"],
-        "tables": ["display_table", "format_table", "headers", "provisional_table"],
+        "tables": ["display_table", "headers", "provisional_table"],
     },
 )

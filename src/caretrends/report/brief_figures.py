@@ -44,8 +44,7 @@ def count_chart(
         lang=lang,
         fit=trend.fitted_values(),
         campaigns=campaigns,
-        source=sorted(set(series["cited_as"])),
-        size=size,
+        options=figures.SeriesOptions(source=sorted(set(series["cited_as"])), size=size),
     )
 
 
@@ -63,11 +62,8 @@ def per_births_chart(
         title=title,
         measure=label("measure.per_1000_live_births", lang),
         lang=lang,
-        kind="rate",
-        numerator="numerator",
-        decimals=2,
         fit=births_trend.fitted_values(per=1000),
-        size=size,
+        options=figures.SeriesOptions(kind="rate", numerator="numerator", decimals=2, size=size),
     )
 
 
@@ -79,7 +75,7 @@ def hospital_chart(hospital: pd.DataFrame, *, title: str, lang: str, size: str =
         title=title,
         measure=label("measure.babies_left", lang),
         lang=lang,
-        size=size,
+        options=figures.ChartOptions(size=size),
     )
 
 
@@ -91,7 +87,7 @@ def region_chart(rates: pd.DataFrame, *, title: str, lang: str, size: str = "pag
         measure=label("measure.rate_per_100000_children", lang),
         lang=lang,
         numerator="numerator",
-        size=size,
+        options=figures.ChartOptions(size=size),
     )
 
 

@@ -99,54 +99,38 @@ def default_config_path() -> Path:
 
 @dataclass(frozen=True)
 class NotebookSpec:
-    """One notebook of a run as configured.
+    """One notebook of a run as configured."""
 
-    Attributes
-    ----------
-    name : str
-        The notebook's file name without ``.ipynb``.
-    path : Path
-        The notebook file.
-    parameters : dict
-        Values configured for this notebook only.
-    depends_on : tuple of str
-        Notebooks that must succeed before this one starts.
-    declared : dict of str to DeclaredParameter
-        What the notebook's ``parameters`` cell declares.
-    """
-
-    name: str
+    #: The notebook file.
     path: Path
+    #: Values configured for this notebook only.
     parameters: dict[str, object]
+    #: Notebooks that must succeed before this one starts.
     depends_on: tuple[str, ...]
+    #: What the notebook's ``parameters`` cell declares.
     declared: dict[str, DeclaredParameter]
+
+    @property
+    def name(self) -> str:
+        """The notebook's file name without ``.ipynb``."""
+        return self.path.stem
 
 
 @dataclass(frozen=True)
 class RunConfig:
-    """A loaded and checked run configuration.
+    """A loaded and checked run configuration."""
 
-    Attributes
-    ----------
-    path : Path
-        The configuration file.
-    language : str
-        Language of the run (after any override).
-    parameters : dict
-        Global parameters.
-    notebooks : tuple of NotebookSpec
-        In dependency order (configured order where free).
-    loaded : dict
-        The file's content as loaded, for the manifest.
-    execution_timeout : int
-        Seconds one cell may run before its notebook fails.
-    """
-
+    #: The configuration file.
     path: Path
+    #: Language of the run (after any override).
     language: str
+    #: Global parameters.
     parameters: dict[str, object]
+    #: In dependency order (configured order where free).
     notebooks: tuple[NotebookSpec, ...]
+    #: The file's content as loaded, for the manifest.
     loaded: dict[str, object] = field(repr=False)
+    #: Seconds one cell may run before its notebook fails.
     execution_timeout: int = DEFAULT_EXECUTION_TIMEOUT
 
     def notebook(self, name: str) -> NotebookSpec:
@@ -359,7 +343,6 @@ def _notebook_specs(
             continue
         specs.append(
             NotebookSpec(
-                name=entry.name,
                 path=notebook,
                 parameters=entry.parameters,
                 depends_on=tuple(entry.depends_on),

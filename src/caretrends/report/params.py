@@ -38,15 +38,6 @@ _ANNOTATION_NAMES = {
 class TypeSpec:
     """A parameter type: a scalar, ``list[T]``, ``dict[K, V]``, a union, ``None`` or any.
 
-    Parameters
-    ----------
-    name : str
-        ``bool``, ``int``, ``float``, ``str``, ``None``, ``list``, ``dict``, ``union`` or
-        ``any``.
-    args : tuple of TypeSpec
-        Element type of a list, key and value types of a dict, members of a union; empty
-        when the contents are unconstrained.
-
     Examples
     --------
     >>> spec = TypeSpec("list", (TypeSpec("str"),))
@@ -56,7 +47,11 @@ class TypeSpec:
     (True, False)
     """
 
+    #: ``bool``, ``int``, ``float``, ``str``, ``None``, ``list``, ``dict``, ``union`` or
+    #: ``any``.
     name: str
+    #: Element type of a list, key and value types of a dict, members of a union; empty
+    #: when the contents are unconstrained.
     args: tuple[TypeSpec, ...] = ()
 
     def accepts(self, value: object) -> bool:

@@ -176,15 +176,18 @@ def code_text(value: object, column: str, lang: str) -> str:
     return name(value, lang)
 
 
-def format_table(
+def display_table(
     frame: pd.DataFrame,
     lang: str,
     *,
     columns: Sequence[str] | Mapping[str, str] | None = None,
     decimals: Mapping[str, int] | None = None,
     percent: Sequence[str] = (),
-) -> pd.DataFrame:
-    """Return ``frame`` as text cells with localised headers, ready to show or print.
+) -> Styler:
+    """Return ``frame`` as a table to show: text cells with localised headers, no row index.
+
+    A notebook shows it as the last line of a cell, every row shown; its ``.data`` holds the
+    text cells alone, ready to print.
 
     Parameters
     ----------
@@ -203,13 +206,14 @@ def format_table(
 
     Returns
     -------
-    DataFrame
-        Strings only, a plain 0..n-1 index.
+    Styler
+        Cells marked up by what they hold; ``.data`` is a DataFrame of strings only, with a
+        plain 0..n-1 index.
 
     Examples
     --------
     >>> table = pd.DataFrame({"ref_area": ["MNE"], "year": [2018], "value": [float("nan")]})
-    >>> format_table(table, "sr").to_dict("records")
+    >>> display_table(table, "sr").data.to_dict("records")
     [{'Zemlja': 'Crna Gora', 'Godina': '2018', 'Vrednost': '–'}]
     """
     names = dict(columns) if isinstance(columns, Mapping) else None
@@ -228,25 +232,10 @@ def format_table(
                 for v in values
             ]
         shown[names[column] if names else header(column, lang)] = cells
-    return pd.DataFrame(shown, index=pd.RangeIndex(len(frame)))
-
-
-def display_table(
-    frame: pd.DataFrame,
-    lang: str,
-    *,
-    columns: Sequence[str] | Mapping[str, str] | None = None,
-    decimals: Mapping[str, int] | None = None,
-    percent: Sequence[str] = (),
-) -> Styler:
-    """Return :func:`format_table` as a styled table without a row index, every row shown.
-
-    A notebook shows it as the last line of a cell; arguments as for
-    :func:`format_table`.
-    """
-    table = format_table(frame, lang, columns=columns, decimals=decimals, percent=percent)
-    shown = dict(zip(columns or frame.columns, table.columns, strict=True))
-    formatters = {header: _cell_markup(name) for name, header in shown.items()}
+    table = pd.DataFrame(shown, index=pd.RangeIndex(len(frame)))
+    formatters = {
+        heading: _cell_markup(column) for column, heading in zip(chosen, table.columns, strict=True)
+    }
     return (
         table.style.format(formatters, escape="html")
         .hide(axis="index")

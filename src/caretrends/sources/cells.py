@@ -37,26 +37,17 @@ _REMARK = re.compile(r"\s*\((?P<remark>[^)]*)\)\s*$")
 
 @dataclass(frozen=True)
 class Period:
-    """A parsed period.
+    """A parsed period."""
 
-    Attributes
-    ----------
-    code : str
-        Normalised code: ``2018``, ``2021-Q2``, ``2019-S1``, ``2023-03`` or ``1999/2011``.
-    freq : str
-        One of :data:`FREQUENCIES`.
-    year : int
-        The calendar year the period ends in.
-    start_year : int
-        The calendar year it starts in (equal to ``year`` except for multi-year periods).
-    remark : str
-        A bracketed remark that followed the period in the published text, if any.
-    """
-
+    #: Normalised code: ``2018``, ``2021-Q2``, ``2019-S1``, ``2023-03`` or ``1999/2011``.
     code: str
+    #: One of :data:`FREQUENCIES`.
     freq: str
+    #: The calendar year the period ends in.
     year: int
+    #: The calendar year it starts in (equal to ``year`` except for multi-year periods).
     start_year: int
+    #: A bracketed remark that followed the period in the published text, if any.
     remark: str = ""
 
 

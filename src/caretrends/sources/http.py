@@ -58,20 +58,13 @@ class FetchError(CaretrendsError):
 
 @dataclass(frozen=True)
 class Stored:
-    """The outcome of storing one answer.
+    """The outcome of storing one answer."""
 
-    Attributes
-    ----------
-    relative : str
-        Path relative to ``data/raw`` of the file holding these bytes.
-    sha256 : str
-        Their checksum.
-    written : bool
-        False when a registered file already held exactly these bytes.
-    """
-
+    #: Path relative to ``data/raw`` of the file holding these bytes.
     relative: str
+    #: Their checksum.
     sha256: str
+    #: False when a registered file already held exactly these bytes.
     written: bool
 
     def describe(self) -> str:

@@ -27,51 +27,33 @@ from caretrends.errors import DataValidationError
 
 @dataclass(frozen=True)
 class Dimension:
-    """One dimension of a JSON-stat dataset.
+    """One dimension of a JSON-stat dataset."""
 
-    Attributes
-    ----------
-    id : str
-        The dimension's id (a PxWeb variable code such as ``Viti``).
-    label : str
-        Its label (``Year``).
-    codes : tuple of str
-        Category codes in the cube's order.
-    labels : tuple of str
-        Category labels, aligned with ``codes`` (the code when the document gives none).
-    """
-
+    #: The dimension's id (a PxWeb variable code such as ``Viti``).
     id: str
+    #: Its label (``Year``).
     label: str
+    #: Category codes in the cube's order.
     codes: tuple[str, ...]
+    #: Category labels, aligned with ``codes`` (the code when the document gives none).
     labels: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class JsonStatDataset:
-    """A parsed JSON-stat 2.0 dataset.
+    """A parsed JSON-stat 2.0 dataset."""
 
-    Attributes
-    ----------
-    label : str
-        The dataset's title.
-    updated : str
-        When the publisher last updated it (ISO 8601), or ``""``.
-    source : str
-        The publisher's ``source`` text, or ``""``.
-    dimensions : tuple of Dimension
-        In the order of ``id``.
-    values : tuple of float or None
-        One per cell, row-major; ``None`` where the publisher gives no value.
-    status : tuple of str or None
-        One per cell: the publisher's status symbol (e.g. ``":"``), or ``None``.
-    """
-
+    #: The dataset's title.
     label: str
+    #: When the publisher last updated it (ISO 8601), or ``""``.
     updated: str
+    #: The publisher's ``source`` text, or ``""``.
     source: str
+    #: In the order of ``id``.
     dimensions: tuple[Dimension, ...]
+    #: One per cell, row-major; ``None`` where the publisher gives no value.
     values: tuple[float | None, ...]
+    #: One per cell: the publisher's status symbol (e.g. ``":"``), or ``None``.
     status: tuple[str | None, ...]
 
     def dimension(self, dimension_id: str) -> Dimension:

@@ -15,20 +15,13 @@ TRANSMONEE_CONFIG_NAME = "transmonee_fetch.yaml"
 
 @dataclass(frozen=True)
 class HttpSettings:
-    """Patience with a service.
+    """Patience with a service."""
 
-    Attributes
-    ----------
-    timeout : float
-        Seconds to wait for a connection, and again for each read.
-    retries : int
-        Further tries after a connection error, a timeout or a
-        :data:`~caretrends.sources.http.RETRY_STATUSES` answer.
-    backoff : float
-        Backoff factor: urllib3 waits ``backoff * 2 ** (n - 1)`` seconds before the n-th
-        retry after the first (capped at two minutes), or what ``Retry-After`` asks.
-    """
-
+    #: Seconds to wait for a connection, and again for each read.
     timeout: float = 60.0
+    #: Further tries after a connection error, a timeout or a
+    #: :data:`~caretrends.sources.http.RETRY_STATUSES` answer.
     retries: int = 3
+    #: Backoff factor: urllib3 waits ``backoff * 2 ** (n - 1)`` seconds before the n-th
+    #: retry after the first (capped at two minutes), or what ``Retry-After`` asks.
     backoff: float = 2.0

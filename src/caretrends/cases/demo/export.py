@@ -17,29 +17,19 @@ from caretrends.cases.dates import EXCEL_EPOCH
 
 @dataclass(frozen=True)
 class Office:
-    """How one office exports its records.
+    """How one office exports its records."""
 
-    Attributes
-    ----------
-    name : str
-        Used in the file name.
-    language : {"en", "sq", "sr"}
-        Language of column names and values.
-    encoding : str
-        Python codec of the CSV, or ``"xlsx"`` for a workbook.
-    delimiter : str
-        CSV delimiter.
-    date_format : str
-        ``strftime`` format of dates, or ``"excel"`` for serial day numbers.
-    share : float
-        Share of the records this office holds.
-    """
-
+    #: Used in the file name.
     name: str
+    #: Language of column names and values: ``"en"``, ``"sq"`` or ``"sr"``.
     language: str
+    #: Python codec of the CSV, or ``"xlsx"`` for a workbook.
     encoding: str
+    #: CSV delimiter.
     delimiter: str
+    #: ``strftime`` format of dates, or ``"excel"`` for serial day numbers.
     date_format: str
+    #: Share of the records this office holds.
     share: float
 
 
@@ -115,21 +105,13 @@ _CATEGORY_COLUMNS = {
 
 @dataclass(frozen=True)
 class Export:
-    """One office's file as it will be written, with the rejects it should produce.
-
-    Attributes
-    ----------
-    office : Office
-    kind : str
-    frame : DataFrame
-        The cells (text; Excel serial dates as integers).
-    expected_rejects : dict
-        Reason (or its start, for reasons naming a row) -> number of rows it rejects.
-    """
+    """One office's file as it will be written, with the rejects it should produce."""
 
     office: Office
     kind: str
+    #: The cells (text; Excel serial dates as integers).
     frame: pd.DataFrame
+    #: Reason (or its start, for reasons naming a row) -> number of rows it rejects.
     expected_rejects: dict[str, int]
 
     @property

@@ -35,26 +35,17 @@ _VECTOR_SUFFIXES = (".svg", ".pdf")
 
 @dataclass(frozen=True)
 class BriefFigure:
-    """One figure of the brief.
+    """One figure of the brief."""
 
-    Parameters
-    ----------
-    path_png : Path
-        The figure at print resolution (300 dpi); the Word document embeds it.
-    caption : str
-        Caption text, shown after the localised "Figure n".
-    alt : str
-        Alternative text for screen readers (PDF tags and Word's picture description).
-    width : {"half", "full"}
-        82 mm or 170 mm; consecutive half figures share a row.
-    path_vector : Path, optional
-        The same figure as SVG or PDF, preferred for the PDF brief.
-    """
-
+    #: The figure at print resolution (300 dpi); the Word document embeds it.
     path_png: Path
+    #: Caption text, shown after the localised "Figure n".
     caption: str
+    #: Alternative text for screen readers (PDF tags and Word's picture description).
     alt: str
+    #: 82 mm or 170 mm; consecutive half figures share a row.
     width: Literal["half", "full"] = "full"
+    #: The same figure as SVG or PDF, preferred for the PDF brief.
     path_vector: Path | None = None
 
 
@@ -70,45 +61,38 @@ class BriefBox:
 class BriefDocument:
     """Everything the brief shows, in the language ``lang``.
 
-    Parameters
-    ----------
-    lang : {"en", "sq", "sr"}
-        Language of every text below: sets hyphenation and the documents' language.
-    title, subtitle, date : str
-        Title block; ``date`` already formatted for ``lang``.
-    key_messages : sequence of str
-        The brief's messages, one bullet each.
-    key_numbers : DataFrame
-        Formatted cells with localised headers (:func:`caretrends.figures.key_numbers_table`).
-    figures : sequence of BriefFigure
-        In reading order.
-    sources_and_caveats, methods : sequence of str
-        One bullet each; the methods box is meant for about five lines.
-    run_id, commit : str
-        Shown in the footer of every page.
-    headings : mapping of str to str
-        Text of each key in :data:`HEADING_KEYS`, in ``lang``.
-    demonstration : BriefBox, optional
-        Results from synthetic case-level data, shown in a box of its own.
-
     Raises
     ------
     DataValidationError
         When the language, a heading, a figure width or a figure file type is wrong.
     """
 
+    #: Language of every text below (``"en"``, ``"sq"`` or ``"sr"``): sets hyphenation and
+    #: the documents' language.
     lang: str
+    #: Title block; ``date`` already formatted for ``lang``.
     title: str
+    #: Title block; ``date`` already formatted for ``lang``.
     subtitle: str
+    #: Title block; ``date`` already formatted for ``lang``.
     date: str
+    #: The brief's messages, one bullet each.
     key_messages: Sequence[str]
+    #: Formatted cells with localised headers (:func:`caretrends.figures.key_numbers_table`).
     key_numbers: pd.DataFrame
+    #: In reading order.
     figures: Sequence[BriefFigure]
+    #: One bullet each; the methods box is meant for about five lines.
     sources_and_caveats: Sequence[str]
+    #: One bullet each; the methods box is meant for about five lines.
     methods: Sequence[str]
+    #: Shown in the footer of every page.
     run_id: str
+    #: Shown in the footer of every page.
     commit: str
+    #: Text of each key in :data:`HEADING_KEYS`, in ``lang``.
     headings: Mapping[str, str]
+    #: Results from synthetic case-level data, shown in a box of its own.
     demonstration: BriefBox | None = None
 
     def __post_init__(self) -> None:

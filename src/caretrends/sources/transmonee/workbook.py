@@ -64,33 +64,26 @@ _NOTE_NUMBER, _TEXT, _NOTE_REF, _FIRST_VALUE = 0, 1, 2, 3
 
 @dataclass(frozen=True)
 class LegacyWorkbook:
-    """What :func:`read_legacy_workbook` returns.
+    """What :func:`read_legacy_workbook` returns."""
 
-    Attributes
-    ----------
-    observations : DataFrame
-        Country rows, in the Observations layout (missing cells kept as NaN with their
-        ``obs_status``).
-    aggregates : DataFrame
-        Regional totals in the same layout, kept apart so that country analyses never
-        include them by accident.
-    rejects : DataFrame
-        One row per rejected cell and reason: ``source_file`` the workbook, ``source_row``
-        the Excel row, ``column`` sheet and Excel column (``4.Child Protection!V``).
-    tables : DataFrame
-        One row per table found: sheet, code, title, the SDMX codes it maps to, whether
-        it was mapped, its row, the notes under it that carry no number (definitions) and
-        the sub-heading it stands under, if any ("Children in foster care").
-    cells_read, cells_rejected : int
-        Value cells read and rejected: ``cells_read == len(observations) +
-        len(aggregates) + cells_rejected``.
-    """
-
+    #: Country rows, in the Observations layout (missing cells kept as NaN with their
+    #: ``obs_status``).
     observations: pd.DataFrame
+    #: Regional totals in the same layout, kept apart so that country analyses never
+    #: include them by accident.
     aggregates: pd.DataFrame
+    #: One row per rejected cell and reason: ``source_file`` the workbook, ``source_row``
+    #: the Excel row, ``column`` sheet and Excel column (``4.Child Protection!V``).
     rejects: pd.DataFrame
+    #: One row per table found: sheet, code, title, the SDMX codes it maps to, whether
+    #: it was mapped, its row, the notes under it that carry no number (definitions) and
+    #: the sub-heading it stands under, if any ("Children in foster care").
     tables: pd.DataFrame
+    #: Value cells read and rejected: ``cells_read == len(observations) +
+    #: len(aggregates) + cells_rejected``.
     cells_read: int
+    #: Value cells read and rejected: ``cells_read == len(observations) +
+    #: len(aggregates) + cells_rejected``.
     cells_rejected: int
 
 
