@@ -33,27 +33,19 @@ CSV_ENCODING = "utf-8-sig"
 
 @dataclass(frozen=True)
 class ExportedFigure:
-    """What :func:`export_figure` wrote.
+    """What :func:`export_figure` wrote."""
 
-    Parameters
-    ----------
-    name : str
-        File stem (name and language).
-    files : dict of str to Path
-        Written files by kind: ``png``, ``svg``, ``pdf``, ``alt`` (.txt), ``data`` (.csv).
-    title, alt_text : str
-        As embedded.
-    data_sha256 : str
-        Checksum of the data CSV's bytes.
-    run_id : str
-        The run that made it.
-    """
-
+    #: File stem (name and language).
     name: str
+    #: Written files by kind: ``png``, ``svg``, ``pdf``, ``alt`` (.txt), ``data`` (.csv).
     files: dict[str, Path] = field(repr=False)
+    #: As embedded.
     title: str
+    #: As embedded.
     alt_text: str
+    #: Checksum of the data CSV's bytes.
     data_sha256: str
+    #: The run that made it.
     run_id: str
 
     def summary(self) -> str:

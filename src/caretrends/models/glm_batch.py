@@ -20,27 +20,20 @@ from caretrends.models.intervals import two_sided_p
 
 @dataclass(frozen=True)
 class BatchFit:
-    """Coefficients of one fit per row of counts (see :func:`fit_poisson_batch`).
+    """Coefficients of one fit per row of counts (see :func:`fit_poisson_batch`)."""
 
-    Attributes
-    ----------
-    params, bse, pvalues : numpy.ndarray
-        Shape (series, terms): log-scale coefficients, their standard errors and two-sided
-        p-values.
-    scale : numpy.ndarray
-        Shape (series,): the factor the variances were multiplied by (1 for Poisson).
-    df_resid : int
-        Points minus terms.
-    converged : numpy.ndarray
-        Shape (series,), bool: the Newton steps shrank below the tolerance; the other rows'
-        numbers are not estimates.
-    """
-
+    #: Shape (series, terms): log-scale coefficients.
     params: np.ndarray
+    #: Shape (series, terms): their standard errors.
     bse: np.ndarray
+    #: Shape (series, terms): their two-sided p-values.
     pvalues: np.ndarray
+    #: Shape (series,): the factor the variances were multiplied by (1 for Poisson).
     scale: np.ndarray
+    #: Points minus terms.
     df_resid: int
+    #: Shape (series,), bool: the Newton steps shrank below the tolerance; the other
+    #: rows' numbers are not estimates.
     converged: np.ndarray
 
 

@@ -26,24 +26,18 @@ from caretrends.report.narrative import SOURCE_LANGUAGE, read_translated
 
 @dataclass
 class NotebookOutcome:
-    """How one notebook of a run went.
-
-    Attributes
-    ----------
-    status : str
-        ``succeeded``, ``failed`` or ``skipped`` (a notebook it depends on failed).
-    error : dict, optional
-        For a failure: ``ename``, ``evalue`` and, when a cell raised, ``cell_index`` (in
-        the executed notebook), ``exec_count`` and ``source`` (the cell's first line).
-        For a skip: ``reason``.
-    """
+    """How one notebook of a run went."""
 
     name: str
+    #: ``succeeded``, ``failed`` or ``skipped`` (a notebook it depends on failed).
     status: str
     parameters: dict[str, object]
     started: str | None = None
     finished: str | None = None
     seconds: float | None = None
+    #: For a failure: ``ename``, ``evalue`` and, when a cell raised, ``cell_index`` (in
+    #: the executed notebook), ``exec_count`` and ``source`` (the cell's first line).
+    #: For a skip: ``reason``.
     error: dict[str, object] | None = None
     html: str | None = field(default=None)
 

@@ -100,32 +100,21 @@ class RunStopped(ReportRunError):
 
 @dataclass(frozen=True)
 class RunResult:
-    """A finished run.
+    """A finished run."""
 
-    Attributes
-    ----------
-    run_id : str
-        ``<UTC time>-<random>``; sorts in start order.
-    folder : Path
-        ``reports/<run-id>`` or, after a failure, ``reports/<run-id>-failed``.
-    ok : bool
-        Every notebook succeeded and the report was published.
-    complete : bool
-        Every configured notebook ran; only a complete report becomes ``latest``.
-    notebooks : dict of str to NotebookOutcome
-        In the order they were run.
-    added_dependencies : list of str
-        Notebooks run because a notebook chosen with ``only`` depends on them.
-    manifest : dict
-        The content of ``manifest.json``.
-    """
-
+    #: ``<UTC time>-<random>``; sorts in start order.
     run_id: str
+    #: ``reports/<run-id>`` or, after a failure, ``reports/<run-id>-failed``.
     folder: Path
+    #: Every notebook succeeded and the report was published.
     ok: bool
+    #: In the order they were run.
     notebooks: dict[str, NotebookOutcome]
+    #: Notebooks run because a notebook chosen with ``only`` depends on them.
     added_dependencies: list[str]
+    #: The content of ``manifest.json``.
     manifest: dict
+    #: Every configured notebook ran; only a complete report becomes ``latest``.
     complete: bool
 
 
