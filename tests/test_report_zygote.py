@@ -1,0 +1,98 @@
+"""A run's kernels fork from one warm zygote (issue 18): started as the kernel spec says,
+in the directory and environment asked for, ended and reaped like launched ones."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from caretrends.report.kernels import KERNEL_NAME, RunKernels, kernel_command
+from caretrends.report.zygote import forkable, zygote_command
+
+PROBE = (
+    "import os, sys\n"
+    "print(os.getppid(), os.getcwd(), os.environ.get('CARETRENDS_PROBE'),"
+    " 'pandas' in sys.modules, os.getpgid(0) == os.getpid())"
+)
+
+
+def test_only_an_ipykernel_launcher_command_is_forked() -> None:
+    python = ["/venv/bin/python", "-Xfrozen_modules=off"]
+    kernel = [*python, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    assert forkable(kernel)
+    assert not forkable(["/usr/bin/R", "--slave", "-e", "IRkernel::main()", "{connection_file}"])
+    assert not forkable(["ipykernel_launcher", "-f", "x"])
+    assert zygote_command(kernel, 7) == [*python, "-m", "caretrends.report.zygote", "7"]
+
+
+async def _start(kernels: RunKernels, cwd: Path):
+    manager = kernels.manager_class(cwd=cwd, env={"CARETRENDS_PROBE": "forked"})(
+        kernel_name=KERNEL_NAME
+    )
+    await manager.start_kernel()
+    client = manager.client()
+    client.start_channels()
+    await client.wait_for_ready(timeout=120)
+    return manager, client
+
+
+async def _probe(client) -> list[str]:
+    printed: list[str] = []
+
+    def keep(message: dict) -> None:
+        if message["msg_type"] == "stream":
+            printed.append(message["content"]["text"])
+
+    await client.execute_interactive(PROBE, output_hook=keep, timeout=60)
+    return "".join(printed).split()
+
+
+def test_a_kernel_is_a_warm_fork_in_its_own_directory_environment_and_group(
+    tmp_path: Path,
+) -> None:
+    kernels = RunKernels()
+
+    async def scenario() -> tuple[list[str], int, int | None]:
+        manager, client = await _start(kernels, tmp_path)
+        try:
+            printed = await _probe(client)
+        finally:
+            client.stop_channels()
+        pid = manager.provisioner.pid
+        await manager.shutdown_kernel(now=True)
+        return printed, pid, await manager.provisioner.poll()
+
+    with kernels.forked_from(kernel_command(KERNEL_NAME)):
+        zygote = kernels.zygote.process.pid
+        printed, pid, ended = asyncio.run(scenario())
+    parent, cwd, probe, warm, own_group = printed
+    assert int(parent) == zygote
+    assert Path(cwd) == tmp_path
+    assert probe == "forked"
+    assert warm == "True"  # pandas was imported before the fork
+    assert own_group == "True"  # so that killing the group spares the zygote
+    assert ended == 0  # the kernel is gone and its status was collected (LocalProvisioner)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # reaped, not a zombie
+
+
+def test_ending_the_zygote_kills_the_kernels_still_running(tmp_path: Path) -> None:
+    kernels = RunKernels()
+
+    async def start() -> tuple[object, int]:
+        manager, client = await _start(kernels, tmp_path)
+        client.stop_channels()
+        return manager, manager.provisioner.pid
+
+    with kernels.forked_from(kernel_command(KERNEL_NAME)):
+        zygote = kernels.zygote.process
+        manager, pid = asyncio.run(start())
+        os.kill(pid, 0)  # running
+    assert zygote.returncode == 0
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert manager.provisioner.process.poll() == -signal.SIGKILL
