@@ -63,11 +63,9 @@ RELIABLE_EVENTS = 20
 class DisclosureRules:
     """Thresholds of the disclosure policy."""
 
-    #: Counts from ``low`` to ``high`` inclusive are suppressed (default 1–4; zeros are
-    #: published).
+    #: The smallest count suppressed (zeros are published).
     low: int = 1
-    #: Counts from ``low`` to ``high`` inclusive are suppressed (default 1–4; zeros are
-    #: published).
+    #: The largest count suppressed: counts from ``low`` to ``high`` inclusive are hidden.
     high: int = 4
     #: Rates on fewer events than this are flagged unreliable (ONS: 20).
     unreliable_below: int = RELIABLE_EVENTS

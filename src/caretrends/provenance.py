@@ -40,9 +40,9 @@ class SourceRecord:
     path: str
     #: One of :data:`SOURCE_KINDS`; selects the reader.
     kind: str
-    #: What the file is and who published the data in it.
+    #: What the file is.
     title: str
-    #: What the file is and who published the data in it.
+    #: Who published the data in it.
     producer: str
     #: Where the public source can be found.
     url: str

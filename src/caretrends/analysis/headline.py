@@ -41,9 +41,9 @@ class PrimaryAnalysis:
     denominator: str
     #: Count family for :func:`caretrends.models.fit_rate_trend`.
     family: str
-    #: The years fitted.
+    #: The first year fitted.
     first_year: int
-    #: The years fitted.
+    #: The last year fitted.
     last_year: int
 
     @classmethod

@@ -51,11 +51,11 @@ class Chart:
     figure: Figure
     #: The plotted values as published (hidden counts written ``c``), code columns.
     data: pd.DataFrame
-    #: The texts drawn on the figure (source and note without their prefixes).
+    #: The title drawn on the figure.
     title: str
-    #: The texts drawn on the figure (source and note without their prefixes).
+    #: The source line drawn on the figure, without its prefix.
     source: str
-    #: The texts drawn on the figure (source and note without their prefixes).
+    #: The note line drawn on the figure, without its prefix.
     note: str
     #: A text alternative describing the chart and its message.
     alt_text: str

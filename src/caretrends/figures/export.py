@@ -39,9 +39,9 @@ class ExportedFigure:
     name: str
     #: Written files by kind: ``png``, ``svg``, ``pdf``, ``alt`` (.txt), ``data`` (.csv).
     files: dict[str, Path] = field(repr=False)
-    #: As embedded.
+    #: The title, as embedded in every file.
     title: str
-    #: As embedded.
+    #: The alt text, as embedded in every file.
     alt_text: str
     #: Checksum of the data CSV's bytes.
     data_sha256: str

@@ -38,13 +38,13 @@ DERIVED_COLUMNS: list[str] = [
 class SeriesSpec:
     """Which annual series of the Observations table to take."""
 
-    #: Codes as in the Observations table.
+    #: Indicator code, as in the Observations table.
     indicator: str
-    #: Codes as in the Observations table.
+    #: Age code, as in the Observations table.
     age: str = "_T"
-    #: Codes as in the Observations table.
+    #: Sex code, as in the Observations table.
     sex: str = "_T"
-    #: Codes as in the Observations table.
+    #: Unit code, as in the Observations table.
     unit: str = "NUMBER"
 
     def label(self) -> str:
@@ -56,9 +56,9 @@ class SeriesSpec:
 class RateSpec:
     """A derived rate: ``numerator / denominator * per``."""
 
-    #: Code and unit of the derived series.
+    #: Indicator code of the derived series.
     indicator: str
-    #: Code and unit of the derived series.
+    #: Unit code of the derived series.
     unit: str
     numerator: SeriesSpec
     denominator: SeriesSpec

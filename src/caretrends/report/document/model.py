@@ -70,11 +70,11 @@ class BriefDocument:
     #: Language of every text below (``"en"``, ``"sq"`` or ``"sr"``): sets hyphenation and
     #: the documents' language.
     lang: str
-    #: Title block; ``date`` already formatted for ``lang``.
+    #: The title block's title.
     title: str
-    #: Title block; ``date`` already formatted for ``lang``.
+    #: The title block's subtitle.
     subtitle: str
-    #: Title block; ``date`` already formatted for ``lang``.
+    #: The title block's date, already formatted for ``lang``.
     date: str
     #: The brief's messages, one bullet each.
     key_messages: Sequence[str]
@@ -82,13 +82,13 @@ class BriefDocument:
     key_numbers: pd.DataFrame
     #: In reading order.
     figures: Sequence[BriefFigure]
-    #: One bullet each; the methods box is meant for about five lines.
+    #: One bullet each.
     sources_and_caveats: Sequence[str]
     #: One bullet each; the methods box is meant for about five lines.
     methods: Sequence[str]
-    #: Shown in the footer of every page.
+    #: The run, shown in the footer of every page.
     run_id: str
-    #: Shown in the footer of every page.
+    #: The commit, shown in the footer of every page beside the run.
     commit: str
     #: Text of each key in :data:`HEADING_KEYS`, in ``lang``.
     headings: Mapping[str, str]

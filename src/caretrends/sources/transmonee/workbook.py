@@ -79,11 +79,10 @@ class LegacyWorkbook:
     #: it was mapped, its row, the notes under it that carry no number (definitions) and
     #: the sub-heading it stands under, if any ("Children in foster care").
     tables: pd.DataFrame
-    #: Value cells read and rejected: ``cells_read == len(observations) +
-    #: len(aggregates) + cells_rejected``.
+    #: Value cells read: ``cells_read == len(observations) + len(aggregates) +
+    #: cells_rejected``.
     cells_read: int
-    #: Value cells read and rejected: ``cells_read == len(observations) +
-    #: len(aggregates) + cells_rejected``.
+    #: Value cells rejected.
     cells_rejected: int
 
 
