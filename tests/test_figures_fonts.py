@@ -84,7 +84,8 @@ def test_pdf_export_draws_sans_serif_text_in_the_house_font(family: str) -> None
     with house_font():
         chosen = Path(font_manager.findfont(FontProperties(family=["sans-serif"])))
     assert chosen == fonts.house_font_file(fonts.SOURCE_FACES[0])
-    assert Path(font_manager.findfont(FontProperties(family=["sans-serif"]))).name == "DejaVuSans.ttf"
+    outside = Path(font_manager.findfont(FontProperties(family=["sans-serif"])))
+    assert outside.name == "DejaVuSans.ttf"
 
 
 def test_a_folder_that_cannot_be_written_falls_back_to_dejavu_sans(

@@ -7,6 +7,7 @@ import json
 import os
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from caretrends.provenance import sha256_file
 from caretrends.report import ReportRunError, add_subcommand, load_run_config, run_report
 from caretrends.report.browser import image_loads
+from caretrends.report.execute import waited_for_first
 from tests.conftest import figure_row, register, write_figures
 from tests.report_helpers import figure_notebook, write_config, write_notebook
 
@@ -29,7 +31,10 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "brief",
         "language = 'en'\n",
         "import os\nprint('brief', language)\n"
-        "print('case cache:', os.path.dirname(os.environ['CARETRENDS_CASE_CACHE']) == os.getcwd())",
+        "cache = os.environ['CARETRENDS_CASE_CACHE']\n"
+        "print('case cache:', os.path.dirname(cache) == os.getcwd())\n"
+        "parent = open(f'/proc/{os.getppid()}/cmdline').read()\n"
+        "print('forked from the zygote:', 'caretrends.report.zygote' in parent)",
     )
     write_config(
         root / "config" / "report.yaml",
@@ -83,6 +88,19 @@ def test_notebooks_share_a_case_cache_inside_the_run_removed_before_publishing(
     printed = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
     assert "case cache: True" in printed
     assert not list(published.folder.glob(".case-cache*"))
+
+
+def test_kernels_are_forked_from_the_runs_warm_zygote(published) -> None:
+    nb = nbformat.read(published.folder / "notebooks" / "brief.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for cell in nb.cells for o in cell.get("outputs", []))
+    assert "forked from the zygote: True" in printed
+
+
+def test_notebooks_others_wait_for_start_first() -> None:
+    depends = {"01": (), "02": (), "03": (), "04": ("02", "03"), "05": ("04",)}
+    config = SimpleNamespace(notebook=lambda name: SimpleNamespace(depends_on=depends[name]))
+    assert waited_for_first(list(depends), config) == ["02", "03", "04", "01", "05"]
+    assert waited_for_first(["01", "02"], config) == ["01", "02"]
 
 
 def test_a_partial_run_is_published_beside_latest_without_moving_it(published, project) -> None:

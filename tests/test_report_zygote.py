@@ -6,11 +6,12 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 from pathlib import Path
 
 import pytest
 
-from caretrends.report.kernels import KERNEL_NAME, RunKernels, kernel_command
+from caretrends.report.kernels import KERNEL_NAME, RunKernels, kernel_command, warm_zygote
 from caretrends.report.zygote import forkable, zygote_command
 
 PROBE = (
@@ -66,8 +67,8 @@ def test_a_kernel_is_a_warm_fork_in_its_own_directory_environment_and_group(
         await manager.shutdown_kernel(now=True)
         return printed, pid, await manager.provisioner.poll()
 
-    with kernels.forked_from(kernel_command(KERNEL_NAME)):
-        zygote = kernels.zygote.process.pid
+    with warm_zygote(kernel_command(KERNEL_NAME)) as warm, kernels.forked_from(warm):
+        zygote = warm.process.pid
         printed, pid, ended = asyncio.run(scenario())
     parent, cwd, probe, warm, own_group = printed
     assert int(parent) == zygote
@@ -88,11 +89,27 @@ def test_ending_the_zygote_kills_the_kernels_still_running(tmp_path: Path) -> No
         client.stop_channels()
         return manager, manager.provisioner.pid
 
-    with kernels.forked_from(kernel_command(KERNEL_NAME)):
-        zygote = kernels.zygote.process
+    with warm_zygote(kernel_command(KERNEL_NAME)) as warm, kernels.forked_from(warm):
+        zygote = warm.process
         manager, pid = asyncio.run(start())
         os.kill(pid, 0)  # running
     assert zygote.returncode == 0
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
     assert manager.provisioner.process.poll() == -signal.SIGKILL
+
+
+def test_a_kernel_that_is_not_ipykernel_gets_no_zygote() -> None:
+    with warm_zygote(["/usr/bin/R", "--slave", "-e", "IRkernel::main()", "{connection_file}"]) as z:
+        assert z is None
+
+
+def test_without_unix_packet_sockets_kernels_start_as_usual(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def unsupported(*_: object) -> None:
+        raise OSError(94, "Socket type not supported")  # macOS: no SOCK_SEQPACKET
+
+    monkeypatch.setattr(socket, "socketpair", unsupported)
+    with warm_zygote(kernel_command(KERNEL_NAME)) as z:
+        assert z is None

@@ -6,8 +6,12 @@ import argparse
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from caretrends.labels import LANGUAGES
+
+if TYPE_CHECKING:
+    from caretrends.report.zygote import Zygote
 
 
 def add_subcommand(subparsers: argparse._SubParsersAction) -> None:
@@ -47,18 +51,23 @@ def handle_run(args: argparse.Namespace) -> int:
     Other failures raise for the CLI (:func:`caretrends.cli.main`) to print in one line,
     with their traceback first under ``--debug``.
     """
-    from caretrends.report.run import RunStopped  # heavy: papermill, nbformat
+    from caretrends.report.kernels import KERNEL_NAME, kernel_command, warm_zygote
 
-    try:
-        return _run(args)
-    except RunStopped as exc:
-        if getattr(args, "debug", False):
-            traceback.print_exc()
-        print(f"caretrends run: {exc}", file=sys.stderr)
-        return exc.exit_code
+    # The kernels' zygote imports their stack on one core while this process imports the
+    # runner's (papermill, nbformat) on the other.
+    with warm_zygote(kernel_command(KERNEL_NAME)) as zygote:
+        from caretrends.report.run import RunStopped
+
+        try:
+            return _run(args, zygote)
+        except RunStopped as exc:
+            if getattr(args, "debug", False):
+                traceback.print_exc()
+            print(f"caretrends run: {exc}", file=sys.stderr)
+            return exc.exit_code
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, zygote: Zygote | None) -> int:
     from caretrends.report.config import load_run_config
     from caretrends.report.run import LATEST, run_report
 
@@ -66,7 +75,7 @@ def _run(args: argparse.Namespace) -> int:
     _, added = config.select(args.only)
     if added:
         print(f"also running what --only needs first: {', '.join(added)}")
-    result = run_report(config, only=args.only, reports_dir=args.output)
+    result = run_report(config, only=args.only, reports_dir=args.output, zygote=zygote)
     print(f"report {result.run_id} written to {result.folder}")
     if not result.complete:
         latest = result.folder.parent / LATEST

@@ -17,6 +17,7 @@ from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
 from caretrends.errors import CaretrendsError
+from caretrends.report.permissions import owner_only_umask
 from caretrends.report.zygote import Zygote, ZygoteError, forkable
 
 #: The Jupyter kernel the project installs (``make venv``) and runs notebooks on.
@@ -55,21 +56,14 @@ class RunKernels:
                 _kill_kernel(pid)
 
     @contextmanager
-    def forked_from(self, kernel_argv: list[str]) -> Iterator[None]:
-        """Fork this run's kernels from one warm zygote until the block ends.
-
-        The zygote imports the kernels' stack while the run gets ready; a kernel command
-        it cannot serve (not ``python -m ipykernel_launcher``) starts as usual.
-        """
-        if not forkable(kernel_argv):
-            yield
-            return
-        self.zygote = Zygote.start(kernel_argv)
+    def forked_from(self, zygote: Zygote | None) -> Iterator[None]:
+        """Fork this run's kernels from ``zygote`` until the block ends (None: start them
+        as usual); a kernel command it cannot serve starts as usual too."""
+        self.zygote = zygote
         try:
             yield
         finally:
-            zygote, self.zygote = self.zygote, None
-            zygote.close()
+            self.zygote = None
 
     def manager_class(
         self, cwd: Path | None = None, env: dict[str, str] | None = None
@@ -158,6 +152,27 @@ def stopping_on_signals(kernels: RunKernels) -> Iterator[None]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+@contextmanager
+def warm_zygote(kernel_argv: list[str]) -> Iterator[Zygote | None]:
+    """Start a zygote for kernels of ``kernel_argv`` now, so that it imports their stack
+    while the caller gets ready; closed when the block ends. None where kernels cannot be
+    forked: a kernel that is not ``python -m ipykernel_launcher``, or a system without
+    the Unix sockets it needs (macOS has no ``SOCK_SEQPACKET``)."""
+    if not forkable(kernel_argv):
+        yield None
+        return
+    try:
+        with owner_only_umask():  # inherited by its kernels, which write run outputs
+            zygote = Zygote.start(kernel_argv)
+    except OSError:
+        yield None
+        return
+    try:
+        yield zygote
+    finally:
+        zygote.close()
 
 
 def kernel_command(kernel_name: str) -> list[str]:

@@ -13,8 +13,6 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
 from caretrends.errors import ParameterError
 
 PARAMETERS_TAG = "parameters"
@@ -277,6 +275,10 @@ def declared_parameters(notebook: Path) -> dict[str, DeclaredParameter]:
     ParameterError
         When the file is not a readable notebook, or declares badly.
     """
+    # Here, not at the top: nbformat (with jsonschema's format checkers) takes over a
+    # second to import, and the parameter types are used by every notebook's kernel.
+    import nbformat
+
     try:
         nb = nbformat.read(notebook, as_version=4)
     except (OSError, ValueError, nbformat.ValidationError) as exc:  # binary, not JSON, ...

@@ -28,7 +28,7 @@ import shutil
 import signal
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -44,6 +44,7 @@ from caretrends.report.kernels import (
     kernel_command,
     stopping_on_signals,
     utc_now,
+    warm_zygote,
 )
 from caretrends.report.manifest import (
     git_state,
@@ -52,6 +53,7 @@ from caretrends.report.manifest import (
     shown_path,
 )
 from caretrends.report.permissions import owner_only_umask, restrict_to_owner
+from caretrends.report.zygote import Zygote
 
 LATEST = "latest"
 
@@ -166,6 +168,7 @@ def run_report(
     kernel_name: str = KERNEL_NAME,
     max_workers: int | None = None,
     progress: bool = True,
+    zygote: Zygote | None = None,
 ) -> RunResult:
     """Execute the configured notebooks and publish the report.
 
@@ -186,6 +189,9 @@ def run_report(
         Notebooks run at once; default the number of CPUs.
     progress : bool
         Show progress bars (on a terminal only).
+    zygote : Zygote, optional
+        A warm process to fork the kernels from (:func:`caretrends.report.kernels.warm_zygote`,
+        started before the caller's own imports); by default the run starts one.
 
     Returns
     -------
@@ -211,7 +217,12 @@ def run_report(
     kernels = RunKernels()
     # From the run folder's creation to its publishing a signal only stops the kernels,
     # so that no path leaves a hidden .tmp- folder behind.
-    with stopping_on_signals(kernels), owner_only_umask(), kernels.forked_from(kernel_argv):
+    with (
+        stopping_on_signals(kernels),
+        owner_only_umask(),
+        nullcontext(zygote) if zygote is not None else warm_zygote(kernel_argv) as warm,
+        kernels.forked_from(warm),
+    ):
         work = make_run_folder(reports_dir, run_id)
         started, clock = utc_now(), time.perf_counter()
         try:
