@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -66,6 +66,7 @@ def execute_all(
     max_workers: int,
     progress: bool,
     kernels: RunKernels,
+    on_finished: Callable[[NotebookOutcome], None] = lambda _outcome: None,
 ) -> dict[str, NotebookOutcome]:
     """Run the notebooks, each as soon as what it depends on has succeeded.
 
@@ -74,7 +75,9 @@ def execute_all(
     independent ones still run, so one run reports every problem it can find; once the
     run is stopped, no notebook starts. The notebooks share the case files they clean
     through ``work/.case-cache`` (:mod:`caretrends.cases.cache`), removed when the last
-    one has finished.
+    one has finished. ``on_finished`` is called with each notebook's outcome once what
+    could start next has started, while it runs (the runner writes the notebook's page);
+    if it fails the notebook, what depends on it and has not started yet is skipped.
     """
     case_cache = paths.run_case_cache(work)
     workers = max(1, min(max_workers, len(selected)))
@@ -82,6 +85,7 @@ def execute_all(
     outcomes: dict[str, NotebookOutcome] = {}
     running: dict[Future[NotebookOutcome], int] = {}
     free_rows = list(range(1, workers + 1))  # terminal rows for the cell bars
+    just_finished: list[NotebookOutcome] = []
     disable = None if progress else True  # None: bars on a terminal only, not in cron logs
     with (
         removed_at_exit(case_cache),
@@ -115,13 +119,19 @@ def execute_all(
                     )
                     running[future] = row
                     pending.remove(name)
+            for outcome in just_finished:  # while the notebooks started above run
+                on_finished(outcome)
+            just_finished.clear()
             if running:
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
                     free_rows.append(running.pop(future))
                     outcome = future.result()
                     outcomes[outcome.name] = outcome
+                    just_finished.append(outcome)
                     bar.update()
+        for outcome in just_finished:
+            on_finished(outcome)
     return {name: outcomes[name] for name in selected}
 
 

@@ -228,9 +228,16 @@ def run_report(
         try:
             workers = max_workers or os.cpu_count() or 1
             outcomes = execute_all(
-                config, selected, work, run_id, kernel_name, workers, progress, kernels
+                config,
+                selected,
+                work,
+                run_id,
+                kernel_name,
+                workers,
+                progress,
+                kernels,
+                on_finished=lambda outcome: _write_page(outcome, work, config.language),
             )
-            _write_html(outcomes, work, config.language)
             stopped_by = kernels.stopped_by  # a signal after this lets the run finish
             failed = [name for name, o in outcomes.items() if o.status != "succeeded"]
             reason = f"stopped by {stopped_by.name}" if stopped_by else None
@@ -292,23 +299,22 @@ def run_report(
     return RunResult(run_id, final, True, outcomes, added, manifest, complete)
 
 
-def _write_html(outcomes: dict[str, NotebookOutcome], work: Path, lang: str) -> None:
-    """Write ``html/<name>.html`` for each notebook that succeeded.
+def _write_page(outcome: NotebookOutcome, work: Path, lang: str) -> None:
+    """Write ``html/<name>.html`` for a notebook that succeeded.
 
     A page that cannot be made (an image it shows is missing) fails its notebook.
     """
-    for outcome in outcomes.values():
-        if outcome.status != "succeeded":
-            continue
-        page = work / "html" / f"{outcome.name}.html"
-        try:
-            executed = work / "notebooks" / f"{outcome.name}.ipynb"
-            page.write_text(notebook_html(executed, work, lang=lang), encoding="utf-8")
-        except CaretrendsError as exc:
-            outcome.status = "failed"
-            outcome.error = {"ename": "HTML export", "evalue": str(exc)}
-            continue
-        outcome.html = page.relative_to(work).as_posix()
+    if outcome.status != "succeeded":
+        return
+    page = work / "html" / f"{outcome.name}.html"
+    try:
+        executed = work / "notebooks" / f"{outcome.name}.ipynb"
+        page.write_text(notebook_html(executed, work, lang=lang), encoding="utf-8")
+    except CaretrendsError as exc:
+        outcome.status = "failed"
+        outcome.error = {"ename": "HTML export", "evalue": str(exc)}
+        return
+    outcome.html = page.relative_to(work).as_posix()
 
 
 def _manifest_entry(outcome: NotebookOutcome, work: Path) -> dict[str, object]:
