@@ -38,13 +38,15 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 #: Modules every kernel of a run imports, loaded by the zygote before it forks: IPython's
 #: kernel, the plotting stack, the package's notebook faces whole (:data:`WARM_FACES`)
-#: and of ``caretrends.report`` what notebooks call, not the runner (papermill).
+#: and of ``caretrends.report`` what notebooks call, not the runner (papermill); nbformat,
+#: with which each notebook's first cell reads its own parameters.
 WARM_MODULES: tuple[str, ...] = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "IPython.display",
     "matplotlib_inline.backend_inline",
     "matplotlib.pyplot",
+    "nbformat",
     "caretrends.report.brief",
     "caretrends.report.brief_figures",
     "caretrends.report.brief_file",
@@ -266,7 +268,11 @@ def _run_kernel(request: dict) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         argv = request["argv"]
-        sys.argv = [LAUNCHER, *argv[argv.index(LAUNCHER) + 1 :]]
+        # ipykernel read JPY_PARENT_PID (its parent, which it watches) when the zygote
+        # imported it: give it as the kernel's own environment says.
+        parent = request["env"].get("JPY_PARENT_PID")
+        watch = [f"--IPKernelApp.parent_handle={parent}"] if parent else []
+        sys.argv = [LAUNCHER, *argv[argv.index(LAUNCHER) + 1 :], *watch]
         runpy.run_module(LAUNCHER, run_name="__main__", alter_sys=True)
         code = 0
     except SystemExit as exc:
