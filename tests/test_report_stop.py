@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -126,6 +127,25 @@ def test_a_hung_cell_fails_its_notebook_naming_the_cell(project: Path) -> None:
     assert manifest["execution_timeout"] == 2 and manifest["reason"].endswith(": slow")
     assert os.readlink(reports / "latest") == GOOD_RUN
     assert not list(reports.glob(".tmp-*"))
+
+
+def test_a_kernel_that_dies_fails_its_notebook_and_the_run_goes_on(project: Path) -> None:
+    write_notebook(project / "notebooks", "dies", "language = 'en'\n", "import os\nos._exit(3)")
+    path = write_config(project / "config" / "dies.yaml", [{"name": "dies"}, {"name": "after"}])
+    config = load_run_config(path, notebooks_dir=project / "notebooks")
+    clock = time.monotonic()
+    with pytest.raises(ReportRunError) as caught:
+        run_report(config, reports_dir=project / "reports", progress=False)
+    assert time.monotonic() - clock < 60
+    # cells: title, parameters, papermill's injected parameters, the exit; its count is
+    # there only if the kernel announced the cell before it died
+    assert re.search(
+        r"dies: failed in cell 3 (\(In \[3\]\) )?of the executed notebook `import os`: "
+        r"DeadKernelError: Kernel died",
+        str(caught.value),
+    )
+    assert caught.value.result.notebooks["after"].status == "succeeded"
+    assert not list((project / "reports").glob(".tmp-*"))
 
 
 def _refused_output(project: Path, output: Path, capsys: pytest.CaptureFixture[str]) -> str:
