@@ -76,7 +76,10 @@ class ZygoteError(RuntimeError):
 
 def forkable(argv: Sequence[str]) -> bool:
     """Whether a kernel command is ``python [options] -m ipykernel_launcher ...``."""
-    return LAUNCHER in argv and argv.index(LAUNCHER) >= 2 and argv[argv.index(LAUNCHER) - 1] == "-m"
+    if LAUNCHER not in argv:
+        return False
+    where = list(argv).index(LAUNCHER)
+    return where >= 2 and argv[where - 1] == "-m"
 
 
 def zygote_command(kernel_argv: Sequence[str], fd: int) -> list[str]:
@@ -90,7 +93,8 @@ class ForkedKernel:
     """A kernel forked by the zygote, with the parts of :class:`subprocess.Popen` that a
     jupyter_client provisioner uses (``pid``, ``poll``, ``wait``, signals).
 
-    The kernel is the zygote's child, not ours: its exit status arrives on ``channel``.
+    The kernel is the zygote's child, not ours: the zygote reaps it and sends its exit
+    status on the socket pair made for it (``channel``).
     """
 
     stdin = stdout = stderr = None
@@ -113,8 +117,7 @@ class ForkedKernel:
     def wait(self, timeout: float | None = None) -> int:
         """Wait for the kernel to end; return its exit status."""
         if self.returncode is None:
-            self._channel.setblocking(True)
-            self._channel.settimeout(timeout)
+            self._channel.settimeout(timeout)  # None: block until it comes
             try:
                 self._receive()
             except TimeoutError as exc:
@@ -128,9 +131,11 @@ class ForkedKernel:
             os.kill(self.pid, signum)
 
     def kill(self) -> None:
+        """Send SIGKILL."""
         self.send_signal(signal.SIGKILL)
 
     def terminate(self) -> None:
+        """Send SIGTERM."""
         self.send_signal(signal.SIGTERM)
 
     def _receive(self) -> None:
