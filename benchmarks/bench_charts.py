@@ -12,14 +12,14 @@ figures).
 
 Usage::
 
-    python benchmarks/bench_charts.py [--repeat N] [--lang en] [--size page] [--profile NAME]
+    python benchmarks/bench_charts.py [--repeat N] [--lang en] [--size page]
+                                      [--profile NAME [--sort tottime]]
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
-import os
 import pstats
 import statistics
 import sys
@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lang", default="en")
     parser.add_argument("--size", default="page")
     parser.add_argument("--profile", metavar="NAME", help="print a cProfile of one figure")
+    parser.add_argument("--sort", default="cumulative", help="order of the profile's rows")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-charts-") as scratch:
         folder = Path(scratch)
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.profile:
             profiler = cProfile.Profile()
             profiler.runcall(time_figure, args.profile, prepared[args.profile], args.size, folder)
-            pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(30)
+            pstats.Stats(profiler).sort_stats(args.sort).print_stats(30)
             return
         timings = {name: [] for name in STANDARD}
         for _ in range(args.repeat):

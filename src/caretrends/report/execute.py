@@ -92,7 +92,7 @@ def execute_all(
         ThreadPoolExecutor(workers, thread_name_prefix="notebook") as pool,
         tqdm(total=len(selected), desc="notebooks", unit="nb", disable=disable) as bar,
     ):
-        while pending or running:
+        while pending or running or just_finished:
             for name in list(pending):
                 parameters = config.parameters_for(name, run_id=run_id, output_dir=str(work))
                 depends_on = config.notebook(name).depends_on
@@ -130,8 +130,6 @@ def execute_all(
                     outcomes[outcome.name] = outcome
                     just_finished.append(outcome)
                     bar.update()
-        for outcome in just_finished:
-            on_finished(outcome)
     return {name: outcomes[name] for name in selected}
 
 
