@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from caretrends.report.kernels import KERNEL_NAME, RunKernels, kernel_command, warm_zygote
-from caretrends.report.zygote import forkable, zygote_command
+from caretrends.report.zygote import Zygote, forkable, zygote_command
 
 PROBE = (
     "import os, sys\n"
@@ -30,6 +30,9 @@ def test_only_an_ipykernel_launcher_command_is_forked() -> None:
     assert not forkable(["/usr/bin/R", "--slave", "-e", "IRkernel::main()", "{connection_file}"])
     assert not forkable(["ipykernel_launcher", "-f", "x"])
     assert zygote_command(kernel, 7) == [*python, "-m", "caretrends.report.zygote", "7"]
+    zygote = Zygote(process=None, control=None, interpreter=python)
+    assert zygote.serves(kernel)
+    assert not zygote.serves(["/other/python", *kernel[1:]])  # another environment's kernel
 
 
 async def _start(kernels: RunKernels, cwd: Path):

@@ -58,7 +58,7 @@ class RunKernels:
     @contextmanager
     def forked_from(self, zygote: Zygote | None) -> Iterator[None]:
         """Fork this run's kernels from ``zygote`` until the block ends (None: start them
-        as usual); a kernel command it cannot serve starts as usual too."""
+        as usual); a kernel of another Python than the zygote's starts as usual too."""
         self.zygote = zygote
         try:
             yield
@@ -88,15 +88,18 @@ class RunKernels:
 
             async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: object) -> None:
                 zygote = kernels.zygote
-                if zygote is None or not forkable(kernel_cmd):
-                    await super()._async_launch_kernel(kernel_cmd, **kw)
-                    return
                 where = str(kw.get("cwd") or os.getcwd())
                 # As jupyter_client's launcher: the kernel then exits if its parent dies.
                 environment = {**(kw.get("env") or os.environ), "JPY_PARENT_PID": str(os.getpid())}
-                try:
-                    process = await asyncio.to_thread(zygote.fork, kernel_cmd, where, environment)
-                except ZygoteError:  # it died: start this kernel the usual way
+                process = None
+                if zygote is not None and zygote.serves(kernel_cmd):
+                    try:
+                        process = await asyncio.to_thread(
+                            zygote.fork, kernel_cmd, where, environment
+                        )
+                    except ZygoteError:  # it died: start this kernel the usual way
+                        pass
+                if process is None:
                     await super()._async_launch_kernel(kernel_cmd, **kw)
                     return
                 # What LocalProvisioner.launch_kernel records of a process it starts;

@@ -82,11 +82,15 @@ def forkable(argv: Sequence[str]) -> bool:
     return where >= 2 and argv[where - 1] == "-m"
 
 
+def interpreter(kernel_argv: Sequence[str]) -> list[str]:
+    """The Python and its options that a forkable kernel command runs the launcher with."""
+    return list(kernel_argv[: list(kernel_argv).index(LAUNCHER) - 1])
+
+
 def zygote_command(kernel_argv: Sequence[str], fd: int) -> list[str]:
     """The command that starts a zygote for kernels of ``kernel_argv``: the same Python
     with the same interpreter options, running this module on socket ``fd``."""
-    options = list(kernel_argv[: kernel_argv.index(LAUNCHER) - 1])
-    return [*options, "-m", __name__, str(fd)]
+    return [*interpreter(kernel_argv), "-m", __name__, str(fd)]
 
 
 class ForkedKernel:
@@ -149,9 +153,17 @@ class ForkedKernel:
 class Zygote:
     """The runner's handle on a zygote process; start it with :meth:`start`."""
 
-    def __init__(self, process: subprocess.Popen, control: socket.socket) -> None:
+    def __init__(
+        self, process: subprocess.Popen, control: socket.socket, interpreter: list[str]
+    ) -> None:
         self.process = process
+        self.interpreter = interpreter
         self._control = control
+
+    def serves(self, kernel_argv: Sequence[str]) -> bool:
+        """Whether a kernel of ``kernel_argv`` can be forked from this zygote: it runs the
+        launcher with the zygote's own Python and options."""
+        return forkable(kernel_argv) and interpreter(kernel_argv) == self.interpreter
 
     @classmethod
     def start(cls, kernel_argv: Sequence[str]) -> Zygote:
@@ -164,7 +176,7 @@ class Zygote:
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,  # a terminal's Ctrl-C reaches the runner, not it
             )
-        return cls(process, ours)
+        return cls(process, ours, interpreter(kernel_argv))
 
     def fork(self, argv: Sequence[str], cwd: str, env: dict[str, str]) -> ForkedKernel:
         """Start the kernel ``argv`` as a fork of the zygote; waits until it is warm."""
@@ -195,10 +207,12 @@ class Zygote:
 def warm_up() -> None:
     """Import what every kernel of a run imports (:data:`WARM_MODULES`, the faces whole)."""
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
-    for name in WARM_MODULES + WARM_FACES:
-        module = importlib.import_module(name)
-        for attribute in getattr(module, "__all__", ()) if name in WARM_FACES else ():
-            getattr(module, attribute)
+    for name in WARM_MODULES:
+        importlib.import_module(name)
+    for name in WARM_FACES:  # lazy faces: touching each attribute loads its submodule
+        face = importlib.import_module(name)
+        for attribute in face.__all__:
+            getattr(face, attribute)
 
 
 def serve(control: socket.socket) -> None:
