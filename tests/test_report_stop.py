@@ -53,6 +53,20 @@ def _wait_for(find, seconds: float = 90.0):
     raise AssertionError("timed out")
 
 
+def _sleeping(reports: Path) -> bool:
+    """Whether papermill has saved the ``slow`` notebook with its sleep cell running."""
+    executed = next(reports.glob(".tmp-*/notebooks/slow.ipynb"), None)
+    try:
+        cells = json.loads(executed.read_text())["cells"] if executed else []
+    except ValueError:  # caught while papermill writes it
+        return False
+    return any(
+        cell["metadata"].get("papermill", {}).get("status") == "running"
+        and "".join(cell["source"]).startswith("time.sleep")
+        for cell in cells
+    )
+
+
 def _alive(pid: int) -> bool:
     status = Path(f"/proc/{pid}/status")
     return status.exists() and "State:\tZ" not in status.read_text()
@@ -78,6 +92,7 @@ def test_a_signal_mid_notebook_stops_the_run_cleanly(project: Path, stop: signal
     try:
         pid_file = _wait_for(lambda: next(reports.glob(".tmp-*/tables/pid"), None))
         kernel = int(_wait_for(pid_file.read_text))
+        _wait_for(lambda: _sleeping(reports))  # the signal must come during the sleep
         assert list(temporary.glob("*.json")), "the kernel's connection file is there"
         run.send_signal(stop)
         _, err = run.communicate(timeout=60)
