@@ -15,11 +15,11 @@ from caretrends.report.kernels import KERNEL_NAME, RunKernels, kernel_command, w
 from caretrends.report.zygote import Zygote, forkable, zygote_command
 
 PROBE = (
-    "import os, sys\n"
+    "import gc, os, sys\n"
     "from ipykernel.kernelapp import IPKernelApp\n"
     "print(os.getppid(), os.getcwd(), os.environ.get('CARETRENDS_PROBE'),"
     " 'pandas' in sys.modules, os.getpgid(0) == os.getpid(),"
-    " IPKernelApp.instance().parent_handle)"
+    " IPKernelApp.instance().parent_handle, gc.get_freeze_count(), gc.isenabled())"
 )
 
 
@@ -75,13 +75,15 @@ def test_a_kernel_is_a_warm_fork_in_its_own_directory_environment_and_group(
     with warm_zygote(kernel_command(KERNEL_NAME)) as warm, kernels.forked_from(warm):
         zygote = warm.process.pid
         printed, pid, ended = asyncio.run(scenario())
-    parent, cwd, probe, warm, own_group, watched = printed
+    parent, cwd, probe, warm, own_group, watched, frozen, collecting = printed
     assert int(parent) == zygote
     assert Path(cwd) == tmp_path
     assert probe == "forked"
     assert warm == "True"  # pandas was imported before the fork
     assert own_group == "True"  # so that killing the group spares the zygote
     assert int(watched) == os.getpid()  # as jupyter_client tells a kernel it launches
+    assert int(frozen) > 100_000  # the zygote's imports, left out of full collections
+    assert collecting == "True"  # ... while the kernel's own objects are still collected
     assert ended == 0  # the kernel is gone and its status was collected (LocalProvisioner)
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # reaped, not a zombie

@@ -4,12 +4,12 @@ marked ``c`` where they would have been drawn."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
-from matplotlib.ticker import FuncFormatter, Locator
+from matplotlib.ticker import Formatter, FuncFormatter, Locator
 
 from caretrends import disclosure
 from caretrends.figures.chart import wrap_to_width
@@ -50,20 +50,37 @@ def mark_hidden(ax: Axes, positions: Iterable[float], *, axis: str = "x") -> Non
         )
 
 
+class LocaleFormatter(Formatter):
+    """Tick labels as numbers (or percentages of fractions) in a language, with as many
+    decimals as the step between the ticks needs."""
+
+    def __init__(self, lang: str, *, percent: bool = False) -> None:
+        self.lang = lang
+        self.percent = percent
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return self._format(x, self.axis.get_majorticklocs())
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
+        # Matplotlib asks for all of an axis's labels at once: the step is found once,
+        # not once per label.
+        return [self._format(value, values) for value in values]
+
+    def _format(self, value: float, ticks: Sequence[float]) -> str:
+        step = float(np.min(np.diff(ticks))) if len(ticks) > 1 else 1.0
+        if self.percent:
+            return format_percent(value, self.lang, decimals=_decimals(step * 100))
+        return format_number(value, self.lang, decimals=_decimals(step))
+
+
+def _decimals(step: float) -> int:
+    """Decimals that tell ticks ``step`` apart: 0 for a step of 1 or more, 1 for 0.5."""
+    return max(0, int(-np.floor(np.log10(step)))) if 0 < step < 1 else 0
+
+
 def locale_axis(axis: Axis, lang: str, *, percent: bool = False) -> None:
     """Format an axis's tick labels as numbers (or percentages of fractions) for ``lang``."""
-
-    def decimals(step: float) -> int:
-        return max(0, int(-np.floor(np.log10(step)))) if 0 < step < 1 else 0
-
-    def show(value: float, _position: int) -> str:
-        ticks = axis.get_majorticklocs()
-        step = float(np.min(np.diff(ticks))) if len(ticks) > 1 else 1.0
-        if percent:
-            return format_percent(value, lang, decimals=max(0, decimals(step * 100)))
-        return format_number(value, lang, decimals=decimals(step))
-
-    axis.set_major_formatter(FuncFormatter(show))
+    axis.set_major_formatter(LocaleFormatter(lang, percent=percent))
 
 
 def decimal_year(day: dt.date) -> float:

@@ -12,7 +12,7 @@ title and language, and how it is published (:class:`ChartOptions`, or
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -113,21 +113,52 @@ def wrap_to_width(text: str, width_in: float, font_size: float, *, bold: bool = 
     """Break ``text`` into lines no wider than ``width_in`` inches in the house font.
 
     Widths are measured on the font's glyphs, so Albanian and Serbian text, often longer
-    than English, is wrapped where it really reaches the edge.
+    than English, is wrapped where it really reaches the edge. Each line takes as many
+    words as fit, at least one.
     """
     font = FontProperties(family=FONT_FAMILY, size=font_size, weight="bold" if bold else "normal")
     limit = width_in * _POINTS_PER_INCH
 
-    def width(candidate: str) -> float:
-        return _TEXT_TO_PATH.get_text_width_height_descent(candidate, font, ismath=False)[0]
+    def fits(words: Sequence[str]) -> bool:
+        line = " ".join(words)
+        return _TEXT_TO_PATH.get_text_width_height_descent(line, font, ismath=False)[0] <= limit
 
+    words = text.split()
     lines: list[str] = []
-    for word in text.split():
-        if lines and width(f"{lines[-1]} {word}") <= limit:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
+    while words:
+        guess = _words_within(words, limit / (font_size * _AVERAGE_ADVANCE_EM))
+        count = _words_on_line(words, guess, fits)
+        lines.append(" ".join(words[:count]))
+        words = words[count:]
     return "\n".join(lines)
+
+
+#: A rough width of a character in the house font, in ems: where measuring a line starts.
+_AVERAGE_ADVANCE_EM = 0.55
+
+
+def _words_within(words: Sequence[str], characters: float) -> int:
+    """How many of ``words``, joined by spaces, make at most ``characters`` (at least 1)."""
+    count, length = 1, len(words[0])
+    while count < len(words) and length + 1 + len(words[count]) <= characters:
+        length += 1 + len(words[count])
+        count += 1
+    return count
+
+
+def _words_on_line(words: Sequence[str], guess: int, fits: Callable[[Sequence[str]], bool]) -> int:
+    """The most of ``words`` that ``fits`` on one line (at least one), searched from
+    ``guess``: shaping text is slow, so a line is measured two or three times rather
+    than once per word. A line never narrows when a word is added to it."""
+    count = guess
+    if count > 1 and not fits(words[:count]):
+        count -= 1
+        while count > 1 and not fits(words[:count]):
+            count -= 1
+        return count
+    while count < len(words) and fits(words[: count + 1]):
+        count += 1
+    return count
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,19 @@ traced to the run and the exact numbers it shows.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+import io
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib as mpl
+import matplotlib.image
+import numpy as np
 import pandas as pd
+from matplotlib.backend_bases import RendererBase
+from matplotlib.figure import Figure
 
 from caretrends import paths
 from caretrends._version import __version__
@@ -156,22 +162,11 @@ def export_figure(
     files["data"].write_bytes(table_bytes)
     files["alt"].write_text(_alt_document(chart, checksum, run_id), encoding="utf-8")
     source_line = label("source_line", chart.lang, sources=chart.source)
-    engine = chart.figure.get_layout_engine()
-    try:
-        with style_context(chart.size):
-            for kind in formats:
-                path = folder / f"{stem}.{kind}"
-                metadata = _metadata(kind, chart, source_line, checksum, run_id)
-                with house_font() if kind == "pdf" else nullcontext():
-                    chart.figure.savefig(path, format=kind, dpi=dpi, metadata=metadata)
-                files[kind] = path
-                # The first format lays the figure out; the others keep its layout. No
-                # engine at all (not even "none"'s placeholder), so that matplotlib
-                # also skips the dry-run draw it makes before printing for an engine.
-                with mpl.rc_context(_NO_AUTOMATIC_LAYOUT):
-                    chart.figure.set_layout_engine(None)
-    finally:
-        chart.figure.set_layout_engine(engine)
+    images = {kind: folder / f"{stem}.{kind}" for kind in formats}
+    _write_images(
+        chart, images, dpi, lambda kind: _metadata(kind, chart, source_line, checksum, run_id)
+    )
+    files.update(images)
     if "svg" in files:
         _add_svg_description(files["svg"], chart.alt_text)
     return ExportedFigure(
@@ -182,6 +177,79 @@ def export_figure(
         data_sha256=checksum,
         run_id=run_id,
     )
+
+
+def _write_images(
+    chart: Chart, images: dict[str, Path], dpi: int, metadata: Callable[[str], dict]
+) -> None:
+    """Draw the chart into each image file, laid out once for all of them.
+
+    The PNG is compressed in a thread while the vector formats are drawn: zlib runs
+    without Python's lock, and no two threads ever touch the figure.
+    """
+    figure = chart.figure
+    engine = figure.get_layout_engine()
+    with style_context(chart.size), ThreadPoolExecutor(max_workers=1) as compressor:
+        png_written: Future[None] | None = None
+        try:
+            _lay_out(figure, dpi)
+            for kind, path in images.items():
+                if kind == "png":
+                    pixels = _rgba_pixels(figure, dpi)
+                    png_written = compressor.submit(_write_png, pixels, path, dpi, metadata(kind))
+                else:
+                    with house_font() if kind == "pdf" else nullcontext():
+                        figure.savefig(path, format=kind, dpi=dpi, metadata=metadata(kind))
+        finally:
+            figure.set_layout_engine(engine)
+        if png_written is not None:
+            png_written.result()
+
+
+def _lay_out(figure: Figure, dpi: int) -> None:
+    """Lay the figure out as matplotlib does before printing it at ``dpi``, then take its
+    layout engine away: each format is then drawn once, without the dry-run draw
+    matplotlib makes before printing a figure that has an engine (even "none"'s
+    placeholder), and all formats share one layout."""
+    engine = figure.get_layout_engine()
+    if engine is not None:
+        screen_dpi = figure.dpi
+        figure.dpi = dpi  # text is measured at the resolution the PNG is drawn at
+        try:
+            engine.execute(figure)
+        finally:
+            figure.dpi = screen_dpi
+    with mpl.rc_context(_NO_AUTOMATIC_LAYOUT):
+        figure.set_layout_engine(None)
+
+
+def _rgba_pixels(figure: Figure, dpi: int) -> np.ndarray:
+    """Draw ``figure`` at ``dpi`` as matplotlib draws a PNG, and return its pixels: the
+    buffer of the renderer it was drawn on, which nothing draws on again."""
+    renderers: list[RendererBase] = []
+    listener = figure.canvas.mpl_connect(
+        "draw_event", lambda event: renderers.append(event.renderer)
+    )
+    try:
+        figure.savefig(_Discard(), format="rgba", dpi=dpi)
+    finally:
+        figure.canvas.mpl_disconnect(listener)
+    return np.asarray(renderers[-1].buffer_rgba())
+
+
+class _Discard(io.RawIOBase):
+    """A file that keeps nothing: the pixels are read off the renderer, not copied."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:
+        return len(memoryview(data))
+
+
+def _write_png(pixels: np.ndarray, path: Path, dpi: int, metadata: dict[str, str]) -> None:
+    """Write pixels as matplotlib writes a PNG: same encoder, text chunks and resolution."""
+    mpl.image.imsave(path, pixels, format="png", origin="upper", dpi=dpi, metadata=metadata)
 
 
 #: With these, ``Figure.set_layout_engine(None)`` removes the engine.

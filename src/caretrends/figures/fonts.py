@@ -14,6 +14,7 @@ character outside the copy still draws.
 from __future__ import annotations
 
 import functools
+import hashlib
 import warnings
 from pathlib import Path
 
@@ -32,33 +33,39 @@ SOURCE_FACES: tuple[str, ...] = (
     "DejaVuSans-Oblique.ttf",
     "DejaVuSans-BoldOblique.ttf",
 )
-#: The characters kept: Basic Latin, Latin-1, Latin Extended-A (ë ç š ž č ć đ ...),
-#: Cyrillic, general punctuation, super- and subscripts, currency and letterlike
-#: symbols, arrows, mathematical operators (− ≤ ≥ ≈ ×), geometric shapes (■ ●).
-KEPT_CHARACTERS: tuple[range, ...] = (
+#: The characters kept: Basic Latin, Latin-1 and Latin Extended-A (ë ç š ž č ć đ ...),
+#: basic Cyrillic, general punctuation (the spaces Babel writes between digits, dashes,
+#: quotes, ellipsis, per mille), and the symbols labels and legends use.
+KEPT_BLOCKS: tuple[range, ...] = (
     range(0x0020, 0x007F),
     range(0x00A0, 0x0180),
     range(0x0400, 0x0460),
-    range(0x2000, 0x20C0),
-    range(0x2100, 0x2150),
-    range(0x2190, 0x2300),
-    range(0x25A0, 0x2600),
-    range(0xFFFD, 0xFFFE),
+    range(0x2000, 0x2070),
 )
+KEPT_SYMBOLS = "€№™←↑→↓−≈≠≤≥■□▲▼○●\ufffd"
+#: Tables left out: the math layout table, which only math typesetters read.
+DROPPED_TABLES: tuple[str, ...] = ("FFTM", "MATH")
+
+
+def kept_characters() -> list[int]:
+    """The code points the house font keeps."""
+    return [code for block in KEPT_BLOCKS for code in block] + [ord(c) for c in KEPT_SYMBOLS]
 
 
 def house_font_file(face: str, folder: Path | None = None) -> Path:
     """Where the cut-down copy of ``face`` is kept (its name carries the versions of
-    matplotlib, which ships the source, and of fontTools, which cuts it)."""
+    matplotlib, which ships the source, and of fontTools, which cuts it, and a digest of
+    what is kept)."""
     import fontTools
 
     folder = folder if folder is not None else paths.font_cache_dir()
-    version = f"mpl{mpl.__version__}-ft{fontTools.version}"
+    cut = hashlib.sha256(repr((kept_characters(), DROPPED_TABLES)).encode()).hexdigest()[:8]
+    version = f"mpl{mpl.__version__}-ft{fontTools.version}-{cut}"
     return folder / face.replace("DejaVuSans", f"DejaVuSansReport-{version}")
 
 
 def cut_font(source: Path, target: Path) -> None:
-    """Write to ``target`` the face ``source`` restricted to :data:`KEPT_CHARACTERS`,
+    """Write to ``target`` the face ``source`` restricted to :func:`kept_characters`,
     renamed :data:`HOUSE_FAMILY`; glyph outlines, hinting, kerning and layout features
     are kept as they are."""
     from fontTools import subset
@@ -71,12 +78,12 @@ def cut_font(source: Path, target: Path) -> None:
         name_legacy=True,
         legacy_kern=True,
         hinting=True,
-        drop_tables=["FFTM"],
+        drop_tables=list(DROPPED_TABLES),
         recalc_timestamp=False,
     )
     font = subset.load_font(str(source), options)
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[code for block in KEPT_CHARACTERS for code in block])
+    subsetter.populate(unicodes=kept_characters())
     subsetter.subset(font)
     for record in font["name"].names:
         if record.nameID in (1, 4, 16):  # family, full name, typographic family
