@@ -22,6 +22,7 @@ import matplotlib.image
 import numpy as np
 import pandas as pd
 from matplotlib.backend_bases import RendererBase
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from caretrends import paths
@@ -188,10 +189,14 @@ def _write_images(
     without Python's lock, and no two threads ever touch the figure.
     """
     figure = chart.figure
-    engine = figure.get_layout_engine()
+    engine, canvas = figure.get_layout_engine(), figure.canvas
     with style_context(chart.size), ThreadPoolExecutor(max_workers=1) as compressor:
         png_written: Future[None] | None = None
         try:
+            if not isinstance(canvas, FigureCanvasAgg):
+                # Laid out and drawn on one canvas, text measured for the layout is not
+                # measured again for the PNG (matplotlib keeps measures per renderer).
+                FigureCanvasAgg(figure)
             _lay_out(figure, dpi)
             for kind, path in images.items():
                 if kind == "png":
@@ -202,6 +207,7 @@ def _write_images(
                         figure.savefig(path, format=kind, dpi=dpi, metadata=metadata(kind))
         finally:
             figure.set_layout_engine(engine)
+            figure.set_canvas(canvas)
         if png_written is not None:
             png_written.result()
 

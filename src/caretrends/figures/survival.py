@@ -112,9 +112,8 @@ def survival_chart(
     horizon = float(table["time"].max())
     times = list(risk_times) if risk_times is not None else list(np.arange(0, horizon + 1, 12))
     names = {g: text_or_label(str(g), labels_from, lang) for g in groups}
-    risk = pd.DataFrame(
-        {g: at_risk_at(table[table[group] == g], times) for g in groups}, index=times
-    )
+    curves = {g: table[table[group] == g] for g in groups}
+    risk = pd.DataFrame({g: at_risk_at(curves[g], times) for g in groups}, index=times)
     shared_risk = risk.nunique(axis=1).eq(1).all() and len(groups) > 1
     risk_rows = (
         {label("all_groups", lang): risk[groups[0]]}
@@ -135,7 +134,7 @@ def survival_chart(
         ax = figure.add_subplot(grid[0])
         table_ax = figure.add_subplot(grid[1], sharex=ax)
         for number, g in enumerate(groups):
-            curve = table[table[group] == g].sort_values("time")
+            curve = curves[g].sort_values("time")
             curve = (
                 pd.concat(
                     [
@@ -195,7 +194,7 @@ def survival_chart(
                 "group": names[g],
                 "time": t,
                 "at_risk": disclosure.SUPPRESSED if risk_hidden.at[t, g] else int(risk.at[t, g]),
-                **_reading(table[table[group] == g], t, estimate),
+                **_reading(curves[g], t, estimate),
             }
             for g in groups
             for t in times
@@ -203,7 +202,7 @@ def survival_chart(
     )
 
     def at_milestone(g: object, months: int) -> float:
-        return value_at(table[table[group] == g], months, estimate=estimate).estimate
+        return value_at(curves[g], months, estimate=estimate).estimate
 
     milestones = [m for m in MILESTONES if m <= horizon]
     sentences = [

@@ -235,18 +235,20 @@ def value_at(
     if time > end:
         reason = f"past the end of follow-up ({end:g}): nobody was followed that long"
         return CurveValue(time, nan, nan, nan, 0.0, reason)
-    seen = ordered[ordered["time"] <= time]
-    last = seen.iloc[-1] if len(seen) else ordered.iloc[0]
-    at_risk = float(last["at_risk"])
+    seen = int((ordered["time"].to_numpy(dtype=float) <= time).sum())  # a sorted prefix
+    row = max(seen - 1, 0)
+
+    def at_row(name: str) -> float:
+        return float(ordered[name].iat[row])
+
+    at_risk = at_row("at_risk")
     start = 1.0 if column == "survival" else 0.0
     if "events" in ordered.columns and not ordered["events"].any():
         reason = "no events in this group: the curve stays at its start, with no interval"
         return CurveValue(time, start, nan, nan, at_risk, reason)
-    if seen.empty:
+    if seen == 0:
         return CurveValue(time, start, start, start, at_risk)
-    return CurveValue(
-        time, float(last[column]), float(last["conf_low"]), float(last["conf_high"]), at_risk
-    )
+    return CurveValue(time, at_row(column), at_row("conf_low"), at_row("conf_high"), at_risk)
 
 
 def _follow_up(curve: pd.DataFrame) -> float:
