@@ -2,13 +2,13 @@
 
 Every PDF a chart is exported to embeds the subset of its font's glyphs that it uses, and
 fontTools builds that subset by reading the whole font's layout tables: for DejaVu Sans
-(6,000 glyphs, every script) about half of a figure's PDF export. A copy holding only
-Latin (English, Albanian, Serbian Latin), Serbian Cyrillic, punctuation and the symbols
-the labels use is a tenth of the work, and draws the same: the outlines, hinting,
-kerning and ligatures of the glyphs it keeps are DejaVu Sans's own (a test compares the
-PNGs). The copies are made once per machine from the fonts matplotlib ships, under
-:func:`caretrends.paths.font_cache_dir`; DejaVu Sans stays second in the font list, so a
-character outside the copy still draws.
+(6,000 glyphs, every script) 0.056 s a face, two or three faces a figure. A copy holding
+only Latin (English, Albanian, Serbian Latin), basic Cyrillic, punctuation and the
+symbols the labels use (570 glyphs) takes 0.014 s, and draws the same: the outlines,
+hinting, kerning and ligatures of the glyphs it keeps are DejaVu Sans's own (a test
+compares the PNGs). The copies are made once per machine from the fonts matplotlib
+ships, under :func:`caretrends.paths.font_cache_dir`; DejaVu Sans stays second in the
+font list, so a character outside the copy still draws.
 """
 
 from __future__ import annotations
