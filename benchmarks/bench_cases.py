@@ -1,12 +1,14 @@
 """Benchmark: cleaning episode exports against a bare pyarrow CSV read of the same file.
 
-Targets (issue 4): cleaning 1,000,000 episode rows within 3x the time of
-``pandas.read_csv(path, engine="pyarrow")``, and cost growing linearly (10x the rows in at
-most 12x the time). Files are synthetic Albanian-office exports (UTF-8 so that the bare
-read can parse them too), written to a temporary folder.
+Targets (issue 18, replacing issue 4's 3x): cleaning 1,000,000 episode rows within 8x the
+time of ``pandas.read_csv(path, engine="pyarrow")``, and cost growing linearly (10x the
+rows in at most 12x the time). Files are synthetic Albanian-office exports (UTF-8 so that
+the bare read can parse them too), written to a temporary folder. Both are timed best of
+``--repeats``; the bare read uses every core, so on a busy machine its time, and the
+ratio, swing most.
 
-It also times, on the large file, the stages that any cleaner meeting issue 4 must do,
-each at its fastest in the project's stack, and prints their sum against the 3x budget:
+It also times, on the large file, the stages that any cleaner must do, each at its
+fastest in the project's stack, and prints their sum as a multiple of the bare read:
 reading the kept columns as text (a bare pyarrow read of those columns, without the
 encoding detection the cleaner adds), the distinct texts of each kept column (every cell
 must be mapped to a code, a date or a reason; Arrow's dictionary encoding is the cheapest
@@ -40,6 +42,9 @@ from caretrends.cases.pseudonymise import DEMO_SALT, keyed_hash_array
 from caretrends.cases.read import open_export
 from caretrends.cases.record_schemas import EPISODE_RECORD
 from caretrends.schemas import without_unique
+
+#: Cleaning may take at most this many times a bare pyarrow read (issue 18).
+TARGET_RATIO = 8
 
 ROWS_PER_UNIT_SCALE = 1500  # episodes the simulation gives at scale 1, roughly
 OFFICE = Office("benchmark_sq", "sq", "utf_8", ";", "%d.%m.%Y", 1.0)
@@ -115,7 +120,7 @@ def main() -> None:
             print(
                 f"{rows:>9,} rows ({path.stat().st_size / 1e6:.0f} MB): "
                 f"bare pyarrow read {bare:.2f} s, clean_case_file {cleaned:.2f} s, "
-                f"ratio {cleaned / bare:.2f} (target <= 3); "
+                f"ratio {cleaned / bare:.2f} (target <= {TARGET_RATIO}); "
                 f"kept {int(result.report.rows_kept[0]):,}, rejected "
                 f"{int(result.report.rows_rejected[0]):,}"
             )
@@ -126,10 +131,7 @@ def main() -> None:
         print(f"{large:>9,} rows, stages every cleaning must do, each at its fastest:")
         for name, seconds in stages.items():
             print(f"  {name:<24} {seconds:.2f} s")
-        print(
-            f"  {'sum':<24} {floor:.2f} s = {floor / bare:.2f}x the bare read "
-            f"(the 3x budget is {3 * bare:.2f} s)"
-        )
+        print(f"  {'sum':<24} {floor:.2f} s = {floor / bare:.2f}x the bare read")
 
 
 if __name__ == "__main__":

@@ -210,14 +210,14 @@ def shown_values(values: pd.Series, column: str, text: pd.Series | None = None) 
         shown = values.dt.strftime("%Y-%m-%d")
     else:
         shown = values.astype("object").where(values.notna(), None)
-    shown = pd.Series(shown.to_numpy(dtype=object), dtype=object)
+    shown = shown.to_numpy(dtype=object, copy=True)
     if text is not None:
-        unparsed = shown.isna().to_numpy() & text.notna().to_numpy()
-        dates = pd.api.types.is_datetime64_any_dtype(values)
-        cells = text.to_numpy(dtype=object)
-        for position in np.flatnonzero(unparsed):
-            shown.iloc[position] = _shape(str(cells[position])) if dates else WITHHELD
-    return shown.fillna("").to_numpy(dtype=object).astype(str)
+        unparsed = pd.isna(shown) & text.notna().to_numpy()
+        if pd.api.types.is_datetime64_any_dtype(values):
+            shown[unparsed] = [_shape(str(cell)) for cell in text.to_numpy(dtype=object)[unparsed]]
+        else:
+            shown[unparsed] = WITHHELD
+    return pd.Series(shown, dtype=object).fillna("").to_numpy(dtype=object).astype(str)
 
 
 def _shape(text: str) -> str:

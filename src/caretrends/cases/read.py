@@ -165,17 +165,38 @@ def check_text_bytes(data: bytes, *, source_file: str) -> None:
     ...
     caretrends.errors.DataValidationError: x.csv: NUL bytes: a binary file, or UTF-16 ...
     """
-    if not data.strip():
+    # Looked at in place: an export can be hundreds of megabytes, too many to copy or
+    # split into lines only to count two of them.
+    text = _NOT_SPACE.search(data)
+    if text is None:
         problem = "the file is empty"
     elif b"\x00" in data:
         problem = "NUL bytes: a binary file, or UTF-16 text (save it as UTF-8 CSV)"
     elif data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         problem = "a workbook, not a CSV (save it as .xlsx or export it as CSV)"
-    elif len(data.strip().splitlines()) < 2:
+    elif not _breaks_line(data, text.start(), _end_of_text(data)):
         problem = "a header but no records"
     else:
         return
     raise DataValidationError([f"{source_file}: {problem}"])
+
+
+#: What ``bytes.strip`` removes, and the first byte that it keeps.
+_SPACE = b" \t\n\r\x0b\x0c"
+_NOT_SPACE = re.compile(rb"[^ \t\n\r\x0b\x0c]")
+
+
+def _end_of_text(data: bytes) -> int:
+    """Where ``data.rstrip()`` would end, found without copying ``data``."""
+    end = len(data)
+    while end and data[end - 1] in _SPACE:
+        end -= 1
+    return end
+
+
+def _breaks_line(data: bytes, start: int, end: int) -> bool:
+    """Whether ``data[start:end]`` holds a line break (as ``bytes.splitlines`` splits)."""
+    return data.find(b"\n", start, end) >= 0 or data.find(b"\r", start, end) >= 0
 
 
 def open_export(path: Path, *, source_file: str) -> Export:
