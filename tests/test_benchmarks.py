@@ -18,7 +18,7 @@ def test_case_cleaning_benchmark_prints_ratio_scaling_and_floor() -> None:
         check=True,
     )
     lines = run.stdout.splitlines()
-    assert len([line for line in lines if re.search(r"ratio \d+\.\d\d \(target <= 3\)", line)]) == 2
+    assert len([line for line in lines if re.search(r"ratio \d+\.\d\d \(target <= 8\)", line)]) == 2
     assert any(line.startswith("scaling: 10x rows took") for line in lines)
     stages = [m[1] for m in re.finditer(r"^  ([A-Za-z]+)[^\n]* \d+\.\d\d s", run.stdout, re.M)]
     assert stages == ["read", "distinct", "HMAC", "pandera", "sum"]
