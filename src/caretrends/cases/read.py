@@ -181,9 +181,9 @@ def check_text_bytes(data: bytes, *, source_file: str) -> None:
     raise DataValidationError([f"{source_file}: {problem}"])
 
 
-#: What ``bytes.strip`` removes, and the first byte that it keeps.
+#: What ``bytes.strip`` removes, and a pattern for the first byte that it keeps.
 _SPACE = b" \t\n\r\x0b\x0c"
-_NOT_SPACE = re.compile(rb"[^ \t\n\r\x0b\x0c]")
+_NOT_SPACE = re.compile(b"[^" + re.escape(_SPACE) + b"]")
 
 
 def _end_of_text(data: bytes) -> int:

@@ -10,7 +10,7 @@ traced to the run and the exact numbers it shows.
 from __future__ import annotations
 
 import hashlib
-import io
+import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
@@ -21,7 +21,6 @@ import matplotlib as mpl
 import matplotlib.image
 import numpy as np
 import pandas as pd
-from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -230,27 +229,10 @@ def _lay_out(figure: Figure, dpi: int) -> None:
 
 
 def _rgba_pixels(figure: Figure, dpi: int) -> np.ndarray:
-    """Draw ``figure`` at ``dpi`` as matplotlib draws a PNG, and return its pixels: the
-    buffer of the renderer it was drawn on, which nothing draws on again."""
-    renderers: list[RendererBase] = []
-    listener = figure.canvas.mpl_connect(
-        "draw_event", lambda event: renderers.append(event.renderer)
-    )
-    try:
-        figure.savefig(_Discard(), format="rgba", dpi=dpi)
-    finally:
-        figure.canvas.mpl_disconnect(listener)
-    return np.asarray(renderers[-1].buffer_rgba())
-
-
-class _Discard(io.RawIOBase):
-    """A file that keeps nothing: the pixels are read off the renderer, not copied."""
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: bytes) -> int:
-        return len(memoryview(data))
+    """Draw ``figure``, on its Agg canvas, at ``dpi`` as matplotlib draws a PNG, and return
+    the canvas's own pixels (not a copy: nothing draws on it again during the export)."""
+    figure.savefig(os.devnull, format="rgba", dpi=dpi)
+    return np.asarray(figure.canvas.buffer_rgba())
 
 
 def _write_png(pixels: np.ndarray, path: Path, dpi: int, metadata: dict[str, str]) -> None:
