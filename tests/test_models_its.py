@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from caretrends.errors import ParameterError
+from caretrends.models.glm import fit_count_glm
 from caretrends.models.its import fit_its
 from caretrends.warnings import DataQualityWarning, SmallNumbersWarning
 from tests._data import TEST_DATA
@@ -92,7 +93,8 @@ def test_annual_series_with_two_campaigns_gives_both_changes_and_a_caveat() -> N
         )
     assert set(result.level_changes) == {2013.0, 2015.0}
     assert result.level_changes[2013.0].estimate == pytest.approx(0.7, abs=0.05)
-    assert len(result.tidy()) == 5
+    # the trend before, two level and two slope changes, and the trend from each start on
+    assert len(result.tidy()) == 7
     with pytest.raises(ParameterError, match="level_changes"):
         _ = result.level_change
     assert "fewer than the 3 the Cochrane EPOC criteria require" in result.summary_text()
@@ -101,9 +103,42 @@ def test_annual_series_with_two_campaigns_gives_both_changes_and_a_caveat() -> N
 
 def test_no_clear_change_is_reported_as_such() -> None:
     result = fit_its(_annual(level_drop=1.0), outcome="n", time="year", intervention_start=2013)
-    assert "showed no clear change" in result.summary_text().split(".")[0]
+    first = result.summary_text().split(": no clear change")[0]
+    assert first.startswith("After year 2013 the level changed by an estimated")
+    assert "compatible with anything from a fall of" in first
+    assert " fell " not in first and " rose " not in first
 
 
 def test_an_intervention_with_no_points_after_it_is_refused() -> None:
     with pytest.raises(ParameterError, match="0 points from"):
         fit_its(_annual(), outcome="n", time="year", intervention_start=2030)
+
+
+def test_the_trend_after_a_slope_change_is_the_sum_of_the_two_slopes(
+    sicily: pd.DataFrame,
+) -> None:
+    # Refit with the post-intervention trend as a coefficient of its own (time before
+    # the start, time after it): its estimate and interval must equal the combination.
+    result = fit_its(sicily, outcome="aces", time="time", intervention_start=37, slope_change=True)
+    trend_after = result.post_trends[37.0]
+    assert trend_after.estimate == pytest.approx(
+        result.trend.estimate * result.slope_change.estimate
+    )
+    t = sicily["time"].to_numpy(float)
+    exog = pd.DataFrame(
+        {
+            "Intercept": 1.0,
+            "before": np.minimum(t, 37) - t.min(),
+            "level": (t >= 37).astype(float),
+            "after": np.maximum(t - 37, 0),
+        }
+    )
+    refit = fit_count_glm(
+        sicily["aces"].to_numpy(float), exog, np.zeros(len(t)), "quasipoisson", []
+    )
+    direct = refit.estimate("after", 0.95)
+    assert trend_after.conf_low == pytest.approx(direct.conf_low)
+    assert trend_after.conf_high == pytest.approx(direct.conf_high)
+    assert trend_after.p_value == pytest.approx(direct.p_value)
+    assert "From time 37 on, the number" in result.summary_text()
+    assert "relative to the trend before it (the slope change)" in result.summary_text()

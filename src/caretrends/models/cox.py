@@ -114,7 +114,8 @@ class CoxResult(ModelResult):
                 ),
             )
         others = phrase("model.cox.others")
-        return ratio_phrase(subject, e, self.level, Term(self.event_verb), others)
+        verb = Term(self.event_verb)
+        return ratio_phrase(subject, e, self.level, verb, others, self.detectable.get(e.term))
 
     def findings(self) -> list[Phrase]:
         details = phrase(

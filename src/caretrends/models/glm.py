@@ -96,6 +96,21 @@ class CountFit:
             term or name, float(self.params[i]), float(self.bse[i]), crit, float(self.pvalues[i])
         )
 
+    def combined_estimate(self, names: Sequence[str], level: float, term: str) -> Estimate:
+        """Rate ratio of the sum of several coefficients, with its Wald interval and p-value.
+
+        The variance is the sum of their covariance block, so a post-intervention trend
+        (the trend plus the slope changes before it) is not read as a slope change.
+        """
+        index = [self.names.index(name) for name in names]
+        log_ratio = float(self.params[index].sum())
+        std_error = float(np.sqrt(self.cov[np.ix_(index, index)].sum()))
+        t_df = self.t_df
+        statistic = abs(log_ratio) / std_error
+        tail = stats.norm.sf(statistic) if t_df is None else stats.t.sf(statistic, t_df)
+        crit = critical_value(level, t_df)
+        return Estimate.ratio(term, log_ratio, std_error, crit, float(2 * tail))
+
     def predict(self, exog: np.ndarray, offset: np.ndarray) -> np.ndarray:
         """Expected counts for a design matrix and log-exposure offset."""
         return np.exp(exog @ self.params + offset)

@@ -85,6 +85,22 @@ class ITSResult(ModelResult):
         }
 
     @property
+    def post_trends(self) -> dict[float, Estimate]:
+        """Rate ratio per time unit of the trend from each intervention on: the trend before
+        the first plus every slope change up to it (a slope change alone is the difference
+        between two trends, not the trend after); empty without slope changes."""
+        if not self.has_slope_change:
+            return {}
+        columns = ["time"]
+        trends = {}
+        for start, label in zip(self.starts, self.labels, strict=True):
+            columns.append(_slope_column(start))
+            trends[start] = self.fit.combined_estimate(
+                columns, self.level, f"trend from {label} per {self.time_unit}"
+            )
+        return trends
+
+    @property
     def level_change(self) -> Estimate:
         """Level-change rate ratio of the only intervention."""
         return self._single(self.level_changes, "level_changes")
@@ -134,7 +150,8 @@ class ITSResult(ModelResult):
         )
 
     def estimates(self) -> list[Estimate]:
-        return [self.trend, *self.level_changes.values(), *self.slope_changes.values()]
+        changes = [*self.level_changes.values(), *self.slope_changes.values()]
+        return [self.trend, *changes, *self.post_trends.values()]
 
     def model_numbers(self) -> dict[str, object]:
         return self.fit.glance_numbers() | {"interventions": len(self.starts)}
@@ -162,7 +179,8 @@ class ITSResult(ModelResult):
         if reason is not None:
             return too_small_phrase(phrase(f"model.its.{what}_change_after", label=label), reason)
         subject = phrase(f"model.its.after_{what}", label=label)
-        return change_phrase(subject, change.as_percent_change(), self.level, unit)
+        detectable = self.detectable.get(f"{what}_{self.starts[j]:g}")
+        return change_phrase(subject, change.as_percent_change(), self.level, unit, detectable)
 
     def _measure(self) -> Phrase:
         """The caller's ``measure``, else the (underlying) rate or number."""
@@ -182,14 +200,25 @@ class ITSResult(ModelResult):
             self._change_sentence(j, "trend", e, unit)
             for j, e in enumerate(self.slope_changes.values())
         ]
+        measure = self._measure()
         trend_subject = (
-            phrase("model.its.before", label=shown_label(self.labels[0]), measure=self._measure())
+            phrase("model.its.before", label=shown_label(self.labels[0]), measure=measure)
             if self.has_slope_change
-            else phrase("model.its.apart", measure=self._measure())
+            else phrase("model.its.apart", measure=measure)
         )
         sentences.append(
             change_phrase(trend_subject, self.trend.as_percent_change(), self.level, unit)
         )
+        sentences += [
+            change_phrase(
+                phrase("model.its.from_on", label=shown_label(self.labels[j]), measure=measure),
+                trend.as_percent_change(),
+                self.level,
+                unit,
+            )
+            for j, trend in enumerate(self.post_trends.values())
+            if self._too_few(j) is None
+        ]
         sentences.append(
             phrase(
                 "model.its.details", model=glm.overdispersion_sentence(self.fit), n=self.fit.nobs

@@ -8,14 +8,18 @@ interval that includes "no change" is never written up as a rise or a fall.
 
 from __future__ import annotations
 
+import copy
+import math
 import warnings
 from dataclasses import astuple, dataclass, field, fields
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from caretrends.models.text import (
     Num,
+    Percent,
     Phrase,
     ci,
     interval,
@@ -100,6 +104,20 @@ def tidy_frame(estimates: list[Estimate]) -> pd.DataFrame:
     return pd.DataFrame([astuple(e) for e in estimates], columns=TIDY_COLUMNS)
 
 
+class Detectable(Protocol):
+    """A minimum detectable effect, as the power calculations give it.
+
+    ``fall`` and ``rise`` are the smallest effects the design detects with ``power`` (NaN
+    where none in the range examined): percent changes (``-20.0`` for a fall of 20 %) when
+    ``scale`` is ``"percent"``, ratios (``0.5``, ``2.0``) when it is ``"ratio"``.
+    """
+
+    fall: float
+    rise: float
+    power: float
+    scale: str
+
+
 @dataclass
 class ModelResult:
     """Base of every model result: estimates, caveats, tidy table and quotable text.
@@ -112,6 +130,21 @@ class ModelResult:
 
     level: float = 0.95
     caveat_phrases: list[Phrase] = field(default_factory=list)
+    #: Minimum detectable effects the sentences quote beside a "no clear change", by the
+    #: name the model gives its estimate (``apc``; ``level_2014``, ``trend_2014``; a Cox
+    #: covariate); see :meth:`with_detectable`.
+    detectable: dict[str, Detectable] = field(default_factory=dict)
+
+    def with_detectable(self, **effects: Detectable) -> ModelResult:
+        """A copy whose sentences quote ``effects`` beside the estimates they belong to.
+
+        The effects come from a power calculation on the same design
+        (:mod:`caretrends.models.power`); a fit does not compute them itself, because a
+        simulation costs more than the fit and not every reader of a fit needs it.
+        """
+        result = copy.copy(self)
+        result.detectable = {**self.detectable, **effects}
+        return result
 
     @property
     def caveats(self) -> list[str]:
@@ -204,8 +237,54 @@ def format_percent(*values: float) -> list[str]:
     return [f"{v:.{digits}f}%" for v in values]
 
 
+def excludes_no_change(low: float, high: float, null: float) -> bool:
+    """Whether the interval ``low``–``high`` lies wholly on one side of ``null``.
+
+    >>> excludes_no_change(-21.6, 2.3, 0.0), excludes_no_change(0.5, 0.9, 1.0)
+    (False, True)
+    """
+    return low > null or high < null
+
+
+def detectable_phrase(detectable: Detectable, unit: object = "") -> Phrase:
+    """What the design could have detected, both ways, with its power.
+
+    A side with no detectable effect in the range examined is said so, so the sentence
+    always names both ways (a fall *and* a rise), never one direction alone.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as D
+    >>> detectable_phrase(D(fall=-19.8, rise=24.6, power=0.8, scale="percent"), " a year").render()
+    'with 80% power, the design could have detected only a fall of 20% or a rise of 25% a year or larger'
+    >>> detectable_phrase(D(fall=0.6, rise=float("nan"), power=0.8, scale="ratio")).render()
+    'with 80% power, the comparison could have detected only a ratio below 0.60 (no rise within the range examined)'
+    """  # noqa: E501
+    power = Percent(100 * detectable.power, 0)
+    values = {side: getattr(detectable, side) for side in ("fall", "rise")}
+    known = {side: value for side, value in values.items() if math.isfinite(value)}
+    if not known:
+        return phrase("model.detectable.none", power=power)
+    if detectable.scale == "ratio":
+        kind, shown = "ratio", [Num(value, 2) for value in known.values()]
+    else:
+        kind, shown = "change", percents(*(abs(value) for value in known.values()))
+    key = "both" if len(known) == 2 else f"{next(iter(known))}_only"
+    return phrase(
+        f"model.detectable.{kind}_{key}",
+        power=power,
+        unit=unit,
+        **dict(zip(known, shown, strict=True)),
+    )
+
+
 def ratio_phrase(
-    subject: object, ratio: Estimate, level: float, verb: object, others: object
+    subject: object,
+    ratio: Estimate,
+    level: float,
+    verb: object,
+    others: object,
+    detectable: Detectable | None = None,
 ) -> Phrase:
     """The phrase behind :func:`describe_ratio` (subject, verb, others may be phrases)."""
     fields = {
@@ -216,9 +295,14 @@ def ratio_phrase(
         "ci": ci(level),
         "interval": interval(Num(ratio.conf_low, 2), Num(ratio.conf_high, 2)),
     }
-    if ratio.conf_low > 1 or ratio.conf_high < 1:
+    if excludes_no_change(ratio.conf_low, ratio.conf_high, 1.0):
         return phrase("model.ratio.differs", **fields)
-    return phrase("model.ratio.unclear", **fields)
+    unclear = phrase("model.ratio.unclear", **fields)
+    if detectable is None:
+        return unclear
+    return phrase(
+        "model.with_detectable", verdict=unclear, detectable=detectable_phrase(detectable)
+    )
 
 
 def describe_ratio(
@@ -233,33 +317,83 @@ def describe_ratio(
     'Children who entered as infants left care 1.80 times as fast as others (95% CI 1.20 to 2.70)'
     >>> e = Estimate("infant", 0.9, 0.2, 0.6, 1.3, 0.6)
     >>> describe_ratio("Children who entered as infants", e, 0.95, "left care", "others")
-    'Children who entered as infants showed no clear difference from others: 0.90 times as fast (95% CI 0.60 to 1.30), an interval that includes no difference'
+    'Children who entered as infants left care an estimated 0.90 times as fast as others, but the data are compatible with anything from 0.60 to 1.30 times as fast (95% CI): no clear difference'
     """  # noqa: E501
     return ratio_phrase(subject, ratio, level, verb, others).render(lang)
 
 
-def change_phrase(subject: object, change: Estimate, level: float, unit: object = "") -> Phrase:
-    """The phrase behind :func:`describe_change` (subject and unit may be phrases)."""
-    if change.conf_low > 0:
-        key, sign = "model.change.rose", 1
-    elif change.conf_high < 0:
-        key, sign = "model.change.fell", -1
-    else:
-        # An interval from a fall to a rise: both bounds signed, as the headline writes it.
-        est, low, high = percents(change.estimate, change.conf_low, change.conf_high, sign=True)
-        return phrase(
-            "model.change.unclear",
-            subject=subject,
-            estimate=est,
-            unit=unit,
-            ci=ci(level),
-            interval=interval(low, high),
-        )
+def direction(change: Estimate) -> str:
+    """``"rose"`` or ``"fell"`` when a percent change's interval excludes 0, else ``"unclear"``.
+
+    The one place a direction is read off an estimate: every sentence, title and key
+    number that says which way a number moved asks here.
+
+    >>> direction(Estimate("x", -12.0, 0.1, -19.0, -4.0, 0.003))
+    'fell'
+    >>> direction(Estimate("x", -10.4, 0.1, -21.6, 2.3, 0.09))
+    'unclear'
+    """
+    if not excludes_no_change(change.conf_low, change.conf_high, 0.0):
+        return "unclear"
+    return "rose" if change.conf_low > 0 else "fell"
+
+
+def _direction_fields(change: Estimate, level: float) -> tuple[str, dict[str, object]]:
+    """The verdict of a percent change and the fields its phrases share."""
+    kind = direction(change)
+    if kind == "unclear":
+        est, fall, rise = percents(change.estimate, -change.conf_low, change.conf_high)
+        est = Percent(est.value, est.decimals, sign=True)
+        signed_low, signed_high = percents(change.conf_low, change.conf_high, sign=True)
+        return kind, {
+            "estimate": est,
+            "fall": phrase("model.change.a_fall", value=fall),
+            "rise": phrase("model.change.a_rise", value=rise),
+            "ci": ci(level),
+            "interval": interval(signed_low, signed_high),
+        }
+    sign = 1 if kind == "rose" else -1
     bounds = sorted((sign * change.conf_low, sign * change.conf_high))
     est, low, high = percents(sign * change.estimate, *bounds)
+    return kind, {"estimate": est, "ci": ci(level), "interval": interval(low, high)}
+
+
+def change_phrase(
+    subject: object,
+    change: Estimate,
+    level: float,
+    unit: object = "",
+    detectable: Detectable | None = None,
+) -> Phrase:
+    """The one sentence a percent change becomes, in any language.
+
+    "Fell" or "rose" only when the interval excludes no change; otherwise the range of
+    changes the data are compatible with and, given ``detectable``, what the design could
+    have detected. Subject and unit may be phrases.
+    """
+    kind, fields = _direction_fields(change, level)
+    fields = {k: v for k, v in fields.items() if kind != "unclear" or k != "interval"}
+    sentence = phrase(f"model.change.{kind}", subject=subject, unit=unit, **fields)
+    if kind != "unclear" or detectable is None:
+        return sentence
     return phrase(
-        key, subject=subject, estimate=est, unit=unit, ci=ci(level), interval=interval(low, high)
+        "model.with_detectable", verdict=sentence, detectable=detectable_phrase(detectable, unit)
     )
+
+
+def change_title(subject: object, change: Estimate, level: float, unit: object = "") -> Phrase:
+    """The short form of :func:`change_phrase` for a title, a label or a table cell.
+
+    >>> e = Estimate("apc", -10.4, 0.1, -21.6, 2.3, 0.09)
+    >>> change_title("Kosovo, 2016–2024", e, 0.95, " a year").render()
+    'Kosovo, 2016–2024: no clear change (−10.4% a year; 95% CI −21.6% to +2.3%)'
+    >>> e = Estimate("apc", -7.5, 0.1, -9.7, -5.3, 0.001)
+    >>> change_title("Kosovo, 2008–2024", e, 0.95, " a year").render()
+    'Kosovo, 2008–2024: a fall of 7.5% a year (95% CI 5.3% to 9.7%)'
+    """
+    kind, fields = _direction_fields(change, level)
+    fields = {k: v for k, v in fields.items() if k not in ("fall", "rise")}
+    return phrase(f"model.change_title.{kind}", subject=subject, unit=unit, **fields)
 
 
 def describe_change(
@@ -287,7 +421,7 @@ def describe_change(
     'After May 2013 the level fell by 12.0% (95% CI 4.0% to 19.0%)'
     >>> e = Estimate("x", -3.0, 0.06, -15.0, 10.0, 0.6)
     >>> describe_change("The rate", e, 0.95, " a year")
-    'The rate showed no clear change: −3.0% a year (95% CI −15.0% to +10.0%), an interval that includes no change'
+    'The rate changed by an estimated −3.0% a year, but the data are compatible with anything from a fall of 15.0% to a rise of 10.0% a year (95% CI): no clear change'
     """  # noqa: E501
     return change_phrase(subject, change, level, unit).render(lang)
 

@@ -257,7 +257,13 @@ class RateTrendResult(ModelResult):
             )
         else:
             subject = phrase("model.trend.subject", **span, measure=measure)
-            verdict = change_phrase(subject, self.apc, self.level, phrase("model.unit.a_year"))
+            verdict = change_phrase(
+                subject,
+                self.apc,
+                self.level,
+                phrase("model.unit.a_year"),
+                self.detectable.get("apc"),
+            )
         chosen = (
             phrase("model.trend.auto_family", scale=Num(self.fit.scale, 2))
             if self.chosen_because
