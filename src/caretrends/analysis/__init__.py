@@ -29,6 +29,7 @@ from caretrends.analysis.cases import (
     mark_case_table,
     milestones,
     permanency_covariates,
+    permanency_incidence,
     published_by_risk,
     published_outcomes,
 )
@@ -95,6 +96,7 @@ __all__ = [
     "mark_case_table",
     "milestones",
     "permanency_covariates",
+    "permanency_incidence",
     "published_adoptions",
     "published_by_risk",
     "published_country_counts",

@@ -47,6 +47,40 @@ def exit_incidence(children: pd.DataFrame) -> pd.DataFrame:
     return table.rename(columns={"cause": "group"}).replace({"group": EXIT_LABELS})
 
 
+#: The ``group`` of :func:`permanency_incidence`'s curve.
+PERMANENT_FAMILY = "permanent_family"
+
+
+def permanency_incidence(children: pd.DataFrame) -> pd.DataFrame:
+    """Aalen-Johansen cumulative incidence of reaching a permanent family, with every other
+    exit competing.
+
+    "In a permanent family within N months" is this curve at N: unlike 1 - Kaplan-Meier
+    with other exits censored, it does not count children who left care another way as
+    if they could still reach a family (1 - Kaplan-Meier overstates the share).
+
+    Parameters
+    ----------
+    children : DataFrame
+        The children view: ``duration_months``, ``exited`` and ``event`` (True for a
+        permanent exit).
+
+    Returns
+    -------
+    DataFrame
+        The table of :func:`caretrends.models.cumulative_incidence` for the cause
+        :data:`PERMANENT_FAMILY`, with ``group`` holding it.
+    """
+    kinds = children.assign(
+        exit_kind=children["event"].map({True: PERMANENT_FAMILY, False: "other_exit"})
+    )
+    table = cumulative_incidence(
+        kinds, duration="duration_months", event="exited", cause="exit_kind"
+    )
+    permanent = table[table["cause"] == PERMANENT_FAMILY]
+    return permanent.rename(columns={"cause": "group"}).reset_index(drop=True)
+
+
 def milestones(table: pd.DataFrame, times: list[float], *, estimate: str) -> pd.DataFrame:
     """Read each group's curve (Kaplan-Meier or cumulative incidence) at the given times.
 

@@ -24,13 +24,27 @@ import numpy as np
 import pandas as pd
 
 from caretrends.errors import ModelDataError, ParameterError
-from caretrends.labels import cited_text, format_interval, format_number, format_percent, label
+from caretrends.labels import cited_text, format_number, format_percent, label
 from caretrends.models import fit_its, fit_rate_trend
 from caretrends.models.glm_batch import fit_poisson_batch
 from caretrends.models.intervals import LARGEST_LOG_RATIO, critical_value
 from caretrends.models.its import _level_column
-from caretrends.models.result import Estimate
-from caretrends.models.text import p_value_text
+from caretrends.models.result import (
+    Detectable,
+    Estimate,
+    change_phrase,
+    change_title,
+    excludes_no_change,
+)
+from caretrends.models.text import (
+    Joined,
+    Phrase,
+    Term,
+    p_value_text,
+    percents,
+    phrase,
+    sentences,
+)
 
 
 @dataclass(frozen=True)
@@ -392,37 +406,102 @@ def placebo_scan(
     )
 
 
+def _headline_years(spec: PrimaryAnalysis) -> dict[str, int]:
+    return {"first": spec.first_year, "last": spec.last_year}
+
+
 def headline_text(estimate: Estimate, spec: PrimaryAnalysis, lang: str) -> str:
     """The headline, word for word the same on page 02, in the key numbers and titles.
 
-    The annual percent change of the primary analysis with its 95% interval.
+    The annual percent change of the primary analysis with its 95% interval, in the short
+    form of the one wording function (:func:`caretrends.models.result.change_title`): a
+    direction only where the interval excludes no change.
+
+    >>> spec = PrimaryAnalysis("births", "quasipoisson", 2016, 2024)
+    >>> headline_text(Estimate("apc", -10.4, 0.1, -21.6, 2.3, 0.09), spec, "en")
+    'Abandoned children per 1,000 live births in Kosovo, 2016–2024: no clear change (−10.4% a year; 95% CI −21.6% to +2.3%)'
+    """  # noqa: E501
+    subject = phrase("brief.headline_subject", **_headline_years(spec))
+    return change_title(subject, estimate, 0.95, phrase("model.unit.a_year")).render(lang)
+
+
+def headline_statement(
+    estimate: Estimate,
+    spec: PrimaryAnalysis,
+    lang: str,
+    *,
+    detectable: Detectable | None = None,
+    sensitivity: pd.DataFrame | None = None,
+) -> str:
+    """The headline as sentences a reader can quote: the estimate in the words of
+    :func:`caretrends.models.result.change_phrase` (with what the series could have
+    detected, where it includes no change), and the contested years it depends on.
+
+    Parameters
+    ----------
+    estimate : Estimate
+        The primary analysis's annual percent change.
+    spec : PrimaryAnalysis
+        The primary analysis.
+    lang : str
+        Language of the sentences.
+    detectable : Detectable, optional
+        The headline design's minimum detectable effect.
+    sensitivity : DataFrame, optional
+        :func:`source_sensitivity`'s table: the years whose variants move the headline
+        are named (:func:`headline_dependence`).
     """
-    return label(
-        "brief.headline",
-        lang,
-        first=spec.first_year,
-        last=spec.last_year,
-        apc=format_percent(estimate.estimate / 100, lang, decimals=1, sign=True),
-        interval=format_interval(
-            estimate.conf_low / 100,
-            estimate.conf_high / 100,
-            lang,
-            decimals=1,
-            percent=True,
-            sign=True,
-        ),
-    )
+    subject = phrase("brief.headline_statement_subject", **_headline_years(spec))
+    sentence = change_phrase(subject, estimate, 0.95, phrase("model.unit.a_year"), detectable)
+    parts = [sentence]
+    if sensitivity is not None:
+        parts += headline_dependence(sensitivity)
+    return sentences(parts, lang)
+
+
+def headline_dependence(table: pd.DataFrame) -> list[Phrase]:
+    """The sentence naming the contested years whose variants move the headline (none when
+    no variant does), from :func:`source_sensitivity`'s ``moves_headline`` rows."""
+    moving = table[table["moves_headline"].astype(bool)]
+    if moving.empty:
+        return []
+    years = sorted({str(y) for y in moving["years"]})
+    variants = Joined(tuple(Term(str(b)) for b in moving["basis"]))
+    return [
+        phrase(
+            "brief.headline_depends",
+            years=Joined(tuple(years), ", "),
+            n=len(moving),
+            total=len(table) - 1,
+            variants=variants,
+        )
+    ]
 
 
 def source_range_text(table: pd.DataFrame, lang: str) -> str:
-    """The range of the primary estimate across the series variants, in one sentence."""
-    falls = sorted(-table["estimate"] / 100)
-    return label(
-        "brief.source_range",
+    """The range of the primary estimate across the contested-year variants, as a range of
+    estimates (never as a direction), and how many of their intervals exclude no change."""
+    signed = percents(table["estimate"].min(), table["estimate"].max(), sign=True)
+    excluding = [
+        excludes_no_change(low, high, 0.0)
+        for low, high in zip(table["conf_low"], table["conf_high"], strict=True)
+    ]
+    verdict = (
+        phrase("brief.range_some_exclude", k=sum(excluding))
+        if any(excluding)
+        else phrase("brief.range_none_exclude")
+    )
+    return sentences(
+        [
+            phrase(
+                "brief.source_range",
+                n=len(table),
+                low=signed[0],
+                high=signed[1],
+                verdict=verdict,
+            )
+        ],
         lang,
-        n=len(table),
-        low=format_percent(falls[0], lang, decimals=1),
-        high=format_percent(falls[-1], lang, decimals=1),
     )
 
 

@@ -13,6 +13,7 @@ from caretrends.errors import DataValidationError
 from caretrends.figures.chart import require_columns
 from caretrends.figures.export import CSV_ENCODING
 from caretrends.labels import format_interval, format_number, format_percent, label
+from caretrends.models.result import Estimate, change_title
 
 _REQUIRED = ["measure", "period", "value", "source"]
 _UNITS = ("count", "rate", "percent")
@@ -25,7 +26,11 @@ def _show(value: float, unit: str, lang: str, decimals: int, *, sign: bool = Fal
 
 
 def _value_cell(row: pd.Series, lang: str) -> tuple[str, bool]:
-    """Return the formatted value and whether it is hidden."""
+    """Return the formatted value and whether it is hidden.
+
+    A rate or percentage resting on fewer events than the disclosure rules trust carries
+    their unreliable flag, as its chart draws it hollow.
+    """
     rules = disclosure.DEFAULT_RULES
     unit, decimals = row["unit"], int(row["decimals"])
     if unit == "count" and rules.hides(row["value"]):
@@ -34,18 +39,41 @@ def _value_cell(row: pd.Series, lang: str) -> tuple[str, bool]:
     if unit == "rate" and not pd.isna(events) and rules.hides(events):
         return disclosure.SUPPRESSED, True
     text = _show(row["value"], unit, lang, decimals)
-    if unit == "rate" and not pd.isna(events) and events < rules.unreliable_below:
+    if _unreliable(row):
         text = f"{text} {disclosure.UNRELIABLE}"
     return text, False
 
 
+def _unreliable(row: pd.Series) -> bool:
+    """Whether a rate or percentage rests on fewer events than the disclosure rules trust."""
+    events = row.get("numerator", np.nan)
+    return (
+        row["unit"] in ("rate", "percent")
+        and not pd.isna(events)
+        and events < disclosure.DEFAULT_RULES.unreliable_below
+    )
+
+
 def _change_cell(row: pd.Series, lang: str, hidden: bool) -> str:
+    """The change since the previous period: the difference and percent change, or, where
+    either count is below the reliability threshold, the earlier count alone (a percent
+    change of a handful of events says nothing a reader should quote)."""
     previous = row.get("previous_value", np.nan)
     if pd.isna(previous):
         return ""
-    if hidden or (row["unit"] == "count" and disclosure.DEFAULT_RULES.hides(previous)):
+    rules = disclosure.DEFAULT_RULES
+    if hidden or (row["unit"] == "count" and rules.hides(previous)):
         return disclosure.SUPPRESSED
-    difference = _show(row["value"] - previous, row["unit"], lang, int(row["decimals"]), sign=True)
+    decimals = int(row["decimals"])
+    if row["unit"] == "count" and min(row["value"], previous) < rules.unreliable_below:
+        return label(
+            "key.change_small",
+            lang,
+            previous=_show(previous, "count", lang, decimals),
+            period=row["previous_period"],
+            n=rules.unreliable_below,
+        )
+    difference = _show(row["value"] - previous, row["unit"], lang, decimals, sign=True)
     relative = format_percent((row["value"] - previous) / previous, lang, decimals=1, sign=True)
     return label(
         "key.change_text",
@@ -56,33 +84,31 @@ def _change_cell(row: pd.Series, lang: str, hidden: bool) -> str:
 
 
 def _estimate_cell(row: pd.Series, lang: str) -> str:
+    """The model estimate: the headline as page 02 words it, a labelled change through the
+    one wording function (:func:`caretrends.models.result.change_title`), or a level with
+    its interval."""
     estimate = row.get("estimate", np.nan)
     if pd.isna(estimate):
         return ""
-    percent = row.get("estimate_unit", "") == "percent"
-    scale = 100.0 if percent else 1.0
-
-    def show(value: float, *, sign: bool) -> str:
-        if percent:
-            return format_percent(value / scale, lang, decimals=1, sign=sign)
-        return format_number(value, lang, decimals=2, sign=sign)
-
     sentence = row.get("estimate_text", "")
     if isinstance(sentence, str) and sentence:
         return sentence  # the headline, word for word as page 02 and the titles quote it
+    percent = row.get("estimate_unit", "") == "percent"
     name = row.get("estimate_label", "")
-    # A labelled estimate is a change (an APC): signed; an unlabelled one is a level.
-    labelled = isinstance(name, str) and bool(name)
+    if isinstance(name, str) and name:
+        change = Estimate(name, estimate, np.nan, row["conf_low"], row["conf_high"], np.nan)
+        return change_title(name, change, 0.95).render(lang)
+    scale = 100.0 if percent else 1.0
+    decimals = 1 if percent else 2
     interval = format_interval(
-        row["conf_low"] / scale,
-        row["conf_high"] / scale,
-        lang,
-        decimals=1 if percent else 2,
-        percent=percent,
-        sign=labelled,
+        row["conf_low"] / scale, row["conf_high"] / scale, lang, decimals=decimals, percent=percent
     )
-    prefix = f"{name} " if labelled else ""
-    return f"{prefix}{show(estimate, sign=labelled)} ({interval})"
+    value = (
+        format_percent(estimate / scale, lang, decimals=decimals)
+        if percent
+        else format_number(estimate, lang, decimals=decimals)
+    )
+    return f"{value} ({interval})"
 
 
 def key_numbers_table(rows: pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
@@ -124,12 +150,21 @@ def key_numbers_table(rows: pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
         )
     default_decimals = table["unit"].map({"count": 0, "rate": 1, "percent": 0})
     table["decimals"] = table.get("decimals", default_decimals).fillna(default_decimals)
-    values, changes, estimates = [], [], []
-    for _, row in table.iterrows():
+    values, changes, estimates, notes = [], [], [], []
+    given_notes = table.get("note", pd.Series("", index=table.index)).fillna("")
+    unreliable_note = label(
+        "key.unreliable_note",
+        lang,
+        flag=disclosure.UNRELIABLE,
+        n=disclosure.DEFAULT_RULES.unreliable_below,
+    )
+    for (_, row), note in zip(table.iterrows(), given_notes, strict=True):
         value, hidden = _value_cell(row, lang)
         values.append(value)
         changes.append(_change_cell(row, lang, hidden))
         estimates.append(_estimate_cell(row, lang))
+        flagged = not hidden and _unreliable(row)
+        notes.append(" ".join(part for part in (note, flagged * unreliable_note) if part))
     return pd.DataFrame(
         {
             label("key.measure", lang): table["measure"],
@@ -138,7 +173,7 @@ def key_numbers_table(rows: pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
             label("key.change", lang): changes,
             label("key.estimate", lang): estimates,
             label("key.source", lang): table["source"],
-            label("key.note", lang): table.get("note", pd.Series("", index=table.index)).fillna(""),
+            label("key.note", lang): notes,
         }
     )
 

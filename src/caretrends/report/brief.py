@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from caretrends import analysis
 from caretrends.labels import case_source, label
-from caretrends.models import kaplan_meier, value_at
+from caretrends.models import value_at
 from caretrends.models.result import Estimate
 from caretrends.models.trend import RateTrendResult
 
@@ -35,6 +36,7 @@ def key_number_rows(
     lang: str,
     headline: Estimate | None = None,
     headline_label: str = "",
+    headline_statement: str = "",
 ) -> pd.DataFrame:
     """The headline figures, as rows for :func:`caretrends.figures.key_numbers`.
 
@@ -56,6 +58,10 @@ def key_number_rows(
         count trend's APC, with ``headline_label``
         (:func:`caretrends.analysis.headline.headline_text`) as its label, so the brief
         quotes the same number and interval as page 02 and the figure titles.
+    headline_statement : str, optional
+        The headline as page 02 states it in sentences
+        (:func:`caretrends.analysis.headline.headline_statement`): the brief's key message
+        quotes it, with what the series could have detected and the years it depends on.
     """
     latest, previous = series.iloc[-1], series.iloc[-2]
     first_year, last_year = int(series["year"].iloc[0]), int(latest["year"])
@@ -77,6 +83,7 @@ def key_number_rows(
             "estimate_unit": "percent",
             "estimate_label": label("brief.key_apc", lang, first=first_year, last=last_year),
             "estimate_text": headline_label,
+            "message_text": headline_statement,
         },
         {
             "measure": label("brief.key_babies_left", lang),
@@ -113,13 +120,15 @@ def key_number_rows(
 
 
 def _permanent_within(children: pd.DataFrame, months: float) -> dict[str, float]:
-    """Share reaching a permanent family within ``months`` (1 - Kaplan-Meier) with its CI;
-    NaN past the end of follow-up (see :func:`caretrends.models.value_at`)."""
-    reading = value_at(kaplan_meier(children, duration="duration_months", event="event"), months)
+    """Share in a permanent family within ``months``: the Aalen-Johansen cumulative incidence
+    with other exits competing (:func:`caretrends.analysis.permanency_incidence`), with its
+    CI; NaN past the end of follow-up (see :func:`caretrends.models.value_at`)."""
+    curve = analysis.permanency_incidence(children)
+    reading = value_at(curve, months, estimate="cumulative_incidence")
     return {
-        "estimate": 1 - reading.estimate,
-        "conf_low": 1 - reading.conf_high,
-        "conf_high": 1 - reading.conf_low,
+        "estimate": reading.estimate,
+        "conf_low": reading.conf_low,
+        "conf_high": reading.conf_high,
     }
 
 

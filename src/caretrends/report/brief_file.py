@@ -46,7 +46,8 @@ METHODS: tuple[str, ...] = ("sources", "trends", "campaigns", "outcomes", "discl
 def key_messages(rows: pd.DataFrame, lang: str) -> list[str]:
     """One message per key number, from its cells as the key-numbers table formats them.
 
-    A row carrying the headline (``estimate_text``) quotes it as its own sentence.
+    A row carrying the headline quotes it as its own sentences: ``message_text`` (the
+    headline as page 02 states it) where given, else ``estimate_text``.
 
     Parameters
     ----------
@@ -56,7 +57,10 @@ def key_messages(rows: pd.DataFrame, lang: str) -> list[str]:
         Language of the messages.
     """
     table = key_numbers_table(rows, lang=lang)
-    headlines = rows.get("estimate_text", pd.Series("", index=rows.index)).fillna("")
+    empty = pd.Series("", index=rows.index)
+    statements = rows.get("message_text", empty).fillna("").astype(str)
+    titles = rows.get("estimate_text", empty).fillna("").astype(str)
+    headlines = statements.where(statements != "", titles)
     measure, period, value, estimate, source = (
         label(f"key.{name}", lang) for name in ("measure", "period", "value", "estimate", "source")
     )
