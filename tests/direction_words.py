@@ -26,7 +26,8 @@ DOWN: dict[str, tuple[str, ...]] = {
         "reduction", "downward",
     ),
     "sq": (
-        "ra", "bie", "bien", "rënie", "rënia", "rënien", "rënies", "ulje", "ulja", "uljen", "uljes", "ulur",
+        "ra", "bie", "bien", "rënie", "rënia", "rënien", "rënies", "ulje", "ulja", "uljen",
+        "uljes", "ulur",
         "zvogëlim", "zvogëlimi", "zvogëlimin", "zvogëlua", "pakësim", "pakësimi",
     ),
     "sr": (
