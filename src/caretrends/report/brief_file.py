@@ -47,7 +47,8 @@ def key_messages(rows: pd.DataFrame, lang: str) -> list[str]:
     """One message per key number, from its cells as the key-numbers table formats them.
 
     A row carrying the headline quotes it as its own sentences: ``message_text`` (the
-    headline as page 02 states it) where given, else ``estimate_text``.
+    headline as page 02 states it) where given, else ``estimate_text``. A row's note (the
+    unreliable flag in words, a synthetic-records note) follows its message.
 
     Parameters
     ----------
@@ -61,8 +62,9 @@ def key_messages(rows: pd.DataFrame, lang: str) -> list[str]:
     statements = rows.get("message_text", empty).fillna("").astype(str)
     titles = rows.get("estimate_text", empty).fillna("").astype(str)
     headlines = statements.where(statements != "", titles)
-    measure, period, value, estimate, source = (
-        label(f"key.{name}", lang) for name in ("measure", "period", "value", "estimate", "source")
+    measure, period, value, estimate, source, note = (
+        label(f"key.{name}", lang)
+        for name in ("measure", "period", "value", "estimate", "source", "note")
     )
     messages = []
     for row, headline in zip(table.to_dict("records"), headlines, strict=True):
@@ -79,7 +81,8 @@ def key_messages(rows: pd.DataFrame, lang: str) -> list[str]:
             message = label(
                 "document.message_estimate", lang, message=message, estimate=row[estimate]
             )
-        messages.append(message)
+        # The note travels with the message: a flagged value never stands without its words.
+        messages.append(f"{message} {row[note]}".strip())
     return messages
 
 
