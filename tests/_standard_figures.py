@@ -57,7 +57,7 @@ def kosovo_abandoned_per_births(lang: str) -> Draw:
     )
     title = ct.labels.label("brief.per_births_title", lang)
     return lambda size: ct.report.per_births_chart(
-        per_births, fit, title=title, lang=lang, size=size
+        per_births, fit, series=series, title=title, lang=lang, size=size
     )
 
 
@@ -71,7 +71,6 @@ def region_residential_0_2(lang: str) -> Draw:
     table = ct.analysis.latest_indicator_by_country(
         ct.load_observations("indicators"),
         indicator="CT_INRESIDENTIAL_RATE_Y0T2",
-        source="UNICEF TransMonEE",
     )
     title = ct.labels.label("brief.region_title", lang)
     rates = table[table["ref_area"].isin(REF_AREAS)]

@@ -31,6 +31,7 @@ def test_inferred_value_has_its_own_legend_entry_and_status_column() -> None:
         2014: "E",
         2015: "A",
         2016: "A",
+        2017: "M",  # the gap: a row with no value
         2018: "A",
     }
 

@@ -49,6 +49,8 @@ from caretrends.analysis.kosovo import (
     abandonment_rates,
     abandonment_series,
     annual_series,
+    rates_with_counts,
+    with_publishers,
 )
 from caretrends.analysis.region import (
     RESIDENTIAL_EXITS,
@@ -83,6 +85,8 @@ __all__ = [
     "abandonment_rates",
     "abandonment_series",
     "annual_series",
+    "rates_with_counts",
+    "with_publishers",
     "campaign_table",
     "care_composition",
     "counselling_by_risk",

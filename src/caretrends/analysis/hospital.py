@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from caretrends import disclosure
-from caretrends.analysis.kosovo import annual_series
+from caretrends.analysis.kosovo import annual_series, with_publishers
 from caretrends.models import wilson_interval
 
 HOSPITAL_LEFT = "CT_UCCK_NEWBORNS_LEFT"
@@ -25,14 +25,17 @@ def hospital_series(reconciled: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         ``year``, ``left``, ``reunited``, ``placed``, ``share_reunited`` with its Wilson
-        95% interval (``conf_low``, ``conf_high``), and ``adds_up`` (reunited + placed =
-        left).
+        95% interval (``conf_low``, ``conf_high``), ``adds_up`` (reunited + placed =
+        left) and ``cited_as``, the producer of the year's babies left and who published
+        it (:func:`~caretrends.analysis.kosovo.with_publishers`).
     """
     columns = {HOSPITAL_LEFT: "left", HOSPITAL_REUNITED: "reunited", HOSPITAL_PLACED: "placed"}
     parts = [
         annual_series(reconciled, code).set_index("year")["value"].rename(name)
         for code, name in columns.items()
     ]
+    cited = with_publishers(annual_series(reconciled, HOSPITAL_LEFT)).set_index("year")
+    parts.append(cited["cited_as"])
     table = pd.concat(parts, axis=1).dropna(subset=["left", "reunited"]).reset_index()
     shares = wilson_interval(table["reunited"], table["left"])
     return table.assign(
@@ -44,9 +47,13 @@ def hospital_series(reconciled: pd.DataFrame) -> pd.DataFrame:
 
 
 def hospital_outcomes_long(hospital: pd.DataFrame) -> pd.DataFrame:
-    """The hospital series as ``year``, ``outcome``, ``value`` rows for the outcome chart."""
+    """The hospital series as ``year``, ``outcome``, ``value`` rows for the outcome chart,
+    each with the year's ``cited_as`` when the series has it."""
     long = hospital.melt(
-        id_vars="year", value_vars=["reunited", "placed"], var_name="outcome", value_name="value"
+        id_vars=hospital.columns.intersection(["year", "cited_as"]).tolist(),
+        value_vars=["reunited", "placed"],
+        var_name="outcome",
+        value_name="value",
     )
     return long.replace({"outcome": {"placed": "placed_by_csw"}}).sort_values(
         ["year", "outcome"], ignore_index=True
@@ -74,7 +81,8 @@ def published_hospital(
     Babies reunited and placed add up to the babies left, which the chart publishes, so
     a small count hides its partner too (secondary suppression over the year's total);
     the share reunited and its interval are withheld with them (``c``), and flagged
-    ``u`` on fewer than 20 babies. A year whose total is itself small is hidden whole.
+    ``u`` when fewer than 20 babies were reunited (the share's events, as the chart draws
+    it hollow). A year whose total is itself small is hidden whole.
 
     Parameters
     ----------
@@ -107,7 +115,7 @@ def published_hospital(
         if outcomes:
             for column in ("share_reunited", "conf_low", "conf_high"):
                 table.iloc[position, table.columns.get_loc(column)] = disclosure.SUPPRESSED
-    few = pd.to_numeric(hospital["left"], errors="coerce") < rules.unreliable_below
+    few = pd.to_numeric(hospital["reunited"], errors="coerce") < rules.unreliable_below
     table["share_flag"] = [
         disclosure.SUPPRESSED
         if share == disclosure.SUPPRESSED

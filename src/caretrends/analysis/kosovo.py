@@ -27,6 +27,21 @@ def annual_series(
     return selected.sort_values("year", ignore_index=True)
 
 
+def with_publishers(rows: pd.DataFrame) -> pd.DataFrame:
+    """Reconciled rows with what their ``note`` says: ``definition``, ``via`` (who
+    published the producer's figure, ``""`` when the producer did) and ``cited_as``
+    (``KAS, via Botapress``)."""
+    fields = pd.DataFrame([note_fields(note) for note in rows["note"]], index=rows.index)
+    return rows.assign(
+        definition=fields["definition"],
+        via=fields["via"],
+        cited_as=[
+            f"{source}, via {via}" if via else source
+            for source, via in zip(rows["source"], fields["via"], strict=True)
+        ],
+    )
+
+
 def abandonment_series(reconciled: pd.DataFrame, *, start: int = 2000) -> pd.DataFrame:
     """Kosovo's abandoned children per year with live births where known.
 
@@ -41,16 +56,7 @@ def abandonment_series(reconciled: pd.DataFrame, *, start: int = 2000) -> pd.Dat
         published) and ``births_source``. A year with no figure has no row: a gap.
     """
     counts = annual_series(reconciled, ABANDONED)
-    counts = counts[counts["year"] >= start]
-    fields = pd.DataFrame([note_fields(note) for note in counts["note"]], index=counts.index)
-    counts = counts.assign(
-        definition=fields["definition"],
-        via=fields["via"],
-        cited_as=[
-            f"{source}, via {via}" if via else source
-            for source, via in zip(counts["source"], fields["via"], strict=True)
-        ],
-    )[
+    counts = with_publishers(counts[counts["year"] >= start])[
         [
             "year",
             "value",
@@ -99,3 +105,28 @@ def abandonment_rates(indicators: pd.DataFrame, *, start: int = 2000) -> pd.Data
     ].sort_values("year")
     interval = garwood_interval(rates["numerator"], rates["denominator"], per=1000)
     return rates.join(interval[["conf_low", "conf_high"]].set_index(rates.index))
+
+
+def rates_with_counts(rates: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
+    """The per-births rates over every year of their span, with each year's count.
+
+    Parameters
+    ----------
+    rates : DataFrame
+        From :func:`abandonment_rates`.
+    series : DataFrame
+        From :func:`abandonment_series`.
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``numerator`` (the count), ``cited_as`` (its producer and publisher),
+        ``births``, ``births_source``, and the rate's ``value``, ``conf_low``,
+        ``conf_high``: a year whose count is known but whose births are not keeps its row
+        with an empty rate, so that a chart says why it has none.
+    """
+    span = series[series["year"].between(rates["year"].min(), rates["year"].max())]
+    counts = span[["year", "value", "cited_as", "births", "births_source"]]
+    return counts.rename(columns={"value": "numerator"}).merge(
+        rates[["year", "value", "conf_low", "conf_high"]], on="year", how="left"
+    )

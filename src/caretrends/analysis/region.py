@@ -40,9 +40,15 @@ def latest_by_country(
 
 
 def latest_indicator_by_country(
-    indicators: pd.DataFrame, *, indicator: str, source: str
+    indicators: pd.DataFrame, *, indicator: str, source: str | None = None
 ) -> pd.DataFrame:
     """Each country's latest value of one derived indicator, with the source to cite.
+
+    Parameters
+    ----------
+    source : str, optional
+        The source to cite; by default each row's ``numerator_source`` (the publication
+        its count comes from, e.g. ``UNICEF TransMonEE 2020``).
 
     Returns
     -------
@@ -50,7 +56,8 @@ def latest_indicator_by_country(
         The indicator's rows, one per ``ref_area`` (its latest year), with ``source``.
     """
     chosen = indicators[indicators["indicator"] == indicator]
-    return chosen.sort_values("year").groupby("ref_area").tail(1).assign(source=source)
+    latest = chosen.sort_values("year").groupby("ref_area").tail(1)
+    return latest.assign(source=latest["numerator_source"] if source is None else source)
 
 
 #: Destinations of children leaving public residential care (TransMonEE 4.2.32-4.2.38).

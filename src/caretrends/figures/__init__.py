@@ -15,6 +15,7 @@ a :class:`Chart` carrying the figure, the plotted data, title, source, note and 
 """
 
 from caretrends.figures.axes import decimal_year
+from caretrends.figures.captions import cited_sources
 from caretrends.figures.care import composition_chart, country_comparison_chart
 from caretrends.figures.chart import COUNTS, PAGE, RATES, Chart, ChartOptions, SeriesOptions
 from caretrends.figures.coverage import coverage_chart
@@ -35,6 +36,7 @@ __all__ = [
     "ChartOptions",
     "ExportedFigure",
     "SeriesOptions",
+    "cited_sources",
     "composition_chart",
     "contrast_ratio",
     "country_comparison_chart",

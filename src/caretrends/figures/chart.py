@@ -23,6 +23,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 
 from caretrends.errors import DataValidationError, ParameterError
+from caretrends.figures.captions import cited_sources
 from caretrends.figures.sentences import disclosure_notes, hidden_sentence, join_sentences
 from caretrends.figures.style import (
     FONT_FAMILY,
@@ -87,26 +88,30 @@ def new_figure(size: str, **subplot_kw: object) -> tuple[Figure, Axes | np.ndarr
     return figure, figure.subplots(**subplot_kw)
 
 
-def source_text(data: pd.DataFrame, source: str | Sequence[str] | None) -> str:
-    """Return the publications a chart cites: ``source`` or the data's ``source`` column.
+def source_text(data: pd.DataFrame, options: ChartOptions, lang: str) -> str:
+    """Return the publications a chart cites, in ``lang``: one path for every chart.
+
+    ``options.source`` when given (organisations cited by their acronym, such as KAS and
+    UCCK, get the acronym readers of ``lang`` know: ASK, QKUK, UKCK); otherwise built from
+    the rows the chart draws (:meth:`ChartOptions.cite_rows`).
 
     Raises
     ------
     ParameterError
         When neither names a publication: no figure leaves without its source.
     """
-    if isinstance(source, str):
-        names = [source]
-    elif source is not None:
-        names = list(source)
-    elif "source" in data.columns:
-        names = [str(s) for s in pd.unique(data["source"].dropna())]
+    source = options.source
+    if source is not None:
+        names = [source] if isinstance(source, str) else list(source)
+        names = [n.strip() for n in names if n and n.strip()]
+        cited = "; ".join(text_or_label(n, "organisation", lang) for n in dict.fromkeys(names))
+    elif {"source", "cited_as"} & set(data.columns):
+        cited = options.cite_rows(data, lang)
     else:
-        names = []
-    names = [n.strip() for n in names if n and n.strip()]
-    if not names:
+        cited = ""
+    if not cited:
         raise ParameterError("a chart needs a source: pass source=... or a 'source' column")
-    return "; ".join(dict.fromkeys(names))
+    return cited
 
 
 def wrap_to_width(text: str, width_in: float, font_size: float, *, bold: bool = False) -> str:
@@ -165,13 +170,18 @@ def _words_on_line(words: Sequence[str], guess: int, fits: Callable[[Sequence[st
 class ChartOptions:
     """How a chart is published: the publications it cites, an extra note and its size."""
 
-    #: Publications cited; by default the data's ``source`` column.
+    #: Publications cited; by default built from the data's rows (``cited_as`` or
+    #: ``source``, with their years where they differ).
     source: str | Sequence[str] | None = None
     #: Extra note, in the chart's language; the chart's own notes (on suppression, a
     #: model's band, campaigns) come before it.
     note: str = ""
     #: One of :data:`caretrends.figures.style.SIZES`.
     size: str = "page"
+
+    def cite_rows(self, data: pd.DataFrame, lang: str) -> str:
+        """The sources of ``data``'s rows (:func:`~caretrends.figures.captions.cited_sources`)."""
+        return cited_sources(data, lang)
 
 
 @dataclass(frozen=True)
@@ -188,6 +198,14 @@ class SeriesOptions(ChartOptions):
     #: Name of the time column of the data and of the model's table: the name the model
     #: was given (``fit_rate_trend(..., time="year")``).
     time: str = "year"
+    #: Column of a rate's denominator (e.g. ``births``), its producers in
+    #: ``<denominator>_source``: cited after the numerator's, and a year whose count is
+    #: known but whose denominator is not is a gap saying so.
+    denominator: str | None = None
+
+    def cite_rows(self, data: pd.DataFrame, lang: str) -> str:
+        """The sources of ``data``'s rows, with their years and the denominator's."""
+        return cited_sources(data, lang, time=self.time, denominator=self.denominator)
 
 
 #: Sources from the data, no extra note, at page size.
@@ -215,17 +233,12 @@ class ChartText:
 
     @classmethod
     def cite(cls, data: pd.DataFrame, title: str, lang: str, options: ChartOptions) -> ChartText:
-        """Return the texts with the source settled from ``options.source`` or ``data``.
+        """Return the texts with the source settled from ``options.source`` or ``data``
+        (:func:`source_text`).
 
         Called before drawing, so that a chart without a source is refused at once.
-        Organisations cited by their acronym (KAS, UCCK) get the acronym readers of
-        ``lang`` know (ASK, QKUK, UKCK).
         """
-        cited = "; ".join(
-            text_or_label(name, "organisation", lang)
-            for name in source_text(data, options.source).split("; ")
-        )
-        return cls(title, cited, options.note, lang, options.size)
+        return cls(title, source_text(data, options, lang), options.note, lang, options.size)
 
 
 def publish(

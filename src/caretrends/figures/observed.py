@@ -21,6 +21,8 @@ from caretrends.labels import label
 
 #: SDMX observation status of a value inferred (estimated) rather than published.
 INFERRED = "E"
+#: SDMX observation status of a year with no value (not hidden: nothing to show).
+MISSING = "M"
 
 
 def with_gaps(x: Sequence[float], values: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
@@ -86,10 +88,12 @@ def draw_observed(
 
 
 def observed_table(protected: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
-    """The chart's published table with each value's ``obs_status`` (``A`` when not given)."""
+    """The chart's published table with each value's ``obs_status`` (``A`` when not given,
+    ``M`` for a year without a value that was not hidden: a gap)."""
     status = (
         protected["obs_status"].fillna("A").astype(str)
         if "obs_status" in protected.columns
         else pd.Series("A", index=protected.index)
     )
-    return published_table(protected, keys, obs_status=status)
+    gap = protected["value"].isna() & ~protected["hidden"]
+    return published_table(protected, keys, obs_status=status.mask(gap, MISSING))

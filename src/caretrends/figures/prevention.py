@@ -10,6 +10,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from caretrends import disclosure
 from caretrends.figures.axes import axis_label, locale_axis, mark_hidden, year_axis
+from caretrends.figures.captions import gap_note, missing_years
 from caretrends.figures.chart import (
     PAGE,
     Chart,
@@ -91,6 +92,7 @@ def prevention_chart(
     """
     require_columns(data, ["year", "outcome", "value"], "prevention data")
     texts = ChartText.cite(data, title, lang, options)
+    gaps = missing_years(data.groupby("year", as_index=False)["value"].max())
     size = options.size
     outcomes = (
         list(order)
@@ -214,7 +216,8 @@ def prevention_chart(
             "status": np.where(totals.isna(), disclosure.SUPPRESSED, ""),
         }
     )
-    table = pd.concat([table, total_rows, share_rows.round(4)], ignore_index=True)
+    gap_rows = gaps.assign(outcome="total", value=np.nan, status="").drop(columns="missing")
+    table = pd.concat([table, total_rows, gap_rows, share_rows.round(4)], ignore_index=True)
     last_year = int(counts.index.max())
     latest = ", ".join(
         f"{text_or_label(o, 'outcome', lang)} {value_text(counts.at[last_year, o], lang)}"
@@ -225,7 +228,8 @@ def prevention_chart(
             f"; {label('share', lang)} ({text_or_label(success, 'outcome', lang)}) "
             f"{format_percent(shares.at[last_year, 'share'], lang)}"
         )
-    notes = [label("notes.share_interval", lang)]
+    missing = gap_note(gaps, lang)
+    notes = [missing, label("notes.share_interval", lang)]
     if (unreliable & shown).any():
         notes.append(unreliable_note(lang))
     return publish(
@@ -233,7 +237,7 @@ def prevention_chart(
         table,
         texts,
         described=series_sentence("stacked_bar", measure, int(counts.index.min()), last_year, lang),
-        findings=[label("alt.latest", lang, year=last_year, values=latest)],
+        findings=[label("alt.latest", lang, year=last_year, values=latest), missing],
         notes=notes,
         protected=protected,
     )

@@ -15,6 +15,13 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
 from caretrends.figures.axes import axis_label, decimal_year, locale_axis, year_axis
+from caretrends.figures.captions import (
+    definition_note,
+    definition_spans,
+    gap_note,
+    missing_years,
+    with_missing_years,
+)
 from caretrends.figures.chart import (
     COUNTS,
     RATES,
@@ -43,6 +50,16 @@ from caretrends.labels import format_date, format_interval, format_percent, labe
 OBSERVED_COLOUR = HIGHLIGHT
 MODEL_COLOUR = PALETTE[1]
 CAMPAIGN_COLOUR = PALETTE[2]
+#: Years counted under another definition: a grey band behind the data, hatched so that it
+#: is told apart from a campaign's tinted span in print too.
+DEFINITION_STYLE = {
+    "facecolor": CONTEXT_GREY,
+    "alpha": 0.22,
+    "hatch": "...",
+    "edgecolor": "white",
+    "linewidth": 0,
+    "zorder": 0,
+}
 
 
 def _draw_band(ax: Axes, fit: pd.DataFrame, x: str, lang: str) -> list:
@@ -105,9 +122,30 @@ def _legend(ax: Axes, handles: Sequence, size: str) -> None:
 
 
 def _observed(data: pd.DataFrame, options: SeriesOptions) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return the series sorted by time and its values as they may be published."""
-    series = data.sort_values(options.time).reset_index(drop=True)
+    """Return the series sorted by time, with an empty row for each missing year (so that
+    its line breaks there and its table lists the gap), and its values as they may be
+    published."""
+    series = with_missing_years(data, time=options.time)
+    series = series.sort_values(options.time).reset_index(drop=True)
     return series, protect(series, kind=options.kind, numerator=options.numerator)
+
+
+def _gap_note(data: pd.DataFrame, options: SeriesOptions, lang: str) -> str:
+    """Say which years inside the series' span have no value, and why."""
+    gaps = missing_years(data, time=options.time, denominator=options.denominator)
+    return gap_note(gaps, lang, time=options.time, denominator=options.denominator or "")
+
+
+def _draw_definitions(ax: Axes, data: pd.DataFrame, time: str, lang: str) -> list:
+    """Shade the years that count something other than the latest definition; return the
+    legend handle (none when one definition covers the series)."""
+    spans = definition_spans(data, time=time)
+    for span in spans.itertuples(index=False):
+        # Half a year either side, so that a single year is a visible band.
+        ax.axvspan(span.start - 0.5, span.end + 0.5, **DEFINITION_STYLE)
+    if spans.empty:
+        return []
+    return [Patch(**DEFINITION_STYLE, label=label("figure_notes.other_definition", lang))]
 
 
 def _line_over_years(measure: str, years: pd.Series, lang: str) -> str:
@@ -159,10 +197,13 @@ def trend_chart(
         require_columns(fit, [time, "fitted", "conf_low", "conf_high"], "trend fit")
     texts = ChartText.cite(data, title, lang, options)
     series, protected = _observed(data, options)
-    notes: list[str] = []
+    defined = definition_note(data, lang, time=time)
+    gaps = _gap_note(data, options, lang)
+    notes = [gaps, defined]
     with style_context(size):
         figure, ax = new_figure(size)
         handles = draw_observed(ax, series[time], protected, lang)
+        handles += _draw_definitions(ax, data, time, lang)
         if fit is not None:
             handles += _draw_band(ax, fit.sort_values(time), time, lang)
             notes.append(label("notes.band", lang))
@@ -191,6 +232,8 @@ def trend_chart(
             ),
             label("alt.band", lang) if fit is not None else "",
             label("alt.campaigns", lang, campaigns="; ".join(described)) if described else "",
+            gaps,
+            defined,
         ],
         notes=notes,
         protected=protected,
@@ -237,6 +280,7 @@ def its_chart(
     require_columns(counterfactual, [time, "fitted", "counterfactual"], "ITS counterfactual")
     texts = ChartText.cite(series, title, lang, options)
     observed, protected = _observed(series, options)
+    gaps = _gap_note(series, options, lang)
     model = counterfactual.sort_values(time).reset_index(drop=True)
     after = model[model[time] >= interruption]
     is_years = bool(observed[time].min() > 1900)
@@ -277,8 +321,8 @@ def its_chart(
         described=series_sentence(
             "line", measure, f"{observed[time].min():g}", f"{observed[time].max():g}", lang
         ),
-        findings=[label("alt.its", lang, interruption=when)],
-        notes=[label("notes.counterfactual", lang), label("notes.association", lang)],
+        findings=[label("alt.its", lang, interruption=when), gaps],
+        notes=[gaps, label("notes.counterfactual", lang), label("notes.association", lang)],
         protected=protected,
     )
 
@@ -356,6 +400,7 @@ def joinpoint_chart(
         require_columns(fitted, [time, "fitted"], "joinpoint fitted")
     texts = ChartText.cite(data, title, lang, options)
     series, protected = _observed(data, options)
+    gaps = _gap_note(data, options, lang)
     parts = segments.sort_values("start").reset_index(drop=True)
     with style_context(size):
         figure, ax = new_figure(size)
@@ -385,7 +430,8 @@ def joinpoint_chart(
         pd.concat([table, segment_table], ignore_index=True),
         texts,
         described=_line_over_years(measure, series[time], lang),
-        findings=[label("alt.segments", lang, segments=segments_text)],
+        findings=[label("alt.segments", lang, segments=segments_text), gaps],
+        notes=[gaps],
         protected=protected,
     )
 

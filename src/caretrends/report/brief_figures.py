@@ -15,6 +15,7 @@ import pandas as pd
 
 from caretrends import analysis, figures, models
 from caretrends.analysis.headline import PrimaryAnalysis
+from caretrends.figures.captions import flagged_value
 from caretrends.figures.chart import Chart
 from caretrends.labels import country_name, format_number, format_percent, label
 from caretrends.models.trend import RateTrendResult
@@ -22,9 +23,8 @@ from caretrends.report.brief import StandardFigure
 
 #: The size every brief figure is drawn at.
 BRIEF_SIZE = "brief_half"
-#: TransMonEE's derived rate of the regional comparison, and the source it is cited as.
+#: TransMonEE's derived rate of the regional comparison.
 REGION_INDICATOR = "CT_INRESIDENTIAL_RATE_Y0T2"
-REGION_SOURCE = "UNICEF TransMonEE"
 
 
 def count_chart(
@@ -36,7 +36,9 @@ def count_chart(
     size: str = "page",
     campaigns: pd.DataFrame | None = None,
 ) -> Chart:
-    """Kosovo's abandoned children per year with the fitted trend (and the campaigns)."""
+    """Kosovo's abandoned children per year with the fitted trend (and the campaigns); the
+    years counted under another definition are shaded, and each year's producer and
+    publisher cited."""
     return figures.trend_chart(
         series,
         title=title,
@@ -44,7 +46,7 @@ def count_chart(
         lang=lang,
         fit=trend.fitted_values(),
         campaigns=campaigns,
-        options=figures.SeriesOptions(source=sorted(set(series["cited_as"])), size=size),
+        options=figures.SeriesOptions(size=size),
     )
 
 
@@ -52,25 +54,33 @@ def per_births_chart(
     per_births: pd.DataFrame,
     births_trend: RateTrendResult,
     *,
+    series: pd.DataFrame,
     title: str,
     lang: str,
     size: str = "page",
 ) -> Chart:
-    """Abandoned children per 1,000 live births with the headline's fitted trend."""
+    """Abandoned children per 1,000 live births with the headline's fitted trend.
+
+    ``series`` (:func:`caretrends.analysis.abandonment_series`) gives each year's count
+    with its producer and publisher, cited beside the births' producer; a year with a
+    count but no published births breaks the line and is named in the note.
+    """
     return figures.trend_chart(
-        per_births.assign(source="KAS"),
+        analysis.rates_with_counts(per_births, series),
         title=title,
         measure=label("measure.per_1000_live_births", lang),
         lang=lang,
         fit=births_trend.fitted_values(per=1000),
-        options=figures.SeriesOptions(kind="rate", numerator="numerator", decimals=2, size=size),
+        options=figures.SeriesOptions(
+            kind="rate", numerator="numerator", denominator="births", decimals=2, size=size
+        ),
     )
 
 
 def hospital_chart(hospital: pd.DataFrame, *, title: str, lang: str, size: str = "page") -> Chart:
     """Babies left at the UCCK neonatology clinic: where they went, and the share reunited."""
     return figures.prevention_chart(
-        analysis.hospital_outcomes_long(hospital).assign(source="UCCK"),
+        analysis.hospital_outcomes_long(hospital),
         success="reunited",
         title=title,
         measure=label("measure.babies_left", lang),
@@ -114,14 +124,29 @@ def count_message(series: pd.DataFrame, lang: str) -> str:
 
 def hospital_message(hospital: pd.DataFrame, lang: str) -> str:
     """The hospital chart's title: the share reunited in the latest year the disclosure rules
-    let a reader see."""
+    let a reader see, flagged in words when it rests on too few babies (drawn hollow).
+
+    Examples
+    --------
+    >>> hospital = pd.DataFrame({"year": [2025], "left": [31.0], "reunited": [19.0],
+    ...                          "placed": [12.0], "share_reunited": [0.613],
+    ...                          "conf_low": [0.44], "conf_high": [0.76]})
+    >>> hospital_message(hospital, "en")  # doctest: +NORMALIZE_WHITESPACE
+    '61% (based on 19 babies, fewer than 20: unreliable) of the babies left at the
+    neonatology clinic were reunited with their parents in 2025'
+    """
     published = analysis.published_hospital(hospital)
     shown = published[pd.to_numeric(published["share_reunited"], errors="coerce").notna()]
     latest = shown.sort_values("year").iloc[-1]
     return label(
         "brief_message.hospital",
         lang,
-        share=format_percent(float(latest["share_reunited"]), lang),
+        share=flagged_value(
+            format_percent(float(latest["share_reunited"]), lang),
+            float(latest["reunited"]),
+            lang,
+            what="babies",
+        ),
         year=int(latest["year"]),
     )
 
@@ -139,11 +164,17 @@ def region_message(rates: pd.DataFrame, lang: str) -> str:
     return label(
         key,
         lang,
-        low=format_number(low["value"], lang),
+        low=_rate_text(low, lang),
         low_country=country_name(low["ref_area"], lang),
-        high=format_number(high["value"], lang),
+        high=_rate_text(high, lang),
         high_country=country_name(high["ref_area"], lang),
     )
+
+
+def _rate_text(row: pd.Series, lang: str) -> str:
+    """A country's rate as a title quotes it, flagged when on too few children."""
+    events = pd.to_numeric(row["numerator"], errors="coerce")
+    return flagged_value(format_number(row["value"], lang), events, lang, what="children")
 
 
 def brief_figures(
@@ -195,13 +226,11 @@ def brief_figures(
         measure="model.measure.per_1000_live_births",
     )
     hospital = analysis.hospital_series(reconciled)
-    rates = analysis.latest_indicator_by_country(
-        indicators, indicator=REGION_INDICATOR, source=REGION_SOURCE
-    )
+    rates = analysis.latest_indicator_by_country(indicators, indicator=REGION_INDICATOR)
     rates = rates[rates["ref_area"].isin(ref_areas)]
     charts = {
         "kosovo_abandoned_per_births": per_births_chart(
-            per_births, births_trend, title=headline, lang=lang, size=BRIEF_SIZE
+            per_births, births_trend, series=series, title=headline, lang=lang, size=BRIEF_SIZE
         ),
         "kosovo_abandoned_trend": count_chart(
             series, trend, title=count_message(series, lang), lang=lang, size=BRIEF_SIZE
