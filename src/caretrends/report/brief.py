@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from caretrends import analysis
+from caretrends.figures.captions import cited_sources
 from caretrends.labels import case_source, label
 from caretrends.models import value_at
 from caretrends.models.result import Estimate
@@ -74,7 +75,7 @@ def key_number_rows(
             "measure": label("brief.key_abandoned", lang),
             "period": str(last_year),
             "value": latest["value"],
-            "source": latest["source"],
+            "source": cited_sources(series.tail(1), lang),
             "previous_period": str(int(previous["year"])),
             "previous_value": previous["value"],
             "estimate": apc.estimate,
@@ -89,7 +90,7 @@ def key_number_rows(
             "measure": label("brief.key_babies_left", lang),
             "period": str(int(ward["year"])),
             "value": ward["left"],
-            "source": "UCCK",
+            "source": cited_sources(hospital.tail(1), lang),
         },
         {
             "measure": label("brief.key_share_reunited", lang),
@@ -97,7 +98,7 @@ def key_number_rows(
             "value": ward["share_reunited"],
             "unit": "percent",
             "numerator": ward["reunited"],
-            "source": "UCCK",
+            "source": cited_sources(hospital.tail(1), lang),
             "estimate": 100 * ward["share_reunited"],
             "conf_low": 100 * ward["conf_low"],
             "conf_high": 100 * ward["conf_high"],
