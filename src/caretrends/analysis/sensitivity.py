@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import warnings
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -27,7 +28,7 @@ from caretrends.analysis.headline import (
     mde_text,
     primary_estimate,
 )
-from caretrends.labels import format_number, label
+from caretrends.labels import format_number, has_label, label
 from caretrends.models import fit_its
 from caretrends.models.its import ITSResult
 from caretrends.models.joinpoint import JoinpointResult
@@ -46,12 +47,13 @@ DEFINITION_BREAK = 2014
 MIN_WINDOW_YEARS = 6
 
 
-def headers(lang: str) -> dict[str, str]:
-    """Headers of the sensitivity tables' own columns, in ``lang`` (for
+def headers(columns: Iterable[str], lang: str) -> dict[str, str]:
+    """Headers of the sensitivity tables' own columns among ``columns``, in ``lang`` (for
     :func:`caretrends.report.display_table`, beside :func:`caretrends.report.headers`)."""
     return {
         column: label(f"sensitivity.column.{column}", lang)
-        for column in ("years", "basis", "in_window", "moves_headline", "births_interpolated")
+        for column in columns
+        if has_label(f"sensitivity.column.{column}", lang)
     }
 
 
