@@ -20,7 +20,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from caretrends.labels import format_number, has_label, label, text_or_label
+from caretrends.labels import cited_text, format_number, has_label, label, text_or_label
 
 #: Columns of :func:`contested_choices`.
 CHOICE_COLUMNS: list[str] = ["variant", "year", "choice", "value", "basis", "check"]
@@ -74,10 +74,10 @@ def _annual_alternatives(series: pd.DataFrame, lang: str) -> list[dict]:
     return rows
 
 
-def _inferred(series: pd.DataFrame) -> list[dict]:
+def _inferred(series: pd.DataFrame, lang: str) -> list[dict]:
     """An inferred year (``obs_status`` ``E``): used as inferred, or left out."""
     inferred = series[series["obs_status"] == "E"] if "obs_status" in series else series[:0]
-    return [_left_out(year, "inferred") for year in inferred["year"]]
+    return [_left_out(year, "inferred", lang) for year in inferred["year"]]
 
 
 def _subannual(findings: pd.DataFrame, lang: str) -> list[dict]:
@@ -97,15 +97,15 @@ def _subannual(findings: pd.DataFrame, lang: str) -> list[dict]:
         year = int(finding.first_year)
         rows += [
             _row(year, "annualised", value, basis, "sub-annual pieces"),
-            _left_out(year, "sub-annual pieces"),
+            _left_out(year, "sub-annual pieces", lang),
         ]
     return rows
 
 
-def _changes(findings: pd.DataFrame) -> list[dict]:
+def _changes(findings: pd.DataFrame, lang: str) -> list[dict]:
     """A change of producer or definition: the later year published, or left out."""
     found = findings[findings["check"].isin(CHANGE_CHECKS)]
-    return [_left_out(int(f.last_year), f.check) for f in found.itertuples(index=False)]
+    return [_left_out(f.last_year, f.check, lang) for f in found.itertuples(index=False)]
 
 
 def _stated_totals(series: pd.DataFrame, findings: pd.DataFrame, lang: str) -> list[list[dict]]:
@@ -137,12 +137,12 @@ def _stated_totals(series: pd.DataFrame, findings: pd.DataFrame, lang: str) -> l
     return groups
 
 
-def _row(year: object, choice: str, value: float, basis: str, check: object) -> dict:
+def _row(year: object, choice: str, value: float, basis: str, check: str) -> dict:
     return {"year": int(year), "choice": choice, "value": value, "basis": basis, "check": check}
 
 
-def _left_out(year: object, check: str) -> dict:
-    return _row(year, "left_out", np.nan, "", check)  # basis: see contested_choices
+def _left_out(year: object, check: str, lang: str) -> dict:
+    return _row(year, "left_out", np.nan, label("sensitivity.basis.left_out", lang), check)
 
 
 def contested_choices(
@@ -182,63 +182,49 @@ def contested_choices(
         A choice that several checks give is one row; a year with none has no row.
     """
     findings = findings if findings is not None else pd.DataFrame(columns=["check", "code"])
-    years = set(series["year"])
-    single = [
-        row
-        for row in [
+    single = pd.DataFrame(
+        [
             *_annual_alternatives(series, lang),
-            *_inferred(series),
+            *_inferred(series, lang),
             *_subannual(findings, lang),
-            *_changes(findings),
-        ]
-        if row["year"] in years
-    ]
-    groups = _stated_totals(series, findings, lang)
-    checks: dict[int, list[str]] = {}
-    for row in [*single, *(row for group in groups for row in group)]:
-        checks.setdefault(row["year"], []).append(row["check"])
-    # One row per (year, choice, value), with the checks that give it.
-    merged = (
-        pd.DataFrame(single, columns=CHOICE_COLUMNS[1:])
-        .groupby(["year", "choice", "value"], as_index=False, sort=False, dropna=False)
-        .agg(basis=("basis", "first"), check=("check", list))
+            *_changes(findings, lang),
+        ],
+        columns=CHOICE_COLUMNS[1:],
+    )
+    single = single[single["year"].isin(series["year"])]
+    # One row per (year, choice, value), with every check that gives it.
+    merged = single.groupby(["year", "choice", "value"], as_index=False, dropna=False).agg(
+        basis=("basis", "first"), check=("check", list)
     )
     merged = merged.iloc[
         np.lexsort([merged["value"], merged["choice"].map(_ORDER.index), merged["year"]])
+    ].assign(variant=range(1, len(merged) + 1))
+    totals = [
+        pd.DataFrame(rows).assign(check=[["stated total"]] * len(rows), variant=len(merged) + i)
+        for i, rows in enumerate(_stated_totals(series, findings, lang), start=1)
     ]
-    changes = [
-        merged.to_dict("records"),
-        *([row | {"check": [row["check"]]} for row in group] for group in groups),
-    ]
-    published = [
-        _row(
-            r.year,
-            "published",
-            float(r.value),
-            label("sensitivity.basis.published", lang, source=r.cited_as),
-            checks[r.year],
-        )
-        for r in series[series["year"].isin(checks)].itertuples(index=False)
-    ]
-    numbered = [row | {"variant": i + 1} for i, row in enumerate(changes[0])]
-    numbered += [
-        row | {"variant": len(changes[0]) + i}
-        for i, group in enumerate(changes[1:], start=1)
-        for row in group
-    ]
-    table = pd.DataFrame(
-        [row | {"variant": 0} for row in published] + numbered, columns=CHOICE_COLUMNS
+    changes = pd.concat([merged, *totals], ignore_index=True)
+    checks = changes.groupby("year")["check"].sum()  # lists of the year's checks, joined
+    contested = series[series["year"].isin(checks.index)]
+    published = pd.DataFrame(
+        {
+            "variant": 0,
+            "year": contested["year"].to_numpy(),
+            "choice": "published",
+            "value": contested["value"].to_numpy(float),
+            "basis": [
+                label("sensitivity.basis.published", lang, source=cited_text(cited, lang))
+                for cited in contested["cited_as"]
+            ],
+            "check": checks[contested["year"]].to_numpy(),
+        }
     )
-    table.loc[table["choice"] == "left_out", "basis"] = label("sensitivity.basis.left_out", lang)
+    table = pd.concat([published, changes], ignore_index=True)[CHOICE_COLUMNS]
     table["check"] = [
         "; ".join(_check_name(c, lang) for c in dict.fromkeys(cs)) for cs in table["check"]
     ]
-    table["_order"] = table["choice"].map(_ORDER.index)
-    return (
-        table.sort_values(["year", "_order", "variant"])
-        .drop(columns="_order")
-        .reset_index(drop=True)
-    )
+    order = table["choice"].map(_ORDER.index)
+    return table.iloc[np.lexsort([table["variant"], order, table["year"]])].reset_index(drop=True)
 
 
 def mark_contested(

@@ -1,13 +1,12 @@
-"""The one pre-specified headline, the series the published figures allow, and the power
-of the campaign analysis.
+"""The one headline, the variants the contested years allow, and the power of the
+campaign analysis.
 
 - :class:`PrimaryAnalysis` — the primary analysis as the run configuration declares it
   (outcome, denominator, family, years); :func:`primary_estimate` fits it;
   :func:`headline_details` and :func:`headline_table` say what it rests on.
-- :func:`series_variants` — every Kosovo series the published figures allow: for each
-  year with conflicting figures each published value, for each inferred year the value or
-  a gap; past ``max_variants`` a seeded sample (the cap is documented in the result).
-- :func:`source_sensitivity` — the primary model fitted on each variant.
+- :func:`source_sensitivity` — the primary model on the published series and with each
+  choice of :func:`caretrends.analysis.contested.contested_choices` applied, one at a
+  time; :func:`moves_headline` and :func:`headline_moving_years` say which change it.
 - :func:`minimum_detectable_ratio` — the smallest level ratio an ITS on the series detects
   with the given power, by seeded simulation from the fitted no-change model.
 - :func:`placebo_scan` — the level change at every admissible year without a campaign.
@@ -34,7 +33,7 @@ from caretrends.models.text import p_value_text
 
 @dataclass(frozen=True)
 class PrimaryAnalysis:
-    """The pre-specified primary analysis."""
+    """The primary analysis (the run configuration's ``primary_analysis``)."""
 
     #: ``"births"`` (a rate per 1,000 live births in Kosovo) or ``""`` (the count).
     denominator: str
@@ -208,48 +207,44 @@ def source_sensitivity(
         :func:`its_row`; ``.attrs["note"]`` says how many, in ``lang``.
     """
     choices = contested_choices(series, findings, lang=lang)
-    changes = choices[choices["variant"] > 0]
-    rows = [
-        _variant_row(series, spec, changes[:0], its_starts) | {"variant": 0, "choice": "published"}
+    changes = [change for _, change in choices[choices["variant"] > 0].groupby("variant")]
+    published = {"variant": 0, "years": "", "choice": "published", "value": np.nan}
+    rows = [published | {"basis": "", "check": "", "in_window": True}]
+    rows += [_described(change, spec) for change in changes]
+    fits = [
+        _fitted(apply_choice(series, change), spec, its_starts)
+        for change in [choices[:0], *changes]
     ]
-    for number, change in changes.groupby("variant", sort=True):
-        first, last = int(change["year"].min()), int(change["year"].max())
-        rows.append(
-            _variant_row(series, spec, change, its_starts)
-            | {
-                "variant": number,
-                "years": str(first) if first == last else f"{first}–{last}",
-                "choice": change["choice"].iloc[0],
-                "value": change["value"].iloc[0] if len(change) == 1 else np.nan,
-                "basis": change["basis"].iloc[0],
-                "check": change["check"].iloc[0],
-                "in_window": bool(change["year"].between(spec.first_year, spec.last_year).any()),
-            }
-        )
-    table = pd.DataFrame(rows)
-    first_cols = ["variant", "years", "choice", "value", "basis", "check", "in_window"]
-    table = table[first_cols + [c for c in table.columns if c not in first_cols]]
-    table["in_window"] = table["in_window"].fillna(True).astype(bool)
+    table = pd.DataFrame([row | fit for row, fit in zip(rows, fits, strict=True)])
     table.insert(
         table.columns.get_loc("p_value") + 1, "moves_headline", moves_headline(table, moving_apc)
     )
     table.attrs["note"] = label(
-        "sensitivity.note", lang, n=len(table) - 1, years=len(contested_years(choices))
+        "sensitivity.note", lang, n=len(changes), years=len(contested_years(choices))
     )
     return table
 
 
-def _variant_row(
-    series: pd.DataFrame, spec: PrimaryAnalysis, change: pd.DataFrame, its_starts: list[int] | None
+def _described(change: pd.DataFrame, spec: PrimaryAnalysis) -> dict[str, object]:
+    """One change of :func:`contested_choices` as a row: which years, how, why."""
+    first, last = int(change["year"].min()), int(change["year"].max())
+    return {
+        "variant": int(change["variant"].iloc[0]),
+        "years": str(first) if first == last else f"{first}–{last}",
+        "choice": change["choice"].iloc[0],
+        "value": change["value"].iloc[0] if len(change) == 1 else np.nan,
+        "basis": change["basis"].iloc[0],
+        "check": change["check"].iloc[0],
+        "in_window": bool(change["year"].between(spec.first_year, spec.last_year).any()),
+    }
+
+
+def _fitted(
+    data: pd.DataFrame, spec: PrimaryAnalysis, its_starts: list[int] | None
 ) -> dict[str, object]:
-    data = apply_choice(series, change)
+    """The primary APC (and the campaign ITS's changes) of one variant's series."""
     apc = primary_estimate(data, spec)
-    row: dict[str, object] = {
-        "years": "",
-        "value": np.nan,
-        "basis": "",
-        "check": "",
-        "in_window": True,
+    row = {
         "estimate": apc.estimate,
         "conf_low": apc.conf_low,
         "conf_high": apc.conf_high,

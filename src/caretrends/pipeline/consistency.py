@@ -42,10 +42,10 @@ FINDING_COLUMNS: list[str] = [
 ]
 """``first_year``/``last_year``: the years the finding is about (the earlier and the later
 year of a change); ``months``: how many months of the year the pieces cover (sub-annual
-findings, else NA); ``code``: what was found (mostly the ``consistency`` label's key:
-``pieces_exceed``, ``pieces_differ``, ``remainder``, ``months_disagree``,
-``stated_total_own_years``, ``stated_total_series_years``, ``definition_change``,
-``producer_change``); ``covering``: the pieces compared, as cited (sub-annual findings)."""
+findings, else NA); ``code``: what was found (``pieces_exceed``, ``pieces_differ``,
+``remainder``, ``months_disagree``, ``stated_total_own_years``,
+``stated_total_series_years``, ``definition_change``, ``producer_change``);
+``covering``: the pieces compared, as cited (sub-annual findings, else NaN)."""
 
 _SERIES = ["ref_area", "indicator", "sex", "age", "unit"]
 
