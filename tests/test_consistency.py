@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from caretrends import analysis, paths
+from caretrends.analysis.contested import contested_choices
 from caretrends.pipeline.consistency import (
     check_series_changes,
     check_stated_totals,
@@ -42,6 +43,12 @@ def test_an_implausible_remainder_and_disagreeing_pieces_are_found() -> None:
     assert len(found) == 3
     assert found["finding"].str.contains("the same months disagree").sum() == 1
     assert found["finding"].str.contains("p < 0.001").sum() == 2
+    # machine-readable: the year, the months the pieces cover, what was found
+    assert found["code"].tolist() == ["remainder", "remainder", "months_disagree"]
+    assert found[["first_year", "last_year", "months"]].drop_duplicates().values.tolist() == [
+        [2019, 2019, 9]
+    ]
+    assert found["covering"].iloc[1] == "22 (2019-01/2019-09, MPMS)"
     # a remainder in line with the pieces' rate is no finding
     calm = pd.DataFrame(
         [
@@ -77,6 +84,35 @@ def test_a_change_of_definition_or_producer_is_found() -> None:
     found = check_series_changes(series, indicator="X")
     assert found["check"].tolist() == ["definition change", "producer change"]
     assert set(found["period"]) == {"2013-2014"}
+    assert found["code"].tolist() == ["definition_change", "producer_change"]
+    assert found[["first_year", "last_year"]].values.tolist() == [[2013, 2014]] * 2
+
+
+def test_disagreeing_pieces_make_their_year_contested_with_the_annualised_value() -> None:
+    rows = pd.DataFrame(
+        [
+            observation_row("2018", 28, source="MPMS"),
+            observation_row("2019", 47),
+            observation_row("2019-01/2019-09", 22, freq="P", source="MPMS"),
+        ]
+    )
+    series = pd.DataFrame(
+        {
+            "year": [2018, 2019],
+            "value": [28.0, 47.0],
+            "source": ["MPMS", "KAS"],
+            "definition": "registered",
+            "cited_as": ["MPMS", "KAS"],
+            "obs_status": "A",
+            "alternatives": "",
+        }
+    )
+    found = pd.concat([check_subannual(rows, rows), check_series_changes(series)])
+    choices = contested_choices(series, found)
+    assert choices["year"].unique().tolist() == [2019]
+    assert choices["choice"].tolist() == ["published", "annualised", "left_out"]
+    assert choices["value"].round(1).tolist()[:2] == [47.0, 29.3]
+    assert choices["check"].tolist()[0] == "sub-annual pieces; producer change"
 
 
 def test_the_real_kosovo_series_findings() -> None:

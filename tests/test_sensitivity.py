@@ -26,6 +26,7 @@ def _series(drop: float = 0.6) -> pd.DataFrame:
             "obs_status": np.where(years == 2017, "E", "A"),
             "conflict": years == 2018,
             "alternatives": np.where(years == 2018, "MFLT [x]: 20", ""),
+            "contested_by": np.where(years == 2018, "another source's annual figure", ""),
         }
     )
 
@@ -52,7 +53,8 @@ def test_other_methods_lists_the_primary_first_then_each_sensitivity() -> None:
     table = sensitivity.other_methods(
         series, spec, first_year=2005, count_trend=trend, joinpoints=joinpoints, campaign_its=its
     )
-    assert table["analysis"].str.startswith("primary").tolist() == [True] + [False] * 4
+    primary = table["analysis"].str.startswith("primary")
+    assert primary.tolist() == [True] + [False] * (len(table) - 1)
     assert table.loc[0, "estimate"] == headline.primary_estimate(series, spec).estimate
     assert table.loc[1, "analysis"] == "sensitivity: number of children, 2005–2024"
     assert table.loc[1, "estimate"] == trend.apc.estimate
@@ -68,7 +70,8 @@ def test_headline_details_and_campaign_text_name_what_they_rest_on() -> None:
     details = headline.headline_details(series, spec, estimate)
     assert "; 9 years; producers: KAS;" in details
     assert details.endswith(
-        "inferred years used: 2017; years with conflicting figures: 2018 (MFLT [x]: 20)"
+        "inferred years used: 2017; years with conflicting figures: 2018 (another source's "
+        "annual figure)"
     )
     row = headline.headline_table("The headline", estimate)
     assert row.columns.tolist() == ["headline", "estimate", "conf_low", "conf_high", "p_value"]
@@ -83,3 +86,25 @@ def test_headline_details_and_campaign_text_name_what_they_rest_on() -> None:
     assert text.endswith(
         "The largest shifts in the placebo scan: 2014 (0.60), 2012 (1.40), 2016 (1.10)."
     )
+
+
+def test_windows_keep_six_years_with_births_and_label_interpolated_births() -> None:
+    series = _series()
+    series["births"] = series["births"].where(series["year"].between(2016, 2024))
+    series.loc[series["year"] == 2022, "births"] = None
+    windows = sensitivity.primary_windows(series)
+    assert windows[0] == (2016, 2021) and windows[-1] == (2018, 2024) and len(windows) == 6
+    filled = sensitivity.interpolate_births(series.assign(births=series["births"] * 1.0))
+    assert filled.loc[filled["year"] == 2022, "births_interpolated"].item()
+    assert not filled.loc[filled["year"] == 2010, "births_interpolated"].item()  # not inside
+    spec = headline.PrimaryAnalysis("births", "quasipoisson", 2016, 2024)
+    trend = fit_rate_trend(series, count="value", time="year")
+    joinpoints = fit_joinpoint(series, x="year", count="value", max_joinpoints=1)
+    its = headline.fit_campaign_its(series, [2014])
+    table = sensitivity.other_methods(
+        series, spec, first_year=2005, count_trend=trend, joinpoints=joinpoints, campaign_its=its
+    )
+    interpolated = table[table["births_interpolated"] == "2022"]
+    assert interpolated["analysis"].str.endswith("births of 2022 interpolated").all()
+    assert len(interpolated) == 5  # every window holding 2022
+    assert "net of a level shift in 2014" in table.loc[5, "analysis"]

@@ -4,8 +4,9 @@ records, and returns a table; notebooks only call and show.
 
 - :mod:`.kosovo`: Kosovo's abandoned children per year, with live births;
 - :mod:`.campaigns`: the run's campaigns and the first year counted as after each;
-- :mod:`.headline`: the pre-specified primary analysis, the series variants the published
-  figures allow, the campaign ITS's power (minimum detectable effect) and placebo years;
+- :mod:`.contested`: the one list of contested years and the choices each allows;
+- :mod:`.headline`: the primary analysis, the variants the contested years allow, the
+  campaign ITS's power (minimum detectable effect) and placebo years;
 - :mod:`.sensitivity`: the other methods beside the headline, the campaign ITS's variants
   and the campaign paragraph;
 - :mod:`.hospital`: the UCCK neonatology series;
@@ -13,7 +14,7 @@ records, and returns a table; notebooks only call and show.
 - :mod:`.cases`: competing exits and counselling from the NGO's records.
 """
 
-from caretrends.analysis import headline, sensitivity
+from caretrends.analysis import contested, headline, sensitivity
 from caretrends.analysis.campaigns import (
     CAMPAIGN_COLUMNS,
     campaign_table,
@@ -46,6 +47,7 @@ from caretrends.analysis.kosovo import (
     ABANDONED,
     ABANDONED_PER_BIRTHS,
     LIVE_BIRTHS,
+    abandonment_findings,
     abandonment_rates,
     abandonment_series,
     annual_series,
@@ -67,6 +69,7 @@ from caretrends.analysis.region import (
 from caretrends.codelists import KOSOVO
 
 __all__ = [
+    "contested",
     "headline",
     "sensitivity",
     "ABANDONED",
@@ -82,6 +85,7 @@ __all__ = [
     "PUBLISHED_HOSPITAL_COLUMNS",
     "RESIDENTIAL_EXITS",
     "SYNTHETIC_RECORDS",
+    "abandonment_findings",
     "abandonment_rates",
     "abandonment_series",
     "annual_series",

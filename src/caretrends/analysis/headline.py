@@ -1,13 +1,12 @@
-"""The one pre-specified headline, the series the published figures allow, and the power
-of the campaign analysis.
+"""The one headline, the variants the contested years allow, and the power of the
+campaign analysis.
 
 - :class:`PrimaryAnalysis` — the primary analysis as the run configuration declares it
   (outcome, denominator, family, years); :func:`primary_estimate` fits it;
   :func:`headline_details` and :func:`headline_table` say what it rests on.
-- :func:`series_variants` — every Kosovo series the published figures allow: for each
-  year with conflicting figures each published value, for each inferred year the value or
-  a gap; past ``max_variants`` a seeded sample (the cap is documented in the result).
-- :func:`source_sensitivity` — the primary model fitted on each variant.
+- :func:`source_sensitivity` — the primary model on the published series and with each
+  choice of :func:`caretrends.analysis.contested.contested_choices` applied, one at a
+  time; :func:`moves_headline` and :func:`headline_moving_years` say which change it.
 - :func:`minimum_detectable_ratio` — the smallest level ratio an ITS on the series detects
   with the given power, by seeded simulation from the fitted no-change model.
 - :func:`placebo_scan` — the level change at every admissible year without a campaign.
@@ -15,14 +14,13 @@ of the campaign analysis.
 
 from __future__ import annotations
 
-import itertools
-import re
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from caretrends.analysis.contested import apply_choice, contested_choices
 from caretrends.errors import ModelDataError, ParameterError
 from caretrends.labels import cited_text, format_number, format_percent, label
 from caretrends.models import fit_its, fit_rate_trend
@@ -49,7 +47,7 @@ from caretrends.models.text import (
 
 @dataclass(frozen=True)
 class PrimaryAnalysis:
-    """The pre-specified primary analysis."""
+    """The primary analysis (the run configuration's ``primary_analysis``)."""
 
     #: ``"births"`` (a rate per 1,000 live births in Kosovo) or ``""`` (the count).
     denominator: str
@@ -103,7 +101,7 @@ def headline_details(
     ----------
     series : DataFrame
         The Kosovo series (:func:`caretrends.analysis.abandonment_series`): ``year``,
-        ``value``, ``cited_as``, ``obs_status``, ``conflict``, ``alternatives`` and the
+        ``value``, ``cited_as``, ``obs_status``, ``conflict``, ``contested_by`` and the
         denominator's column.
     spec : PrimaryAnalysis
         The primary analysis; its years are the ones described.
@@ -122,7 +120,7 @@ def headline_details(
     none = label("notebook.none", lang)
     inferred = ", ".join(str(y) for y in used.loc[used["obs_status"] == "E", "year"])
     contested = used[used["conflict"]].itertuples()
-    conflicts = ", ".join(f"{r.year} ({r.alternatives})" for r in contested)
+    conflicts = ", ".join(f"{r.year} ({r.contested_by})" for r in contested)
     return label(
         "notebook.headline_details",
         lang,
@@ -162,100 +160,120 @@ def headline_table(sentence: str, estimate: Estimate) -> pd.DataFrame:
     )
 
 
-_ALTERNATIVE = re.compile(r"(?P<source>[^\[;]+?) \[[^\]]*\]: (?P<value>[-\d.e+]+)")
+def contested_years(choices: pd.DataFrame) -> list[int]:
+    """The years of :func:`caretrends.analysis.contested.contested_choices`, in order."""
+    return sorted(int(year) for year in choices["year"].unique())
 
 
-def contested_years(series: pd.DataFrame) -> dict[int, list[float | None]]:
-    """The choices each contested year allows: published values, or value-or-gap if inferred.
+def moves_headline(table: pd.DataFrame, moving_apc: float = 1.0) -> pd.Series:
+    """Whether each row's APC says something else than the first row's.
 
-    ``series`` has ``year``, ``value``, ``obs_status`` and ``alternatives`` (as
-    :func:`caretrends.analysis.abandonment_series` gives them); an inferred year
-    (``obs_status`` ``E``) may be used or left out (``None``).
+    True when its interval excludes no change (0) and the first row's does not, or the
+    other way round, or when its ``estimate`` differs from the first row's by more than
+    ``moving_apc`` percentage points (``estimate``, ``conf_low``, ``conf_high`` in
+    percent).
     """
-    choices: dict[int, list[float | None]] = {}
-    for row in series.itertuples(index=False):
-        values: list[float | None] = [float(row.value)]
-        for match in _ALTERNATIVE.finditer(str(getattr(row, "alternatives", "") or "")):
-            value = float(match.group("value"))
-            if value not in values:
-                values.append(value)
-        if getattr(row, "obs_status", "A") == "E":
-            values.append(None)
-        if len(values) > 1:
-            choices[int(row.year)] = values
-    return choices
-
-
-def series_variants(
-    series: pd.DataFrame, *, max_variants: int = 512, seed: int = 20251231, lang: str = "en"
-) -> tuple[list[dict[int, float | None]], str]:
-    """Every series the published figures allow, as ``{year: value or None}`` choices.
-
-    Returns
-    -------
-    variants : list of dict
-        The first is the reconciled series itself (each year's chosen value).
-    note : str
-        How many combinations exist and, when more than ``max_variants``, that a seeded
-        random sample of them (plus the reconciled one) was taken, in ``lang``.
-    """
-    choices = contested_years(series)
-    years = sorted(choices)
-    combos = list(itertools.product(*(choices[y] for y in years)))
-    note = label("variants.count", lang, n=len(combos), years=len(years))
-    if len(combos) > max_variants:
-        rng = np.random.default_rng(seed)
-        keep = rng.choice(np.arange(1, len(combos)), size=max_variants - 1, replace=False)
-        combos = [combos[0], *(combos[i] for i in sorted(keep))]
-        note += "; " + label("variants.sampled", lang, size=max_variants, seed=seed)
-    return [dict(zip(years, combo, strict=True)) for combo in combos], note
-
-
-def apply_variant(series: pd.DataFrame, variant: dict[int, float | None]) -> pd.DataFrame:
-    """The series with each contested year set to the variant's value (None: left out)."""
-    data = series.copy()
-    for year, value in variant.items():
-        if value is None:
-            data = data[data["year"] != year]
-        else:
-            data.loc[data["year"] == year, "value"] = value
-    return data
+    excludes = (table["conf_high"] < 0) | (table["conf_low"] > 0)
+    moved = (table["estimate"] - table["estimate"].iloc[0]).abs() > moving_apc
+    return (excludes != excludes.iloc[0]) | moved
 
 
 def source_sensitivity(
     series: pd.DataFrame,
     spec: PrimaryAnalysis,
+    findings: pd.DataFrame | None = None,
     *,
     its_starts: list[int] | None = None,
-    max_variants: int = 512,
-    seed: int = 20251231,
+    moving_apc: float = 1.0,
     lang: str = "en",
 ) -> pd.DataFrame:
-    """The primary model (and the campaign ITS) fitted on every series variant.
+    """The primary model (and the campaign ITS) on the published series, then with one
+    contested year (or one stated multi-year total) changed at a time.
+
+    Parameters
+    ----------
+    series : DataFrame
+        The Kosovo series (:func:`caretrends.analysis.abandonment_series`).
+    spec : PrimaryAnalysis
+        The primary analysis.
+    findings : DataFrame, optional
+        The series' consistency findings (:func:`caretrends.analysis.abandonment_findings`);
+        without them only other sources' annual figures and inferred years are contested.
+    its_starts : list of int, optional
+        Starts of the campaign ITS fitted on each variant.
+    moving_apc : float
+        A variant moves the headline when its APC differs from the published series' by
+        more than this many percentage points.
+    lang : str
+        Language of ``basis``, ``check`` and the note.
 
     Returns
     -------
     DataFrame
-        One row per variant: ``variant``, one ``year_<y>`` column per contested year (the
-        value used, empty when left out), ``estimate``, ``conf_low``, ``conf_high`` (APC,
-        percent) and, with ``its_starts``, ``level_change``/``slope_change`` with their
-        intervals (rate ratios) for each start; ``.attrs["note"]`` says how many, in
-        ``lang``.
+        One row per variant, the published series first (variant 0): ``variant``,
+        ``years`` (the years changed, ``2019`` or ``2020–2024``), ``choice``, ``value``
+        (NaN when left out or for several years), ``basis``, ``check`` (as in
+        :func:`caretrends.analysis.contested.contested_choices`), ``in_window`` (a year
+        changed lies in the primary analysis's years), ``estimate``, ``conf_low``,
+        ``conf_high`` (APC, percent), ``p_value``, ``moves_headline`` (whether the
+        interval excludes no change differs from the published series', or the APC moves
+        by more than ``moving_apc`` points) and, with ``its_starts``, the flat columns of
+        :func:`its_row`; ``.attrs["note"]`` says how many, in ``lang``.
     """
-    variants, note = series_variants(series, max_variants=max_variants, seed=seed, lang=lang)
-    rows = []
-    for number, variant in enumerate(variants):
-        data = apply_variant(series, variant)
-        apc = primary_estimate(data, spec)
-        row: dict[str, object] = {"variant": number}
-        row |= {f"year_{y}": ("" if v is None else v) for y, v in variant.items()}
-        row |= {"estimate": apc.estimate, "conf_low": apc.conf_low, "conf_high": apc.conf_high}
-        if its_starts:
-            row |= its_row(data, its_starts)
-        rows.append(row)
-    table = pd.DataFrame(rows)
-    table.attrs["note"] = note
+    choices = contested_choices(series, findings, lang=lang)
+    changes = [change for _, change in choices[choices["variant"] > 0].groupby("variant")]
+    published = {"variant": 0, "years": "", "choice": "published", "value": np.nan}
+    rows = [published | {"basis": "", "check": "", "in_window": True}]
+    rows += [_described(change, spec) for change in changes]
+    fits = [
+        _fitted(apply_choice(series, change), spec, its_starts)
+        for change in [choices[:0], *changes]
+    ]
+    table = pd.DataFrame([row | fit for row, fit in zip(rows, fits, strict=True)])
+    table.insert(
+        table.columns.get_loc("p_value") + 1, "moves_headline", moves_headline(table, moving_apc)
+    )
+    table.attrs["note"] = label(
+        "sensitivity.note", lang, n=len(changes), years=len(contested_years(choices))
+    )
     return table
+
+
+def _described(change: pd.DataFrame, spec: PrimaryAnalysis) -> dict[str, object]:
+    """One change of :func:`contested_choices` as a row: which years, how, why."""
+    first, last = int(change["year"].min()), int(change["year"].max())
+    return {
+        "variant": int(change["variant"].iloc[0]),
+        "years": str(first) if first == last else f"{first}–{last}",
+        "choice": change["choice"].iloc[0],
+        "value": change["value"].iloc[0] if len(change) == 1 else np.nan,
+        "basis": change["basis"].iloc[0],
+        "check": change["check"].iloc[0],
+        "in_window": bool(change["year"].between(spec.first_year, spec.last_year).any()),
+    }
+
+
+def _fitted(
+    data: pd.DataFrame, spec: PrimaryAnalysis, its_starts: list[int] | None
+) -> dict[str, object]:
+    """The primary APC (and the campaign ITS's changes) of one variant's series."""
+    apc = primary_estimate(data, spec)
+    row = {
+        "estimate": apc.estimate,
+        "conf_low": apc.conf_low,
+        "conf_high": apc.conf_high,
+        "p_value": apc.p_value,
+    }
+    return row | (its_row(data, its_starts) if its_starts else {})
+
+
+def headline_moving_years(table: pd.DataFrame) -> list[str]:
+    """The ``years`` of the variants of :func:`source_sensitivity` that move the headline."""
+    return (
+        table.loc[table["moves_headline"] & (table["variant"] > 0), "years"]
+        .drop_duplicates()
+        .tolist()
+    )
 
 
 def fit_campaign_its(data: pd.DataFrame, starts: list[int], **kwargs: object):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from caretrends.analysis.contested import mark_contested
 from caretrends.codelists import KOSOVO
 from caretrends.models import garwood_interval
+from caretrends.pipeline.consistency import consistency_findings
 from caretrends.sources.compiled import note_fields
 
 #: Indicator codes of the Kosovo series.
@@ -42,18 +44,38 @@ def with_publishers(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def abandonment_series(reconciled: pd.DataFrame, *, start: int = 2000) -> pd.DataFrame:
+def abandonment_series(
+    reconciled: pd.DataFrame,
+    *,
+    start: int = 2000,
+    findings: pd.DataFrame | None = None,
+    lang: str = "en",
+) -> pd.DataFrame:
     """Kosovo's abandoned children per year with live births where known.
+
+    Parameters
+    ----------
+    reconciled : DataFrame
+        The reconciled observations.
+    start : int
+        First year kept.
+    findings : DataFrame, optional
+        The series' consistency findings (:func:`abandonment_findings`): the years they
+        contest are marked too, not only those with another source's annual figure.
+    lang : str
+        Language of ``contested_by``.
 
     Returns
     -------
     DataFrame
         ``year``, ``value`` (children), ``source`` (who produced the figure),
-        ``obs_status`` (``E`` = inferred from published totals), ``conflict``,
+        ``obs_status`` (``E`` = inferred from published totals), ``conflict`` (the year is
+        contested: :func:`caretrends.analysis.contested.contested_choices`),
         ``alternatives`` (the other sources' values), ``definition`` (what is counted),
         ``via`` (who published the page, when not the producer), ``cited_as``
         (``KAS, via Botapress``), ``births`` (live births in Kosovo, NaN where not
-        published) and ``births_source``. A year with no figure has no row: a gap.
+        published), ``births_source`` and ``contested_by`` (the checks that contest
+        the year, in ``lang``). A year with no figure has no row: a gap.
     """
     counts = annual_series(reconciled, ABANDONED)
     counts = with_publishers(counts[counts["year"] >= start])[
@@ -72,7 +94,22 @@ def abandonment_series(reconciled: pd.DataFrame, *, start: int = 2000) -> pd.Dat
     births = annual_series(reconciled, LIVE_BIRTHS)[["year", "value", "source"]].rename(
         columns={"value": "births", "source": "births_source"}
     )
-    return counts.merge(births, on="year", how="left")
+    return mark_contested(counts.merge(births, on="year", how="left"), findings, lang=lang)
+
+
+def abandonment_findings(
+    observations: pd.DataFrame, reconciled: pd.DataFrame, *, lang: str = "en"
+) -> pd.DataFrame:
+    """The consistency findings of Kosovo's abandoned-children series
+    (:func:`caretrends.pipeline.consistency_findings`, totals of both sexes)."""
+    in_kosovo = (observations["ref_area"] == KOSOVO) & (observations["sex"] == "_T")
+    return consistency_findings(
+        observations[in_kosovo],
+        reconciled[(reconciled["ref_area"] == KOSOVO) & (reconciled["sex"] == "_T")],
+        abandonment_series(reconciled),
+        indicator=ABANDONED,
+        lang=lang,
+    )
 
 
 #: The derived rate of abandoned children per 1,000 live births in Kosovo.

@@ -1,8 +1,10 @@
 """The sensitivity analyses of page 02, around the one headline (:mod:`.headline`).
 
 - :func:`other_methods` — every other estimate of the same series's annual percent
-  change (counts, a joinpoint model, the campaign model's underlying trend), labelled as
-  sensitivity analyses beside the primary one.
+  change (counts, a joinpoint model, the campaign model's underlying trend, the count
+  trend net of the definition break, the primary model on other windows and with
+  missing births interpolated), labelled as sensitivity analyses beside the primary one.
+- :func:`primary_windows` and :func:`interpolate_births` — the windows of that table.
 - :func:`campaign_sensitivity` — the campaign ITS (level and slope) with one thing
   changed at a time: the campaign year counted as after, the second campaign's first full
   year, 2020 (COVID-19) left out.
@@ -14,6 +16,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import warnings
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -24,7 +28,8 @@ from caretrends.analysis.headline import (
     mde_text,
     primary_estimate,
 )
-from caretrends.labels import format_number, label
+from caretrends.labels import format_number, has_label, label
+from caretrends.models import fit_its
 from caretrends.models.its import ITSResult
 from caretrends.models.joinpoint import JoinpointResult
 from caretrends.models.result import Estimate
@@ -33,6 +38,90 @@ from caretrends.models.trend import RateTrendResult
 
 #: The year left out by the COVID-19 sensitivity analysis.
 COVID_YEAR = 2020
+
+#: The first year of the narrower definition: the ministry's figures up to 2013 count
+#: children "abandoned or removed from family" (the series' ``definition`` column).
+DEFINITION_BREAK = 2014
+
+#: The fewest years with births a window of the primary analysis keeps.
+MIN_WINDOW_YEARS = 6
+
+
+def headers(columns: Iterable[str], lang: str) -> dict[str, str]:
+    """Headers of the sensitivity tables' own columns among ``columns``, in ``lang`` (for
+    :func:`caretrends.report.display_table`, beside :func:`caretrends.report.headers`)."""
+    return {
+        column: label(f"sensitivity.column.{column}", lang)
+        for column in columns
+        if has_label(f"sensitivity.column.{column}", lang)
+    }
+
+
+def primary_windows(
+    series: pd.DataFrame, denominator: str = "births", min_years: int = MIN_WINDOW_YEARS
+) -> list[tuple[int, int]]:
+    """Every (first, last) year pair, both with a count and ``denominator``, whose range
+    holds at least ``min_years`` such years.
+
+    Examples
+    --------
+    >>> years = [2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024]
+    >>> table = pd.DataFrame({"year": years, "value": 1, "births": [1] * 6 + [None, 1, 1]})
+    >>> primary_windows(table)
+    [(2016, 2021), (2016, 2023), (2016, 2024), (2017, 2023), (2017, 2024), (2018, 2024)]
+    """
+    usable = sorted(series.loc[series["value"].notna() & series[denominator].notna(), "year"])
+    return [
+        (first, last)
+        for i, first in enumerate(usable)
+        for j, last in enumerate(usable)
+        if j - i + 1 >= min_years
+    ]
+
+
+def interpolate_births(series: pd.DataFrame, denominator: str = "births") -> pd.DataFrame:
+    """The series with a missing ``denominator`` between two known years interpolated
+    linearly in year, and ``births_interpolated`` (True where filled)."""
+    known = series.set_index("year")[denominator]
+    filled = known.interpolate(method="index", limit_area="inside")
+    return series.assign(
+        **{denominator: filled.to_numpy()},
+        births_interpolated=(known.isna() & filled.notna()).to_numpy(),
+    )
+
+
+def _window_rows(series: pd.DataFrame, spec: PrimaryAnalysis, lang: str) -> list[dict]:
+    """The primary model on every other window, and on each with births interpolated."""
+    filled = interpolate_births(series, spec.denominator)
+    rows = []
+    for first, last in primary_windows(series, spec.denominator):
+        window = dataclasses.replace(spec, first_year=first, last_year=last)
+        years = {"first": first, "last": last}
+        gaps = filled[filled["births_interpolated"] & filled["year"].between(first, last)]
+        if (first, last) != (spec.first_year, spec.last_year):
+            rows.append(
+                {
+                    "analysis": label("sensitivity.method.window", lang, **years),
+                    **_interval(primary_estimate(series, window)),
+                    "first_year": first,
+                    "last_year": last,
+                    "births_interpolated": "",
+                }
+            )
+        if len(gaps):
+            interpolated = ", ".join(str(y) for y in gaps["year"])
+            rows.append(
+                {
+                    "analysis": label(
+                        "sensitivity.method.window_interpolated", lang, **years, years=interpolated
+                    ),
+                    **_interval(primary_estimate(filled, window)),
+                    "first_year": first,
+                    "last_year": last,
+                    "births_interpolated": interpolated,
+                }
+            )
+    return rows
 
 
 def _interval(estimate: Estimate, *, ratio: bool = False) -> dict[str, float]:
@@ -55,6 +144,11 @@ def other_methods(
 ) -> pd.DataFrame:
     """The primary estimate and every other estimate of the series's annual percent change.
 
+    Beside the counts, the joinpoint and campaign models: the count trend with a level
+    shift at :data:`DEFINITION_BREAK` (its trend net of the shift), and the primary model
+    on every window of :func:`primary_windows` and, where births are missing inside a
+    window, with them interpolated (:func:`interpolate_births`).
+
     Parameters
     ----------
     series : DataFrame
@@ -75,30 +169,70 @@ def other_methods(
     Returns
     -------
     DataFrame
-        ``analysis``, ``estimate``, ``conf_low``, ``conf_high`` and ``unit`` (annual percent
-        change); the first row is the primary analysis, every other a sensitivity analysis.
+        ``analysis``, ``estimate``, ``conf_low``, ``conf_high``, ``unit`` (annual percent
+        change), ``first_year``, ``last_year`` and ``births_interpolated`` (the years whose
+        births are interpolated, empty when none); the first row is the primary analysis,
+        every other a sensitivity analysis.
     """
     years = {"first": spec.first_year, "last": spec.last_year}
     counts_only = dataclasses.replace(spec, denominator="")
     whole = {"first": first_year, "last": int(series["year"].max())}
+    counts = series[series["year"] >= first_year]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # caveats travel in the model's own text
+        definition = fit_its(
+            counts, outcome="value", time="year", intervention_start=DEFINITION_BREAK
+        )
     rows = [
         (
             label("notebook.method.primary", lang, **years),
             _interval(primary_estimate(series, spec)),
+            years,
         ),
-        (label("notebook.method.children", lang, **whole), _interval(count_trend.apc)),
-        (label("notebook.method.joinpoint", lang), _interval(joinpoints.aapc)),
+        (label("notebook.method.children", lang, **whole), _interval(count_trend.apc), whole),
+        (label("notebook.method.joinpoint", lang), _interval(joinpoints.aapc), whole),
         (
             label("notebook.method.its_trend", lang),
             _interval(campaign_its.trend, ratio=True),
+            whole,
         ),
         (
             label("notebook.method.children", lang, **years),
             _interval(primary_estimate(series, counts_only)),
+            years,
+        ),
+        (
+            label("sensitivity.method.definition_break", lang, **whole, year=DEFINITION_BREAK),
+            _interval(definition.trend, ratio=True),
+            whole,
         ),
     ]
-    table = pd.DataFrame([{"analysis": name, **interval} for name, interval in rows])
-    return table.assign(unit=label("notebook.unit_apc", lang))
+    table = pd.DataFrame(
+        [
+            {
+                "analysis": name,
+                **interval,
+                "first_year": span["first"],
+                "last_year": span["last"],
+                "births_interpolated": "",
+            }
+            for name, interval, span in rows
+        ]
+        + _window_rows(series, spec, lang)
+    )
+    unit = label("notebook.unit_apc", lang)
+    return table.assign(unit=unit)[
+        [
+            "analysis",
+            "estimate",
+            "conf_low",
+            "conf_high",
+            "unit",
+            "first_year",
+            "last_year",
+            "births_interpolated",
+        ]
+    ]
 
 
 def campaign_sensitivity(

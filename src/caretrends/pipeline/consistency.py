@@ -34,7 +34,18 @@ FINDING_COLUMNS: list[str] = [
     "difference",
     "sources",
     "finding",
+    "first_year",
+    "last_year",
+    "months",
+    "code",
+    "covering",
 ]
+"""``first_year``/``last_year``: the years the finding is about (the earlier and the later
+year of a change); ``months``: how many months of the year the pieces cover (sub-annual
+findings, else NA); ``code``: what was found (``pieces_exceed``, ``pieces_differ``,
+``remainder``, ``months_disagree``, ``stated_total_own_years``,
+``stated_total_series_years``, ``definition_change``, ``producer_change``);
+``covering``: the pieces compared, as cited (sub-annual findings, else NaN)."""
 
 _SERIES = ["ref_area", "indicator", "sex", "age", "unit"]
 
@@ -143,18 +154,30 @@ def check_subannual(
                 "compared_with": total,
                 "difference": value - total,
                 "sources": label("consistency.pieces_and_year", lang, pieces=text, year=year_text),
+                "first_year": year,
+                "last_year": year,
+                "months": len(covered),
+                "covering": text,
             }
             said = {"pieces": text, "value": f"{value:g}", "year": year_text}
             if value > total:
                 findings.append(
-                    {**base, "finding": label("consistency.pieces_exceed", lang, **said)}
+                    {
+                        **base,
+                        "code": "pieces_exceed",
+                        "finding": label("consistency.pieces_exceed", lang, **said),
+                    }
                 )
                 continue
             uncovered = 12 - len(covered)
             if uncovered == 0:
                 if value != total:
                     findings.append(
-                        {**base, "finding": label("consistency.pieces_differ", lang, **said)}
+                        {
+                            **base,
+                            "code": "pieces_differ",
+                            "finding": label("consistency.pieces_differ", lang, **said),
+                        }
                     )
                 continue
             rest = total - value
@@ -166,6 +189,7 @@ def check_subannual(
                 findings.append(
                     {
                         **base,
+                        "code": "remainder",
                         "finding": label(
                             "consistency.remainder",
                             lang,
@@ -196,9 +220,13 @@ def check_subannual(
                             value=f"{v1:g}",
                             second=t2,
                         ),
+                        "first_year": year,
+                        "last_year": year,
+                        "months": len(m1),
+                        "code": "months_disagree",
                     }
                 )
-    return pd.DataFrame(findings, columns=FINDING_COLUMNS)
+    return _typed(pd.DataFrame(findings, columns=FINDING_COLUMNS))
 
 
 def check_stated_totals(
@@ -270,9 +298,12 @@ def check_stated_totals(
                     end=end,
                     summed=f"{summed:g}",
                 ),
+                "first_year": start,
+                "last_year": end,
+                "code": f"stated_total_{whose}",
             }
         )
-    return pd.DataFrame(findings, columns=FINDING_COLUMNS)
+    return _typed(pd.DataFrame(findings, columns=FINDING_COLUMNS))
 
 
 def _effective_definitions(series: pd.DataFrame, observations: pd.DataFrame | None) -> list[str]:
@@ -353,9 +384,17 @@ def check_series_changes(
                         for row in (before, after)
                     ),
                     "finding": label(f"consistency.{column}_change", lang, **said),
+                    "first_year": int(before.year),
+                    "last_year": int(after.year),
+                    "code": check.replace(" ", "_"),
                 }
             )
-    return pd.DataFrame(findings, columns=FINDING_COLUMNS)
+    return _typed(pd.DataFrame(findings, columns=FINDING_COLUMNS))
+
+
+def _typed(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings with whole-number years and months (NA where not applicable)."""
+    return findings.astype({"first_year": "Int64", "last_year": "Int64", "months": "Int64"})
 
 
 def _with_definition(observations: pd.DataFrame) -> pd.DataFrame:
