@@ -4,6 +4,8 @@ records, and returns a table; notebooks only call and show.
 
 - :mod:`.kosovo`: Kosovo's abandoned children per year, with live births;
 - :mod:`.campaigns`: the run's campaigns and the first year counted as after each;
+- :mod:`.detectable`: the minimum detectable effect beside each estimate (headline trend,
+  campaign ITS level and slope, Cox comparisons);
 - :mod:`.headline`: the pre-specified primary analysis, the series variants the published
   figures allow, the campaign ITS's power (minimum detectable effect) and placebo years;
 - :mod:`.sensitivity`: the other methods beside the headline, the campaign ITS's variants
@@ -13,7 +15,7 @@ records, and returns a table; notebooks only call and show.
 - :mod:`.cases`: competing exits and counselling from the NGO's records.
 """
 
-from caretrends.analysis import headline, sensitivity
+from caretrends.analysis import detectable, headline, sensitivity
 from caretrends.analysis.campaigns import (
     CAMPAIGN_COLUMNS,
     campaign_table,
@@ -64,6 +66,7 @@ from caretrends.analysis.region import (
 from caretrends.codelists import KOSOVO
 
 __all__ = [
+    "detectable",
     "headline",
     "sensitivity",
     "ABANDONED",

@@ -9,7 +9,8 @@ of the campaign analysis.
   a gap; past ``max_variants`` a seeded sample (the cap is documented in the result).
 - :func:`source_sensitivity` — the primary model fitted on each variant.
 - :func:`minimum_detectable_ratio` — the smallest level ratio an ITS on the series detects
-  with the given power, by seeded simulation from the fitted no-change model.
+  with the given power, by seeded simulation from the fitted no-change model (it lives in
+  :mod:`caretrends.analysis.detectable`, with :func:`level_falls_detected`).
 - :func:`placebo_scan` — the level change at every admissible year without a campaign.
 """
 
@@ -23,12 +24,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+# Re-exported: notebook 02 and the campaign paragraph's docs know them by this module.
+from caretrends.analysis.detectable import level_falls_detected as level_falls_detected
+from caretrends.analysis.detectable import minimum_detectable_ratio as minimum_detectable_ratio
 from caretrends.errors import ModelDataError, ParameterError
 from caretrends.labels import cited_text, format_interval, format_number, format_percent, label
 from caretrends.models import fit_its, fit_rate_trend
-from caretrends.models.glm_batch import fit_poisson_batch
-from caretrends.models.intervals import LARGEST_LOG_RATIO, critical_value
-from caretrends.models.its import _level_column
 from caretrends.models.result import Estimate
 from caretrends.models.text import p_value_text
 
@@ -275,90 +276,6 @@ def its_row(data: pd.DataFrame, starts: list[int]) -> dict[str, float]:
                 f"{kind}_conf_high_{start:g}": change.conf_high,
             }
     return row
-
-
-def minimum_detectable_ratio(
-    series: pd.DataFrame,
-    start: int,
-    *,
-    power: float = 0.8,
-    alpha: float = 0.05,
-    n_sim: int = 400,
-    ratios: tuple[float, ...] = tuple(np.round(np.arange(0.30, 1.0, 0.05), 2)),
-    seed: int = 20251231,
-) -> pd.DataFrame:
-    """Power of the level-change test for each true level ratio, by simulation.
-
-    Counts are simulated from the fitted no-change trend (log-linear in year, dispersion
-    of the fitted model: negative binomial when overdispersed, else Poisson) multiplied by
-    ``ratio`` from ``start``; each is refitted with a level change (quasi-Poisson) and the
-    change counts as detected when its two-sided p-value is below ``alpha`` and it is a
-    fall. The minimum detectable ratio is the largest ratio with power >= ``power``
-    (``.attrs["mdr"]``; NaN when none).
-    """
-    data = series[["year", "value"]].dropna().sort_values("year")
-    trend = fit_rate_trend(data, count="value", time="year", family="quasipoisson")
-    mean = trend.fitted_values()["fitted"].to_numpy(float)
-    dispersion = max(float(getattr(trend, "dispersion", 1.0) or 1.0), 1.0)
-    rng = np.random.default_rng(seed)
-    after = (data["year"] >= start).to_numpy()
-    rows = []
-    for ratio in ratios:
-        mu = mean * np.where(after, ratio, 1.0)
-        if dispersion > 1.0:
-            size = mu / (dispersion - 1.0)  # NB variance mu * dispersion
-            simulated = rng.negative_binomial(size, size / (size + mu), size=(n_sim, len(mu)))
-        else:
-            simulated = rng.poisson(mu, size=(n_sim, len(mu)))
-        detected = level_falls_detected(data, simulated, start, alpha)
-        rows.append({"ratio": float(ratio), "power": int(detected.sum()) / n_sim})
-    table = pd.DataFrame(rows)
-    powered = table[table["power"] >= power]
-    table.attrs["mdr"] = float(powered["ratio"].max()) if len(powered) else float("nan")
-    table.attrs["dispersion"] = dispersion
-    return table
-
-
-def level_falls_detected(
-    data: pd.DataFrame, simulated: np.ndarray, start: int, alpha: float
-) -> np.ndarray:
-    """Whether the ITS fitted to each simulated series finds a significant fall at ``start``.
-
-    Each row of ``simulated`` replaces ``data["value"]`` (sorted by year); it is detected
-    when :func:`caretrends.models.fit_its` with one level change finds it below 1 with
-    p-value below ``alpha`` (a series it refuses is not). Series of positive counts are
-    fitted together (:func:`caretrends.models.glm_batch.fit_poisson_batch`); the others,
-    and any that does not converge, by ``fit_its`` one by one, whose rules decide them.
-    """
-    detected = np.zeros(len(simulated), dtype=bool)
-    one_by_one = ~(simulated > 0).all(axis=1)
-    try:
-        template = _fit_level_change(data.assign(value=1), start)
-    except (ParameterError, ModelDataError):  # the design itself: fit_its refuses them all
-        return detected
-    if not one_by_one.all():
-        batch = simulated[~one_by_one]
-        fit = fit_poisson_batch(batch, template.design.to_numpy(float), template.offset)
-        level = template.fit.names.index(_level_column(start))
-        reach = np.abs(fit.params) + critical_value(0.99, fit.df_resid) * fit.bse
-        bounded = (reach < LARGEST_LOG_RATIO).all(axis=1)
-        falls = (fit.pvalues[:, level] < alpha) & (np.exp(fit.params[:, level]) < 1)
-        detected[~one_by_one] = falls & bounded & fit.converged
-        one_by_one[np.flatnonzero(~one_by_one)[~fit.converged]] = True
-    for row in np.flatnonzero(one_by_one):
-        try:
-            change = _fit_level_change(data.assign(value=simulated[row]), start).level_change
-        except (ParameterError, ModelDataError, ValueError, np.linalg.LinAlgError):
-            continue
-        detected[row] = change.p_value < alpha and change.estimate < 1
-    return detected
-
-
-def _fit_level_change(data: pd.DataFrame, start: int):
-    """The ITS of the power simulation: one level change, quasi-Poisson, warnings off."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fit_its(data, outcome="value", time="year", intervention_start=start)
 
 
 def placebo_scan(
