@@ -125,6 +125,25 @@ def test_schoenfeld_matches_a_hand_computation() -> None:
     assert math.isnan(power.schoenfeld_hazard_ratio(0, 0.3).rise)
 
 
+def test_a_covariate_adjusted_for_another_loses_the_information_they_share() -> None:
+    children = pd.DataFrame(
+        {
+            "months": np.arange(100.0),
+            "event": [1] * 60 + [0] * 40,
+            "infant": [1] * 30 + [0] * 70,
+            "residential": [1] * 20 + [0] * 10 + [1] * 20 + [0] * 50,
+        }
+    )
+    # One other binary covariate: R2 is the squared correlation of the two.
+    shared = np.corrcoef(children["infant"], children["residential"])[0, 1] ** 2
+    found = detectable.cox_detectable(
+        children, ["infant", "residential"], duration="months", event="event"
+    )["infant"]
+    log_ratio = 2.801585 / math.sqrt(60 * 0.3 * 0.7 * (1 - shared))
+    assert found.rise == pytest.approx(math.exp(log_ratio), rel=1e-5)
+    assert found.rise > power.schoenfeld_hazard_ratio(60, 0.3).rise
+
+
 def test_a_seed_repeats_its_numbers_and_another_seed_does_not() -> None:
     series = _series(12, 25.0)
     first = detectable.minimum_detectable_slope(series, 2011, n_sim=100, seed=9)

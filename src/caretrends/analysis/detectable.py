@@ -231,7 +231,8 @@ def cox_detectable(
     power: float = 0.8,
     alpha: float = 0.05,
 ) -> dict[str, DetectableEffect]:
-    """The smallest hazard ratios each yes/no covariate's comparison detects (Schoenfeld).
+    """The smallest hazard ratios each yes/no covariate's comparison detects (Schoenfeld),
+    adjusted for the other covariates as the Cox model is.
 
     Parameters
     ----------
@@ -252,7 +253,13 @@ def cox_detectable(
     """
     return {
         name: detectable_hazard_ratio(
-            children, name, duration=duration, event=event, power=power, alpha=alpha
+            children,
+            name,
+            duration=duration,
+            event=event,
+            adjusted_for=tuple(c for c in covariates if c != name),
+            power=power,
+            alpha=alpha,
         )
         for name in covariates
     }

@@ -335,13 +335,20 @@ def detectable_effect(
 
 
 def schoenfeld_hazard_ratio(
-    events: int, proportion: float, *, power: float = 0.8, alpha: float = 0.05
+    events: int,
+    proportion: float,
+    *,
+    r_squared: float = 0.0,
+    power: float = 0.8,
+    alpha: float = 0.05,
 ) -> DetectableEffect:
     """The smallest hazard ratios a two-group comparison of survival detects (Schoenfeld).
 
-    ``log HR = (z_{1-alpha/2} + z_power) / sqrt(D p (1 - p))`` for ``D`` events with a share
-    ``p`` of the subjects in one group: the Cox model's Wald test and the log-rank test
-    alike (Schoenfeld 1983), symmetric on the log scale.
+    ``log HR = (z_{1-alpha/2} + z_power) / sqrt(D p (1 - p) (1 - R2))`` for ``D`` events
+    with a share ``p`` of the subjects in one group: the log-rank test and the Cox model's
+    Wald test alike (Schoenfeld 1983), symmetric on the log scale; ``R2`` is the share of
+    the group's variance the model's other covariates explain, whose adjustment costs that
+    share of the information (Hsieh & Lavori 2000); 0 for a comparison on its own.
 
     Parameters
     ----------
@@ -349,6 +356,8 @@ def schoenfeld_hazard_ratio(
         Events in both groups together.
     proportion : float
         Share of the subjects in the group compared.
+    r_squared : float
+        R2 of the group indicator regressed on the other covariates.
     power, alpha : float
         Power and two-sided level.
 
@@ -364,7 +373,7 @@ def schoenfeld_hazard_ratio(
     >>> round(found.fall, 3), round(found.rise, 3)
     (0.571, 1.751)
     """
-    information = events * proportion * (1 - proportion)
+    information = events * proportion * (1 - proportion) * (1 - r_squared)
     if information > 0:
         log_ratio = (critical_value(1 - alpha) + stats.norm.ppf(power)) / np.sqrt(information)
     else:
@@ -385,6 +394,7 @@ def detectable_hazard_ratio(
     *,
     duration: str,
     event: str,
+    adjusted_for: tuple[str, ...] = (),
     power: float = 0.8,
     alpha: float = 0.05,
 ) -> DetectableEffect:
@@ -398,6 +408,9 @@ def detectable_hazard_ratio(
         A column of 0/1 (1: the group compared).
     duration, event : str
         The time and 0/1 event columns, as :func:`caretrends.models.fit_cox` takes them.
+    adjusted_for : tuple of str
+        The model's other covariates; the R2 of ``covariate`` on them (least squares with
+        a constant) enters the formula.
     power, alpha : float
         Power and two-sided level.
 
@@ -408,12 +421,29 @@ def detectable_hazard_ratio(
     Raises
     ------
     ParameterError
-        ``covariate`` is missing or not 0/1.
+        A column is missing or ``covariate`` is not 0/1.
     """
     _, flags = durations(data, duration, event)
-    if covariate not in data.columns:
-        raise ParameterError(f"column {covariate!r} is not in the data")
+    missing = [c for c in (covariate, *adjusted_for) if c not in data.columns]
+    if missing:
+        raise ParameterError(f"columns {missing} are not in the data")
     group = pd.to_numeric(data[covariate], errors="coerce").to_numpy(float)
     if not np.isin(group, (0, 1)).all():
         raise ParameterError(f"column {covariate!r} must hold 0 and 1 only")
-    return schoenfeld_hazard_ratio(int(flags.sum()), float(group.mean()), power=power, alpha=alpha)
+    return schoenfeld_hazard_ratio(
+        int(flags.sum()),
+        float(group.mean()),
+        r_squared=_r_squared(group, data[list(adjusted_for)].to_numpy(float)),
+        power=power,
+        alpha=alpha,
+    )
+
+
+def _r_squared(y: np.ndarray, x: np.ndarray) -> float:
+    """R2 of ``y`` on ``x`` with a constant (0 without columns or without variation)."""
+    spread = ((y - y.mean()) ** 2).sum()
+    if not x.shape[1] or spread == 0:
+        return 0.0
+    design = np.column_stack([np.ones(len(y)), x])
+    residual = y - design @ np.linalg.lstsq(design, y, rcond=None)[0]
+    return float(1 - (residual**2).sum() / spread)
