@@ -105,15 +105,16 @@ def headline_power(
     years = data["year"].to_numpy(float)
     design = np.column_stack([np.ones_like(years), years - years.min()])
     dispersion = max(float(trend.dispersion), 1.0)
+    offset = log_exposure(data, spec.denominator or None)
     # No trend: a flat rate on the exposure, with the fitted model's expected total.
-    flat = np.exp(log_exposure(data, spec.denominator or None))
+    flat = np.exp(offset)
     curve = simulated_power(
         flat * trend.fit.fitted.sum() / flat.sum(),
         design,
         1,
         np.log1p(np.asarray(apcs) / 100),
         dispersion=dispersion,
-        offset=log_exposure(data, spec.denominator or None),
+        offset=offset,
         keep_total=True,
         alpha=alpha,
         n_sim=n_sim,
