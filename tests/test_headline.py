@@ -9,7 +9,13 @@ import statsmodels.api as sm
 from scipy import stats
 
 from caretrends import load_observations
-from caretrends.analysis import abandonment_findings, abandonment_series, contested, headline
+from caretrends.analysis import (
+    abandonment_findings,
+    abandonment_series,
+    contested,
+    detectable,
+    headline,
+)
 from caretrends.models.text import p_value_text
 from caretrends.pipeline.consistency import FINDING_COLUMNS
 
@@ -148,7 +154,7 @@ def test_the_2019_choices_of_the_bundled_series() -> None:
 def test_minimum_detectable_ratio_agrees_with_an_independent_simulation() -> None:
     years = np.arange(2005, 2021)
     series = pd.DataFrame({"year": years, "value": np.round(60 * 0.95 ** (years - 2005))})
-    power = headline.minimum_detectable_ratio(
+    power = detectable.minimum_detectable_ratio(
         series, 2013, n_sim=150, ratios=(0.5, 0.7, 0.9), seed=3
     )
     assert list(power["power"]) == sorted(power["power"], reverse=True)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from caretrends.analysis import headline
+from caretrends.analysis import detectable
 from caretrends.errors import ModelDataError
 from caretrends.models import fit_its
 from caretrends.models.glm_batch import fit_poisson_batch
@@ -71,7 +71,7 @@ def test_series_fit_its_refuses_are_no_detection_and_the_rest_are_judged_alike()
             [20, 21, 19, 22, 20, 21, 20, 19, 22, 21],  # no fall
         ]
     )
-    detected = headline.level_falls_detected(data, simulated, 2010, 0.05)
+    detected = detectable.level_falls_detected(data, simulated, 2010, 0.05)
     expected = []
     for y in simulated:
         try:
@@ -88,4 +88,4 @@ def test_a_start_outside_the_series_detects_nothing() -> None:
     years = np.arange(2005, 2015)
     data = pd.DataFrame({"year": years, "value": 0.0})
     simulated = np.tile(np.arange(30, 20, -1), (3, 1))
-    assert not headline.level_falls_detected(data, simulated, 2030, 0.05).any()
+    assert not detectable.level_falls_detected(data, simulated, 2030, 0.05).any()

@@ -63,6 +63,10 @@ NO_PEOPLE_COUNTS = {
     "kosovo_campaign_placebo.csv",
     "kosovo_campaign_power.csv",
     "kosovo_source_sensitivity.csv",
+    "kosovo_headline_power.csv",
+    "kosovo_campaign_slope_power.csv",
+    "kosovo_detectable_effects.csv",
+    "cox_detectable_effects.csv",
 }
 #: Tables that quote published figures as their publishers printed them, each with its
 #: citation (conflicting values, sub-annual pieces): no count the project derives.

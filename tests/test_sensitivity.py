@@ -10,6 +10,8 @@ import pytest
 
 from caretrends.analysis import headline, sensitivity
 from caretrends.models import fit_joinpoint, fit_rate_trend
+from caretrends.models.power import DetectableEffect
+from caretrends.models.result import direction
 
 STARTS = [dt.date(2013, 5, 15), dt.date(2015, 5, 15)]
 
@@ -79,10 +81,23 @@ def test_headline_details_and_campaign_text_name_what_they_rest_on() -> None:
     placebo = pd.DataFrame(
         {"year": [2010, 2012, 2014, 2016], "level_change": [0.95, 1.4, 0.6, 1.1]}
     )
-    power = pd.DataFrame({"ratio": [0.5], "power": [0.9]})
-    power.attrs |= {"mdr": 0.5, "dispersion": 1.0}
-    text = sensitivity.campaign_text(its, power, placebo, start=2014, n_points=20, lang="en")
-    assert text.startswith("Level change from 2014: ratio 0.6")
+    level_power = pd.DataFrame({"ratio": [0.5], "power": [0.9]})
+    level_power.attrs |= {
+        "dispersion": 1.0,
+        "detectable": DetectableEffect(-50.0, 80.0, 0.8, 0.05, "percent", "simulation"),
+    }
+    slope_power = pd.DataFrame({"slope_change": [-20.0], "power": [0.9]})
+    slope_power.attrs["detectable"] = DetectableEffect(
+        -20.0, float("nan"), 0.8, 0.05, "percent_per_year", "simulation"
+    )
+    text = sensitivity.campaign_text(its, level_power, slope_power, placebo, lang="en")
+    assert text.startswith(f"After 2014 the level {its_level_words(its)}")
+    # beside each unclear change, what the design could have detected
+    for unclear in ("the level changed by", "the trend changed by"):
+        if unclear in text:
+            clause = text.split(unclear)[1].split(". ")[0]
+            assert "could have detected only" in clause
+    assert "Detectable effects: seeded simulation from the fitted model, dispersion 1.00." in text
     assert text.endswith(
         "The largest shifts in the placebo scan: 2014 (0.60), 2012 (1.40), 2016 (1.10)."
     )
@@ -108,3 +123,9 @@ def test_windows_keep_six_years_with_births_and_label_interpolated_births() -> N
     assert interpolated["analysis"].str.endswith("births of 2022 interpolated").all()
     assert len(interpolated) == 5  # every window holding 2022
     assert "net of a level shift in 2014" in table.loc[5, "analysis"]
+
+
+def its_level_words(its) -> str:
+    """The verb the wording function gives the campaign model's level change."""
+    change = its.level_change.as_percent_change()
+    return {"fell": "fell by", "rose": "rose by", "unclear": "changed by"}[direction(change)]

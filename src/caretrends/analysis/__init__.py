@@ -5,8 +5,10 @@ records, and returns a table; notebooks only call and show.
 - :mod:`.kosovo`: Kosovo's abandoned children per year, with live births;
 - :mod:`.campaigns`: the run's campaigns and the first year counted as after each;
 - :mod:`.contested`: the one list of contested years and the choices each allows;
-- :mod:`.headline`: the primary analysis, the variants the contested years allow, the
-  campaign ITS's power (minimum detectable effect) and placebo years;
+- :mod:`.detectable`: the minimum detectable effect beside each estimate (headline trend,
+  campaign ITS level and slope, Cox comparisons);
+- :mod:`.headline`: the primary analysis, the variants the contested years allow and
+  placebo years;
 - :mod:`.sensitivity`: the other methods beside the headline, the campaign ITS's variants
   and the campaign paragraph;
 - :mod:`.hospital`: the UCCK neonatology series;
@@ -14,7 +16,7 @@ records, and returns a table; notebooks only call and show.
 - :mod:`.cases`: competing exits and counselling from the NGO's records.
 """
 
-from caretrends.analysis import contested, headline, sensitivity
+from caretrends.analysis import contested, detectable, headline, sensitivity
 from caretrends.analysis.campaigns import (
     CAMPAIGN_COLUMNS,
     campaign_table,
@@ -70,6 +72,7 @@ from caretrends.codelists import KOSOVO
 
 __all__ = [
     "contested",
+    "detectable",
     "headline",
     "sensitivity",
     "ABANDONED",

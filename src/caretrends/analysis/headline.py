@@ -8,7 +8,8 @@ campaign analysis.
   choice of :func:`caretrends.analysis.contested.contested_choices` applied, one at a
   time; :func:`moves_headline` and :func:`headline_moving_years` say which change it.
 - :func:`minimum_detectable_ratio` — the smallest level ratio an ITS on the series detects
-  with the given power, by seeded simulation from the fitted no-change model.
+  with the given power, by seeded simulation from the fitted no-change model (it lives in
+  :mod:`caretrends.analysis.detectable`, with :func:`level_falls_detected`).
 - :func:`placebo_scan` — the level change at every admissible year without a campaign.
 """
 
@@ -22,11 +23,8 @@ import pandas as pd
 
 from caretrends.analysis.contested import apply_choice, contested_choices
 from caretrends.errors import ModelDataError, ParameterError
-from caretrends.labels import cited_text, format_number, format_percent, label
+from caretrends.labels import cited_text, label
 from caretrends.models import fit_its, fit_rate_trend
-from caretrends.models.glm_batch import fit_poisson_batch
-from caretrends.models.intervals import LARGEST_LOG_RATIO, critical_value
-from caretrends.models.its import _level_column
 from caretrends.models.result import (
     Detectable,
     Estimate,
@@ -37,7 +35,6 @@ from caretrends.models.result import (
 from caretrends.models.text import (
     Joined,
     Phrase,
-    Term,
     p_value_text,
     percents,
     phrase,
@@ -309,90 +306,6 @@ def its_row(data: pd.DataFrame, starts: list[int]) -> dict[str, float]:
     return row
 
 
-def minimum_detectable_ratio(
-    series: pd.DataFrame,
-    start: int,
-    *,
-    power: float = 0.8,
-    alpha: float = 0.05,
-    n_sim: int = 400,
-    ratios: tuple[float, ...] = tuple(np.round(np.arange(0.30, 1.0, 0.05), 2)),
-    seed: int = 20251231,
-) -> pd.DataFrame:
-    """Power of the level-change test for each true level ratio, by simulation.
-
-    Counts are simulated from the fitted no-change trend (log-linear in year, dispersion
-    of the fitted model: negative binomial when overdispersed, else Poisson) multiplied by
-    ``ratio`` from ``start``; each is refitted with a level change (quasi-Poisson) and the
-    change counts as detected when its two-sided p-value is below ``alpha`` and it is a
-    fall. The minimum detectable ratio is the largest ratio with power >= ``power``
-    (``.attrs["mdr"]``; NaN when none).
-    """
-    data = series[["year", "value"]].dropna().sort_values("year")
-    trend = fit_rate_trend(data, count="value", time="year", family="quasipoisson")
-    mean = trend.fitted_values()["fitted"].to_numpy(float)
-    dispersion = max(float(getattr(trend, "dispersion", 1.0) or 1.0), 1.0)
-    rng = np.random.default_rng(seed)
-    after = (data["year"] >= start).to_numpy()
-    rows = []
-    for ratio in ratios:
-        mu = mean * np.where(after, ratio, 1.0)
-        if dispersion > 1.0:
-            size = mu / (dispersion - 1.0)  # NB variance mu * dispersion
-            simulated = rng.negative_binomial(size, size / (size + mu), size=(n_sim, len(mu)))
-        else:
-            simulated = rng.poisson(mu, size=(n_sim, len(mu)))
-        detected = level_falls_detected(data, simulated, start, alpha)
-        rows.append({"ratio": float(ratio), "power": int(detected.sum()) / n_sim})
-    table = pd.DataFrame(rows)
-    powered = table[table["power"] >= power]
-    table.attrs["mdr"] = float(powered["ratio"].max()) if len(powered) else float("nan")
-    table.attrs["dispersion"] = dispersion
-    return table
-
-
-def level_falls_detected(
-    data: pd.DataFrame, simulated: np.ndarray, start: int, alpha: float
-) -> np.ndarray:
-    """Whether the ITS fitted to each simulated series finds a significant fall at ``start``.
-
-    Each row of ``simulated`` replaces ``data["value"]`` (sorted by year); it is detected
-    when :func:`caretrends.models.fit_its` with one level change finds it below 1 with
-    p-value below ``alpha`` (a series it refuses is not). Series of positive counts are
-    fitted together (:func:`caretrends.models.glm_batch.fit_poisson_batch`); the others,
-    and any that does not converge, by ``fit_its`` one by one, whose rules decide them.
-    """
-    detected = np.zeros(len(simulated), dtype=bool)
-    one_by_one = ~(simulated > 0).all(axis=1)
-    try:
-        template = _fit_level_change(data.assign(value=1), start)
-    except (ParameterError, ModelDataError):  # the design itself: fit_its refuses them all
-        return detected
-    if not one_by_one.all():
-        batch = simulated[~one_by_one]
-        fit = fit_poisson_batch(batch, template.design.to_numpy(float), template.offset)
-        level = template.fit.names.index(_level_column(start))
-        reach = np.abs(fit.params) + critical_value(0.99, fit.df_resid) * fit.bse
-        bounded = (reach < LARGEST_LOG_RATIO).all(axis=1)
-        falls = (fit.pvalues[:, level] < alpha) & (np.exp(fit.params[:, level]) < 1)
-        detected[~one_by_one] = falls & bounded & fit.converged
-        one_by_one[np.flatnonzero(~one_by_one)[~fit.converged]] = True
-    for row in np.flatnonzero(one_by_one):
-        try:
-            change = _fit_level_change(data.assign(value=simulated[row]), start).level_change
-        except (ParameterError, ModelDataError, ValueError, np.linalg.LinAlgError):
-            continue
-        detected[row] = change.p_value < alpha and change.estimate < 1
-    return detected
-
-
-def _fit_level_change(data: pd.DataFrame, start: int):
-    """The ITS of the power simulation: one level change, quasi-Poisson, warnings off."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fit_its(data, outcome="value", time="year", intervention_start=start)
-
-
 def placebo_scan(
     series: pd.DataFrame, campaign_years: list[int], *, min_each_side: int = 3
 ) -> pd.DataFrame:
@@ -478,27 +391,38 @@ def headline_statement(
 
 
 def headline_dependence(table: pd.DataFrame) -> list[Phrase]:
-    """The sentence naming the contested years whose variants move the headline (none when
-    no variant does), from :func:`source_sensitivity`'s ``moves_headline`` rows."""
-    moving = table[table["moves_headline"].astype(bool)]
+    """The sentence naming the contested years whose variants move the headline, with the
+    choices that move it (none when no variant does), from :func:`source_sensitivity`'s
+    table; the table itself says how each value is obtained."""
+    moving = table[table["moves_headline"] & (table["variant"] > 0)]
     if moving.empty:
         return []
-    years = sorted({str(y) for y in moving["years"]})
-    variants = Joined(tuple(Term(str(b)) for b in moving["basis"]))
+    by_years = [
+        phrase(
+            "brief.depends_on_choice",
+            years=years,
+            choices=Joined(
+                tuple(phrase(f"brief.choice.{c}") for c in dict.fromkeys(group["choice"])), " / "
+            ),
+        )
+        for years, group in moving.groupby("years", sort=False)
+    ]
     return [
         phrase(
             "brief.headline_depends",
-            years=Joined(tuple(years), ", "),
             n=len(moving),
-            total=len(table) - 1,
-            variants=variants,
+            total=int((table["variant"] > 0).sum()),
+            variants=Joined(tuple(by_years), ", "),
         )
     ]
 
 
 def source_range_text(table: pd.DataFrame, lang: str) -> str:
-    """The range of the primary estimate across the contested-year variants, as a range of
-    estimates (never as a direction), and how many of their intervals exclude no change."""
+    """The range of the primary estimate across the contested-year variants inside its
+    years (:func:`source_sensitivity`'s ``in_window`` rows, the published series first), as
+    a range of estimates (never as a direction), and how many of their intervals exclude
+    no change."""
+    table = table[table["in_window"] | (table["variant"] == 0)]
     signed = percents(table["estimate"].min(), table["estimate"].max(), sign=True)
     excluding = [
         excludes_no_change(low, high, 0.0)
@@ -520,16 +444,4 @@ def source_range_text(table: pd.DataFrame, lang: str) -> str:
             )
         ],
         lang,
-    )
-
-
-def mde_text(power: pd.DataFrame, n_points: int, lang: str) -> str:
-    """What the campaign model could and could not detect (:func:`minimum_detectable_ratio`)."""
-    ratio = power.attrs["mdr"]
-    return label(
-        "brief.mde",
-        lang,
-        n=n_points,
-        ratio=format_number(ratio, lang, decimals=2),
-        drop=format_percent(1 - ratio, lang),
     )

@@ -25,7 +25,6 @@ from caretrends.analysis.campaigns import first_full_year
 from caretrends.analysis.headline import (
     PrimaryAnalysis,
     its_row,
-    mde_text,
     primary_estimate,
 )
 from caretrends.labels import format_number, has_label, label
@@ -33,7 +32,6 @@ from caretrends.models import fit_its
 from caretrends.models.its import ITSResult
 from caretrends.models.joinpoint import JoinpointResult
 from caretrends.models.result import Estimate
-from caretrends.models.text import p_value_text
 from caretrends.models.trend import RateTrendResult
 
 #: The year left out by the COVID-19 sensitivity analysis.
@@ -307,27 +305,26 @@ def largest_shifts(placebo: pd.DataFrame, n: int = 3) -> pd.DataFrame:
 
 def campaign_text(
     campaign_its: ITSResult,
-    power: pd.DataFrame,
+    level_power: pd.DataFrame,
+    slope_power: pd.DataFrame,
     placebo: pd.DataFrame,
     *,
-    start: int,
-    n_points: int,
     lang: str,
 ) -> str:
-    """The campaign model's level change, what it could detect, and the placebo's largest shifts.
+    """The campaign model in words, each change beside what it could have detected, and the
+    placebo's largest shifts.
 
     Parameters
     ----------
     campaign_its : ITSResult
-        The campaign model (one start).
-    power : DataFrame
-        :func:`caretrends.analysis.headline.minimum_detectable_ratio`'s table.
+        The campaign model (one start, with a slope change).
+    level_power, slope_power : DataFrame
+        :func:`caretrends.analysis.detectable.minimum_detectable_ratio` and
+        :func:`~caretrends.analysis.detectable.minimum_detectable_slope` on the same
+        series and start: their ``.attrs["detectable"]`` go beside the level and slope
+        changes (:meth:`caretrends.models.result.ModelResult.with_detectable`).
     placebo : DataFrame
         :func:`caretrends.analysis.headline.placebo_scan`'s table.
-    start : int
-        The first year counted as after the campaign.
-    n_points : int
-        Years in the series.
     lang : str
         Language of the sentences.
 
@@ -335,29 +332,22 @@ def campaign_text(
     -------
     str
     """
-    level = campaign_its.level_change
-
-    def number(value: float) -> str:
-        return format_number(value, lang, decimals=2)
-
+    (start,) = campaign_its.starts
+    described = campaign_its.with_detectable(
+        **{
+            f"level_{start:g}": level_power.attrs["detectable"],
+            f"trend_{start:g}": slope_power.attrs["detectable"],
+        }
+    )
     shifts = ", ".join(
-        f"{int(r.year)} ({number(r.level_change)})" for r in largest_shifts(placebo).itertuples()
+        f"{int(r.year)} ({format_number(r.level_change, lang, decimals=2)})"
+        for r in largest_shifts(placebo).itertuples()
     )
-    level_sentence = label(
-        "notebook.level_change",
-        lang,
-        year=start,
-        ratio=number(level.estimate),
-        low=number(level.conf_low),
-        high=number(level.conf_high),
-        p=p_value_text(level.p_value, lang),
-    )
-    simulation = label("notebook.simulation", lang, dispersion=number(power.attrs["dispersion"]))
+    dispersion = format_number(level_power.attrs["dispersion"], lang, decimals=2)
     return " ".join(
         [
-            level_sentence,
-            mde_text(power, n_points, lang),
-            simulation,
+            described.summary_text(lang),
+            label("notebook.simulation", lang, dispersion=dispersion),
             label("notebook.placebo_shifts", lang, shifts=shifts),
         ]
     )

@@ -108,8 +108,9 @@ class Detectable(Protocol):
     """A minimum detectable effect, as the power calculations give it.
 
     ``fall`` and ``rise`` are the smallest effects the design detects with ``power`` (NaN
-    where none in the range examined): percent changes (``-20.0`` for a fall of 20 %) when
-    ``scale`` is ``"percent"``, ratios (``0.5``, ``2.0``) when it is ``"ratio"``.
+    where none in the range examined): ratios (``0.5``, ``2.0``) when ``scale`` ends in
+    ``ratio`` (``"hazard_ratio"``), else percent changes (``-20.0`` for a fall of 20 %).
+    :class:`caretrends.models.power.DetectableEffect` is one.
     """
 
     fall: float
@@ -257,7 +258,8 @@ def detectable_phrase(detectable: Detectable, unit: object = "") -> Phrase:
     >>> from types import SimpleNamespace as D
     >>> detectable_phrase(D(fall=-19.8, rise=24.6, power=0.8, scale="percent"), " a year").render()
     'with 80% power, the design could have detected only a fall of 20% or a rise of 25% a year or larger'
-    >>> detectable_phrase(D(fall=0.6, rise=float("nan"), power=0.8, scale="ratio")).render()
+    >>> nan = float("nan")
+    >>> detectable_phrase(D(fall=0.6, rise=nan, power=0.8, scale="hazard_ratio")).render()
     'with 80% power, the comparison could have detected only a ratio below 0.60 (no rise within the range examined)'
     """  # noqa: E501
     power = Percent(100 * detectable.power, 0)
@@ -265,7 +267,7 @@ def detectable_phrase(detectable: Detectable, unit: object = "") -> Phrase:
     known = {side: value for side, value in values.items() if math.isfinite(value)}
     if not known:
         return phrase("model.detectable.none", power=power)
-    if detectable.scale == "ratio":
+    if detectable.scale.endswith("ratio"):
         kind, shown = "ratio", [Num(value, 2) for value in known.values()]
     else:
         kind, shown = "change", percents(*(abs(value) for value in known.values()))
