@@ -26,7 +26,7 @@ DOWN: dict[str, tuple[str, ...]] = {
         "reduction", "downward",
     ),
     "sq": (
-        "ra", "bie", "bien", "rënie", "rënia", "rënien", "rënies", "ulje", "ulja", "uljen",
+        "ra", "ranë", "bie", "bien", "rënie", "rënia", "rënien", "rënies", "ulje", "ulja", "uljen",
         "uljes", "ulur",
         "zvogëlim", "zvogëlimi", "zvogëlimin", "zvogëlua", "pakësim", "pakësimi",
     ),
@@ -57,7 +57,7 @@ _INTERVAL = {
     "sq": re.compile(rf"({_NUMBER})\s+deri në\s+({_NUMBER})"),
     "sr": re.compile(rf"({_NUMBER})\s+do\s+({_NUMBER})"),
 }
-_SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=[A-ZÇËŠŽĆČĐ(])|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=[A-ZÇËŠŽĆČĐ(])|\n\s*\n")
 
 
 def _words(words: tuple[str, ...]) -> re.Pattern[str]:

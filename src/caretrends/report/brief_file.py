@@ -82,7 +82,7 @@ def key_messages(rows: pd.DataFrame, lang: str) -> list[str]:
                 "document.message_estimate", lang, message=message, estimate=row[estimate]
             )
         # The note travels with the message: a flagged value never stands without its words.
-        messages.append(f"{message} {row[note]}".strip())
+        messages.append(f"{message}. {row[note]}" if row[note] else message)
     return messages
 
 
