@@ -29,7 +29,7 @@ from pathlib import Path
 import yaml
 
 from caretrends.report import KERNEL_NAME, RunConfig, load_run_config
-from caretrends.report.run import RUN_FOLDERS
+from caretrends.report.layout import run_paths
 
 TARGET_WALL, TARGET_CPU = 0.4, 0.7
 
@@ -57,14 +57,15 @@ def time_plain_papermill(
 ) -> tuple[float, float]:
     """(wall, CPU) seconds of the same notebooks, one ``papermill`` command after another."""
     papermill = shutil.which("papermill") or str(Path(sys.executable).with_name("papermill"))
-    for folder in RUN_FOLDERS:
-        (work / folder).mkdir(parents=True, exist_ok=True)
+    outputs = run_paths(work, config.language)
+    for folder in outputs.folders():
+        folder.mkdir(parents=True, exist_ok=True)
     commands = []
     for spec in config.notebooks:
         values = config.parameters_for(spec.name, run_id="plain-papermill", output_dir=str(work))
         parameters = work / f"{spec.name}.parameters.yaml"
         parameters.write_text(yaml.safe_dump(values), encoding="utf-8")
-        output = work / "notebooks" / spec.path.name
+        output = outputs.notebooks / spec.path.name
         commands.append(
             [papermill, str(spec.path), str(output), "-k", kernel_name, "-f", str(parameters)]
             + ["--cwd", str(work), "--no-progress-bar"]

@@ -44,8 +44,9 @@ def kosovo_abandoned_trend(lang: str) -> Draw:
         apc=ct.labels.format_percent(trend.apc.estimate / 100, lang, decimals=1, sign=True),
     )
     campaigns = ct.analysis.campaign_table(CAMPAIGNS)
-    return lambda size: ct.report.count_chart(
-        series, trend, title=title, lang=lang, size=size, campaigns=campaigns
+    fit = trend.fitted_values()
+    return lambda size: ct.brief.count_chart(
+        series, fit, title=title, lang=lang, size=size, campaigns=campaigns
     )
 
 
@@ -54,9 +55,9 @@ def kosovo_abandoned_per_births(lang: str) -> Draw:
     per_births = ct.analysis.abandonment_rates(ct.load_observations("indicators"), start=2008)
     fit = ct.models.fit_rate_trend(
         series.dropna(subset=["births"]), count="value", time="year", exposure="births"
-    )
+    ).fitted_values(per=1000)
     title = ct.labels.label("brief.per_births_title", lang)
-    return lambda size: ct.report.per_births_chart(
+    return lambda size: ct.brief.per_births_chart(
         per_births, fit, series=series, title=title, lang=lang, size=size
     )
 
@@ -64,7 +65,7 @@ def kosovo_abandoned_per_births(lang: str) -> Draw:
 def ucck_neonatology(lang: str) -> Draw:
     hospital = ct.analysis.hospital_series(ct.load_observations("reconciled"))
     title = ct.labels.label("brief.hospital_title", lang)
-    return lambda size: ct.report.hospital_chart(hospital, title=title, lang=lang, size=size)
+    return lambda size: ct.brief.hospital_chart(hospital, title=title, lang=lang, size=size)
 
 
 def region_residential_0_2(lang: str) -> Draw:
@@ -74,7 +75,7 @@ def region_residential_0_2(lang: str) -> Draw:
     )
     title = ct.labels.label("brief.region_title", lang)
     rates = table[table["ref_area"].isin(REF_AREAS)]
-    return lambda size: ct.report.region_chart(rates, title=title, lang=lang, size=size)
+    return lambda size: ct.brief.region_chart(rates, title=title, lang=lang, size=size)
 
 
 def region_care_composition(lang: str) -> Draw:

@@ -11,11 +11,11 @@ import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from caretrends.report import KERNEL_NAME
+from caretrends.report.layout import published_paths
 
-#: Code that makes a PNG in output_dir/figures, shows it, and links it from Markdown.
+#: Code that makes a PNG in the run's figures, shows it, and links it from Markdown.
 FIGURE_CELL = """\
 import time
-from pathlib import Path
 
 import matplotlib
 
@@ -23,13 +23,16 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from IPython.display import Image, Markdown, display
 
+from caretrends.report import output_folders
+
+out = output_folders(output_dir, language)
 time.sleep(pause)
 figure, axes = plt.subplots(figsize=(3, 2))
 axes.plot(years, [float(len(ref_areas))] * len(years))
-png = Path(output_dir) / "figures" / f"{run_id[:4]}-{title}.png"
+png = out.figures / f"{run_id[:4]}-{title}.png"
 figure.savefig(png, dpi=40)
 plt.close(figure)
-(Path(output_dir) / "tables" / f"{title}.csv").write_text("year\\n" + "\\n".join(map(str, years)))
+(out.tables / f"{title}.csv").write_text("year\\n" + "\\n".join(map(str, years)))
 display(Image(filename=str(png)))
 display(Markdown(f"![{title}](figures/{png.name})"))
 print("CODE_OUTPUT_MARKER", language)
@@ -127,12 +130,13 @@ def run_texts(folder: Path, lang: str) -> dict[str, str]:
 
     from caretrends.labels import label
 
+    outputs = published_paths(folder)
     texts = {
         page.name: visible_text(page.read_text(encoding="utf-8"))
-        for page in [*sorted((folder / "html").glob("*.html")), folder / "index.html"]
+        for page in [*sorted(outputs.pages.glob("*.html")), outputs.index]
     }
     code_suffix = label("figure_csv.code", lang, column="").strip()
-    for figure_dir in (folder / "figures", folder / "brief" / "figures"):
+    for figure_dir in (outputs.figures, outputs.brief / "figures"):
         for alt in sorted(figure_dir.glob("*.txt")):
             texts[f"{figure_dir.name}/{alt.name}"] = prose(alt.read_text(encoding="utf-8"))
         for table in sorted(figure_dir.glob("*.csv")):
@@ -140,9 +144,9 @@ def run_texts(folder: Path, lang: str) -> dict[str, str]:
             shown = [i for i, name in enumerate(rows[0]) if not name.endswith(code_suffix)]
             cells = [row[i] for row in rows for i in shown if i < len(row)]
             texts[f"{figure_dir.name}/{table.name}"] = " ".join(cells)
-    pdf = folder / "brief" / f"brief-{lang}.pdf"
+    pdf = outputs.brief / f"brief-{lang}.pdf"
     texts[pdf.name] = prose(" ".join(p.extract_text() or "" for p in PdfReader(pdf).pages))
-    word = docx.Document(folder / "brief" / f"brief-{lang}.docx")
+    word = docx.Document(outputs.brief / f"brief-{lang}.docx")
     cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
     texts[f"brief-{lang}.docx"] = prose(" ".join([p.text for p in word.paragraphs] + cells))
     return texts

@@ -13,8 +13,7 @@ import pytest
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from caretrends.errors import CaretrendsError, DataValidationError
-from caretrends.report.document import (
+from caretrends.brief.document import (
     WORD_LANGUAGE,
     BriefBox,
     BriefDocument,
@@ -23,6 +22,7 @@ from caretrends.report.document import (
     render_docx,
     render_pdf,
 )
+from caretrends.errors import CaretrendsError, DataValidationError
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt

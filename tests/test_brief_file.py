@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
+from caretrends.brief.assemble import brief_document
+from caretrends.brief.document import render_brief
+from caretrends.brief.numbers import StandardFigure
 from caretrends.labels import LANGUAGES, case_source, label
-from caretrends.report.brief import StandardFigure
-from caretrends.report.brief_file import brief_document
-from caretrends.report.document import render_brief
 
 matplotlib.use("Agg")
 

@@ -9,6 +9,7 @@ import pytest
 
 from caretrends import disclosure
 from caretrends.labels import label
+from caretrends.report.layout import published_paths
 from tests.direction_words import DOWN, UP, unsupported
 from tests.report_helpers import run_texts
 
@@ -37,14 +38,14 @@ def test_each_language_has_words_both_ways() -> None:
 def test_a_run_states_no_direction_its_interval_does_not_support(small_report, lang) -> None:
     folder = small_report(lang)
     texts = run_texts(folder, lang)
-    key_numbers = folder / "tables" / f"key_numbers-{lang}.csv"
+    key_numbers = published_paths(folder).tables / f"key_numbers-{lang}.csv"
     table = pd.read_csv(key_numbers, dtype=str, encoding="utf-8-sig", keep_default_na=False)
     texts[key_numbers.name] = " \n".join(" ".join(row) for row in table.to_numpy().tolist())
     found = {name: hits for name, text in texts.items() if (hits := unsupported(text, lang))}
     assert not found, found
 
     # The latest two counts: a percent change only when both reach the threshold.
-    series = pd.read_csv(folder / "tables" / "kosovo_abandoned_per_year.csv")
+    series = pd.read_csv(published_paths(folder).tables / "kosovo_abandoned_per_year.csv")
     latest, previous = series["value"].iloc[-1], series["value"].iloc[-2]
     change = table[label("key.change", lang)].iloc[0]
     small = min(latest, previous) < disclosure.DEFAULT_RULES.unreliable_below

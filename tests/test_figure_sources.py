@@ -11,9 +11,9 @@ import pytest
 matplotlib.use("Agg")
 
 from caretrends import analysis, disclosure, figures, models
+from caretrends.brief.figures import hospital_message, per_births_chart
 from caretrends.figures.captions import definition_spans, missing_years
 from caretrends.labels import format_percent, label
-from caretrends.report.brief_figures import hospital_message, per_births_chart
 
 
 def _series() -> pd.DataFrame:
@@ -54,7 +54,7 @@ def births_chart() -> figures.Chart:
     series = _series()
     fit = models.fit_rate_trend(
         series.dropna(subset=["births"]), count="value", time="year", exposure="births"
-    )
+    ).fitted_values(per=1000)
     return per_births_chart(_rates(series), fit, series=series, title="t", lang="en")
 
 

@@ -13,6 +13,7 @@ import pytest
 from caretrends.pipeline.prepare import prepare
 from caretrends.report import load_run_config, run_report
 from caretrends.report.browser import check_page
+from caretrends.report.layout import INDEX_NAME, MANIFEST_NAME, published_paths
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +27,7 @@ def default_report(tmp_path_factory):
 def test_default_report_succeeds_with_a_complete_manifest(default_report) -> None:
     reports, result = default_report
     folder = reports / os.readlink(reports / "latest")
-    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest = json.loads((folder / MANIFEST_NAME).read_text())
     assert manifest["status"] == "succeeded"
     config = load_run_config()
     names = [spec.name for spec in config.notebooks]
@@ -42,7 +43,7 @@ def test_default_report_succeeds_with_a_complete_manifest(default_report) -> Non
 def test_no_notebook_has_an_error_and_the_html_hides_code(default_report) -> None:
     reports, _ = default_report
     folder = reports / "latest"
-    for executed in sorted((folder / "notebooks").glob("*.ipynb")):
+    for executed in sorted((published_paths(folder).notebooks).glob("*.ipynb")):
         notebook = nbformat.read(executed, as_version=4)
         errors = [
             output
@@ -60,9 +61,9 @@ def test_no_notebook_has_an_error_and_the_html_hides_code(default_report) -> Non
             if output.get("name") == "stderr" and "Warning" in output.get("text", "")
         ]
         assert warned == [], executed.name  # caveats belong in the text, not in warnings
-        page = (folder / "html" / f"{executed.stem}.html").read_text(encoding="utf-8")
+        page = (published_paths(folder).pages / f"{executed.stem}.html").read_text(encoding="utf-8")
         assert "import caretrends" not in page  # inputs excluded
-    assert (folder / "index.html").exists()
+    assert (folder / INDEX_NAME).exists()
 
 
 def test_brief_figures_and_key_numbers_are_exported(default_report) -> None:
@@ -70,17 +71,17 @@ def test_brief_figures_and_key_numbers_are_exported(default_report) -> None:
     folder = reports / "latest"
     for stem in ("kosovo_abandoned_trend", "ucck_neonatology", "prevention_outcomes"):
         for suffix in ("png", "svg", "pdf", "txt", "csv"):
-            assert (folder / "figures" / f"{stem}-en.{suffix}").exists()
-    assert (folder / "tables" / "key_numbers-en.xlsx").exists()
-    brief = (folder / "html" / "04_brief.html").read_text(encoding="utf-8")
+            assert (published_paths(folder).figures / f"{stem}-en.{suffix}").exists()
+    assert (published_paths(folder).tables / "key_numbers-en.xlsx").exists()
+    brief = (published_paths(folder).pages / "04_brief.html").read_text(encoding="utf-8")
     assert "synthetic" in brief.lower()  # case-level figures say so on their face
 
 
 def test_every_page_shows_its_figures_and_fits_1280_pixels(default_report) -> None:
     reports, _ = default_report
-    pages = sorted((reports / "latest" / "html").glob("*.html"))
+    pages = sorted((published_paths(reports / "latest").pages).glob("*.html"))
     assert len(pages) == 4
-    for page in [*pages, reports / "latest" / "index.html"]:
+    for page in [*pages, reports / "latest" / INDEX_NAME]:
         seen = check_page(page)
         if page.name != "index.html":
             assert seen.images, f"{page.name}: no figures"
@@ -94,15 +95,20 @@ def test_each_analysis_figure_is_shown_once_where_it_is_made(default_report) -> 
     reports, _ = default_report
     folder = reports / "latest"
     shown = sum(
-        len(re.findall(r"<img ", (folder / "html" / f"{name}.html").read_text(encoding="utf-8")))
+        len(
+            re.findall(
+                r"<img ",
+                (published_paths(folder).pages / f"{name}.html").read_text(encoding="utf-8"),
+            )
+        )
         for name in ("01_data_quality", "02_abandonment", "03_care_outcomes")
     )
-    assert shown == len(list((folder / "figures").glob("*.png")))
+    assert shown == len(list((published_paths(folder).figures).glob("*.png")))
 
 
 def test_case_count_tables_of_the_report_show_no_small_counts(default_report) -> None:
     reports, _ = default_report
-    tables = reports / "latest" / "tables"
+    tables = published_paths(reports / "latest").tables
     for name, columns in (
         ("prevention_outcomes.csv", ["value"]),
         ("prevention_by_risk.csv", ["mothers", "stayed"]),

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from caretrends.report.layout import published_paths
 from tests.report_helpers import page_texts, run_texts
 from tests.test_localised_texts import english_words
 from tests.test_narrative import FOREIGN_WORDS
@@ -23,13 +24,15 @@ def test_a_serbian_run_has_no_english_word_anywhere_a_reader_looks(runs):
     assert {"01_data_quality.html", "04_brief.html", "brief-sr.pdf", "brief-sr.docx"} <= set(texts)
     found = {name: sorted(set(w)) for name, text in texts.items() if (w := english_words(text))}
     assert not found, found
-    quality = (runs["sr"] / "html" / "01_data_quality.html").read_text(encoding="utf-8")
+    quality = (published_paths(runs["sr"]).pages / "01_data_quality.html").read_text(
+        encoding="utf-8"
+    )
     assert "Kvalitet podataka" in quality and "Izvori" in quality
 
 
 def test_the_stoplist_sees_the_prose_of_a_page(runs):
     """The check would fail: an English sentence on a page is found, code is not."""
-    page = runs["sr"] / "html" / "02_abandonment.html"
+    page = published_paths(runs["sr"]).pages / "02_abandonment.html"
     planted = page.read_text(encoding="utf-8").replace(
         "</body>", "<p>The rate of abandoned children fell.</p><code>the_rate</code></body>"
     )
@@ -43,6 +46,6 @@ def test_an_english_run_has_no_albanian_or_serbian_word(runs):
     for name, text in texts.items():
         words = set(re.findall(r"\w+", text.lower()))
         assert not words & FOREIGN_WORDS, (name, sorted(words & FOREIGN_WORDS))
-    pages = sorted((runs["en"] / "html").glob("*.html"))
+    pages = sorted((published_paths(runs["en"]).pages).glob("*.html"))
     assert len(pages) == 4
     assert "Data quality" in page_texts(pages[0])

@@ -16,6 +16,7 @@ from caretrends.provenance import sha256_file
 from caretrends.report import ReportRunError, add_subcommand, load_run_config, run_report
 from caretrends.report.browser import image_loads
 from caretrends.report.execute import waited_for_first
+from caretrends.report.layout import MANIFEST_NAME, published_paths
 from tests.conftest import figure_row, register, write_figures
 from tests.report_helpers import figure_notebook, write_config, write_notebook
 
@@ -72,26 +73,31 @@ def test_the_run_is_published_and_latest_points_to_it(published, project) -> Non
     assert published.folder == reports / published.run_id
     assert os.readlink(reports / "latest") == published.run_id
     assert not list(reports.glob(".tmp-*"))
-    files = {p.relative_to(published.folder).as_posix() for p in published.folder.rglob("*")}
+    outputs = published_paths(published.folder)
+    files = set(published.folder.rglob("*"))
     for name in ("trend", "care", "brief"):
-        assert {f"notebooks/{name}.ipynb", f"html/{name}.html"} <= files
-    assert {"figures/", "tables/trend.csv", "manifest.json", "index.html"} - files == {"figures/"}
-    assert len([f for f in files if f.startswith("figures/")]) == 2
-    index = (published.folder / "index.html").read_text()
-    assert all(f'href="html/{name}.html"' in index for name in ("trend", "care", "brief"))
+        assert {outputs.notebooks / f"{name}.ipynb", outputs.pages / f"{name}.html"} <= files
+    assert {outputs.tables / "trend.csv", outputs.manifest, outputs.index} <= files
+    assert len([f for f in files if f.parent == outputs.figures]) == 2
+    index = outputs.index.read_text()
+    for name in ("trend", "care", "brief"):
+        page = (outputs.pages / f"{name}.html").relative_to(published.folder).as_posix()
+        assert f'href="{page}"' in index
 
 
 def test_notebooks_share_a_case_cache_inside_the_run_removed_before_publishing(
     published,
 ) -> None:
-    executed = nbformat.read(published.folder / "notebooks" / "brief.ipynb", as_version=4)
+    executed = nbformat.read(
+        published_paths(published.folder).notebooks / "brief.ipynb", as_version=4
+    )
     printed = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
     assert "case cache: True" in printed
     assert not list(published.folder.glob(".case-cache*"))
 
 
 def test_kernels_are_forked_from_the_runs_warm_zygote(published) -> None:
-    nb = nbformat.read(published.folder / "notebooks" / "brief.ipynb", as_version=4)
+    nb = nbformat.read(published_paths(published.folder).notebooks / "brief.ipynb", as_version=4)
     printed = "".join(o.get("text", "") for cell in nb.cells for o in cell.get("outputs", []))
     assert "forked from the zygote: True" in printed
 
@@ -117,7 +123,7 @@ def test_a_partial_run_is_published_beside_latest_without_moving_it(published, p
 
 
 def test_the_manifest_traces_code_inputs_parameters_and_software(published, project) -> None:
-    manifest = json.loads((published.folder / "manifest.json").read_text())
+    manifest = json.loads((published.folder / MANIFEST_NAME).read_text())
     assert manifest["run_id"] == published.run_id
     assert manifest["status"] == "succeeded"
     assert manifest["started"] < manifest["finished"]
@@ -132,9 +138,9 @@ def test_the_manifest_traces_code_inputs_parameters_and_software(published, proj
         *(project / "notebooks" / f"{name}.ipynb" for name in ("trend", "care", "brief")),
     ]
     assert manifest["inputs"] == {str(p): sha256_file(p) for p in expected_inputs}
-    assert manifest["outputs"]["tables/trend.csv"] == sha256_file(
-        published.folder / "tables" / "trend.csv"
-    )
+    outputs = published_paths(published.folder)
+    table = outputs.tables / "trend.csv"
+    assert manifest["outputs"][table.relative_to(published.folder).as_posix()] == sha256_file(table)
     assert manifest["packages"]["papermill"] and manifest["packages"]["pandas"]
     assert manifest["kernel"]["name"] == "caretrends"
     trend, brief = manifest["notebooks"]["trend"], manifest["notebooks"]["brief"]
@@ -143,7 +149,11 @@ def test_the_manifest_traces_code_inputs_parameters_and_software(published, proj
     assert trend["parameters"]["ref_areas"] == ["XKX", "ALB", "SRB"]
     assert trend["parameters"]["run_id"] == published.run_id
     assert brief["parameters"] == {"language": "sq"}
-    assert brief["notebook"] == "notebooks/brief.ipynb" and brief["html"] == "html/brief.html"
+    assert (
+        brief["notebook"]
+        == (outputs.notebooks / "brief.ipynb").relative_to(published.folder).as_posix()
+    )
+    assert brief["html"] == (outputs.pages / "brief.html").relative_to(published.folder).as_posix()
 
 
 def test_independent_notebooks_overlap_and_dependents_wait(published) -> None:
@@ -154,14 +164,16 @@ def test_independent_notebooks_overlap_and_dependents_wait(published) -> None:
 
 def test_executed_notebooks_hold_no_errors_and_their_parameters(published) -> None:
     for name in ("trend", "care", "brief"):
-        nb = nbformat.read(published.folder / "notebooks" / f"{name}.ipynb", as_version=4)
+        nb = nbformat.read(
+            published_paths(published.folder).notebooks / f"{name}.ipynb", as_version=4
+        )
         outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
         assert outputs and not [o for o in outputs if o.output_type == "error"]
         assert nb.metadata.papermill.parameters["language"] == "sq"
 
 
 def test_html_shows_outputs_and_embedded_figures_but_no_code(published) -> None:
-    page = (published.folder / "html" / "trend.html").read_text()
+    page = (published_paths(published.folder).pages / "trend.html").read_text()
     assert "CODE_OUTPUT_MARKER sq" in page  # the printed output
     assert "matplotlib.use" not in page and "savefig" not in page  # the code
     assert page.count('src="data:image/png;base64,') == 2  # display() and Markdown link
@@ -169,7 +181,7 @@ def test_html_shows_outputs_and_embedded_figures_but_no_code(published) -> None:
 
 
 def test_every_figure_loads_in_a_headless_browser(published) -> None:
-    images = image_loads(published.folder / "html" / "trend.html")
+    images = image_loads(published_paths(published.folder).pages / "trend.html")
     assert len(images) == 2
     assert all(image.loaded and image.width > 0 for image in images), images
 
@@ -196,10 +208,10 @@ def test_a_failing_notebook_keeps_latest_and_names_notebook_cell_and_error(
     assert "after: skipped, depends on broken" in message
     failed = caught.value.result.folder
     assert failed == reports / f"{caught.value.result.run_id}-failed"
-    assert (failed / "notebooks" / "broken.ipynb").is_file()
-    assert json.loads((failed / "manifest.json").read_text())["status"] == "failed"
+    assert (published_paths(failed).notebooks / "broken.ipynb").is_file()
+    assert json.loads((failed / MANIFEST_NAME).read_text())["status"] == "failed"
     assert os.readlink(reports / "latest") == published.run_id
-    assert (reports / published.run_id / "manifest.json").is_file()
+    assert (reports / published.run_id / MANIFEST_NAME).is_file()
     assert not list(reports.glob(".tmp-*"))
 
 
@@ -226,6 +238,6 @@ def test_two_runs_at_once_from_the_command_line_do_not_collide(
     # kernels start in their run folder instead and the process stays where it was.
     assert Path.cwd() == before
     for folder in folders[:2]:
-        manifest = json.loads((reports / folder / "manifest.json").read_text())
+        manifest = json.loads((reports / folder / MANIFEST_NAME).read_text())
         assert manifest["selected"] == ["trend", "care", "brief"] and manifest["language"] == "sr"
         assert manifest["notebooks"]["care"]["parameters"]["output_dir"].endswith(f".tmp-{folder}")

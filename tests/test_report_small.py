@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from caretrends.report.layout import INDEX_NAME, MANIFEST_NAME, published_paths
 from tests.report_helpers import SMALL_NOTEBOOKS
 
 
@@ -16,7 +17,7 @@ def small_run(small_report):
 
 
 def test_every_notebook_runs_with_small_parameters(small_run) -> None:
-    manifest = json.loads((small_run / "manifest.json").read_text())
+    manifest = json.loads((small_run / MANIFEST_NAME).read_text())
     assert {name: n["status"] for name, n in manifest["notebooks"].items()} == {
         spec["name"]: "succeeded" for spec in SMALL_NOTEBOOKS
     }
@@ -24,15 +25,19 @@ def test_every_notebook_runs_with_small_parameters(small_run) -> None:
 
 
 def test_the_parameters_shape_the_outputs(small_run) -> None:
-    coverage = (small_run / "tables" / "coverage.csv").read_text()
+    coverage = (published_paths(small_run).tables / "coverage.csv").read_text()
     assert "ALB" not in coverage and "SRB" in coverage
-    series = (small_run / "tables" / "kosovo_abandoned_per_year.csv").read_text()
+    series = (published_paths(small_run).tables / "kosovo_abandoned_per_year.csv").read_text()
     assert series.splitlines()[1].startswith("2010,")
-    figures = sorted(p.name for p in (small_run / "figures").glob("*-sq.png"))
+    figures = sorted(p.name for p in (published_paths(small_run).figures).glob("*-sq.png"))
     assert "kosovo_abandoned_trend-sq.png" in figures
-    alt = (small_run / "figures" / "kosovo_abandoned_trend-sq.txt").read_text(encoding="utf-8")
+    alt = (published_paths(small_run).figures / "kosovo_abandoned_trend-sq.txt").read_text(
+        encoding="utf-8"
+    )
     assert alt.startswith("Fëmijë të braktisur në Kosovë, 2010–2024")
-    key_numbers = (small_run / "tables" / "key_numbers-sq.csv").read_text(encoding="utf-8-sig")
+    key_numbers = (published_paths(small_run).tables / "key_numbers-sq.csv").read_text(
+        encoding="utf-8-sig"
+    )
     assert "Fëmijë të braktisur në Kosovë" in key_numbers
 
 
@@ -79,7 +84,7 @@ def test_every_table_written_passes_the_disclosure_rules(small_run) -> None:
     from caretrends import disclosure
 
     problems = []
-    for path in sorted((small_run / "tables").glob("*.csv")):
+    for path in sorted((published_paths(small_run).tables).glob("*.csv")):
         if path.name.startswith("key_numbers") or path.name in NO_PEOPLE_COUNTS | PUBLISHED_FIGURES:
             continue
         assert path.name in COUNT_COLUMNS, f"{path.name}: classify its count columns"
@@ -90,7 +95,7 @@ def test_every_table_written_passes_the_disclosure_rules(small_run) -> None:
 
 
 def test_the_index_lists_pages_figures_and_tables_in_the_run_language(small_run) -> None:
-    index = (small_run / "index.html").read_text(encoding="utf-8")
+    index = (small_run / INDEX_NAME).read_text(encoding="utf-8")
     assert '<html lang="sq"' in index
     for heading in ("Faqet", "Figurat", "Tabelat", "Shifrat kryesore"):
         assert heading in index
@@ -103,11 +108,11 @@ def test_the_index_lists_pages_figures_and_tables_in_the_run_language(small_run)
 
 
 def test_each_page_links_back_and_images_carry_alt_text_in_the_run_language(small_run) -> None:
-    for page in sorted((small_run / "html").glob("*.html")):
+    for page in sorted((published_paths(small_run).pages).glob("*.html")):
         text = page.read_text(encoding="utf-8")
         assert 'href="../index.html"' in text, page.name
         assert "No description has been provided" not in text, page.name
-    trends = (small_run / "html" / "02_abandonment.html").read_text(encoding="utf-8")
+    trends = (published_paths(small_run).pages / "02_abandonment.html").read_text(encoding="utf-8")
     assert 'alt="Grafik me vija' in trends
 
 
@@ -115,7 +120,10 @@ def test_the_run_hands_over_the_brief_as_pdf_and_word_in_its_language(small_run)
     import docx
     from pypdf import PdfReader
 
-    pdf, word = small_run / "brief" / "brief-sq.pdf", small_run / "brief" / "brief-sq.docx"
+    pdf, word = (
+        published_paths(small_run).brief / "brief-sq.pdf",
+        published_paths(small_run).brief / "brief-sq.docx",
+    )
     pages = PdfReader(pdf).pages
     assert 2 <= len(pages) <= 4
     text = " ".join(" ".join((page.extract_text() or "").split()) for page in pages)
@@ -139,8 +147,10 @@ def test_every_word_a_reader_sees_is_in_the_run_language(small_run) -> None:
     texts = run_texts(small_run, "sq")
     found = {name: sorted(set(w)) for name, text in texts.items() if (w := english_words(text))}
     assert not found, found
-    abandonment = (small_run / "html" / "02_abandonment.html").read_text(encoding="utf-8")
-    assert "Në strehim rezidencial, 0–2 vjeç" in abandonment
-    assert "Analiza të ndjeshmërisë" in (small_run / "html" / "04_brief.html").read_text(
+    abandonment = (published_paths(small_run).pages / "02_abandonment.html").read_text(
         encoding="utf-8"
     )
+    assert "Në strehim rezidencial, 0–2 vjeç" in abandonment
+    assert "Analiza të ndjeshmërisë" in (
+        published_paths(small_run).pages / "04_brief.html"
+    ).read_text(encoding="utf-8")

@@ -16,6 +16,7 @@ import pytest
 import caretrends
 from caretrends.cli import main
 from caretrends.report import ReportRunError, load_run_config, run_report
+from caretrends.report.layout import MANIFEST_NAME
 from caretrends.report.run import RUN_FOLDER_MODE, point_latest
 from tests.report_helpers import write_config, write_notebook
 
@@ -115,7 +116,7 @@ def test_a_signal_mid_notebook_stops_the_run_cleanly(project: Path, stop: signal
     inside = [p for p in failed.rglob("*") if not p.is_symlink()]
     assert inside and {p.stat().st_mode & 0o777 for p in inside if p.is_file()} == {0o600}
     assert {p.stat().st_mode & 0o777 for p in inside if p.is_dir()} <= {0o700}
-    manifest = json.loads((failed / "manifest.json").read_text())
+    manifest = json.loads((failed / MANIFEST_NAME).read_text())
     assert manifest["status"] == "failed" and manifest["reason"] == f"stopped by {stop.name}"
     slow, after = manifest["notebooks"]["slow"], manifest["notebooks"]["after"]
     assert slow["error"]["ename"] == "Stopped" and slow["error"]["source"] == "time.sleep(nap)"
@@ -138,7 +139,7 @@ def test_a_hung_cell_fails_its_notebook_naming_the_cell(project: Path) -> None:
     ) in str(caught.value)
     failed = caught.value.result.folder
     assert failed.stat().st_mode & 0o777 == RUN_FOLDER_MODE
-    manifest = json.loads((failed / "manifest.json").read_text())
+    manifest = json.loads((failed / MANIFEST_NAME).read_text())
     assert manifest["execution_timeout"] == 2 and manifest["reason"].endswith(": slow")
     assert os.readlink(reports / "latest") == GOOD_RUN
     assert not list(reports.glob(".tmp-*"))

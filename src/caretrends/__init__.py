@@ -7,7 +7,8 @@ tidy tables that ``caretrends prepare`` wrote; the subpackages (``ct.models``,
 The face a notebook uses: ``ct.load_observations``; ``ct.pipeline`` (sources, coverage,
 conflicts, inferred values and rejects of the prepared data); ``ct.cases`` (the case
 records); ``ct.analysis`` (the tables the report shows); ``ct.models``; ``ct.figures``;
-``ct.labels``; ``ct.report`` (a run's parameters, folders and brief).
+``ct.labels``; ``ct.report`` (a run's parameters and folders); ``ct.brief`` (the brief's
+key numbers, figures and documents).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ __getattr__, _, _SUBPACKAGES = lazy_loader.attach(
     __name__,
     submodules=[
         "analysis",
+        "brief",
         "cases",
         "disclosure",
         "figures",

@@ -33,6 +33,7 @@ from caretrends.analysis.cases import (
     milestones,
     permanency_covariates,
     permanency_incidence,
+    permanency_within,
     published_by_risk,
     published_outcomes,
 )
@@ -108,6 +109,7 @@ __all__ = [
     "milestones",
     "permanency_covariates",
     "permanency_incidence",
+    "permanency_within",
     "published_adoptions",
     "published_by_risk",
     "published_country_counts",

@@ -81,6 +81,34 @@ def permanency_incidence(children: pd.DataFrame) -> pd.DataFrame:
     return permanent.rename(columns={"cause": "group"}).reset_index(drop=True)
 
 
+def permanency_within(children: pd.DataFrame, months: int) -> pd.DataFrame:
+    """The share of children in a permanent family within ``months`` of entering care, one
+    row: the Aalen-Johansen cumulative incidence (:func:`permanency_incidence`) with its
+    interval (NaN past the end of follow-up, see :func:`caretrends.models.value_at`).
+
+    Returns
+    -------
+    DataFrame
+        ``months``, ``estimate``, ``conf_low``, ``conf_high``, ``children``,
+        ``first_entry_year``, ``last_entry_year`` and ``synthetic`` (all records synthetic).
+    """
+    reading = value_at(permanency_incidence(children), months, estimate="cumulative_incidence")
+    return pd.DataFrame(
+        [
+            {
+                "months": months,
+                "estimate": reading.estimate,
+                "conf_low": reading.conf_low,
+                "conf_high": reading.conf_high,
+                "children": len(children),
+                "first_entry_year": int(children["entry_year"].min()),
+                "last_entry_year": int(children["entry_year"].max()),
+                "synthetic": bool(children["synthetic"].all()),
+            }
+        ]
+    )
+
+
 def milestones(table: pd.DataFrame, times: list[float], *, estimate: str) -> pd.DataFrame:
     """Read each group's curve (Kaplan-Meier or cumulative incidence) at the given times.
 

@@ -16,7 +16,7 @@ campaign analysis.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,7 @@ from caretrends.analysis.contested import apply_choice, contested_choices
 from caretrends.errors import ModelDataError, ParameterError
 from caretrends.labels import cited_text, label
 from caretrends.models import fit_its, fit_rate_trend
+from caretrends.models.power import DetectableEffect
 from caretrends.models.result import (
     Detectable,
     Estimate,
@@ -155,6 +156,49 @@ def headline_table(sentence: str, estimate: Estimate) -> pd.DataFrame:
             }
         ]
     )
+
+
+def headline_record(
+    estimate: Estimate, spec: PrimaryAnalysis, detectable: DetectableEffect
+) -> pd.DataFrame:
+    """The headline as numbers and codes, one row, for the run's machine-readable tables:
+    the primary analysis (``denominator``, ``family``, ``first_year``, ``last_year``), its
+    annual percent change (``estimate``, ``conf_low``, ``conf_high``, ``p_value``, percent
+    scale) and its minimum detectable effect (``detectable_*``, the fields of
+    :class:`~caretrends.models.power.DetectableEffect`). :func:`read_headline` reads it
+    back, so the brief words the headline without fitting it again."""
+    fields = {f"detectable_{name}": value for name, value in asdict(detectable).items()}
+    return pd.DataFrame([{**asdict(spec), **asdict(estimate), **fields}])
+
+
+def read_headline(record: pd.DataFrame) -> tuple[Estimate, PrimaryAnalysis, DetectableEffect]:
+    """The estimate, primary analysis and detectable effect of :func:`headline_record`
+    (as written to CSV and read back)."""
+    row = record.iloc[0]
+    estimate = Estimate(
+        str(row["term"]),
+        *(float(row[name]) for name in ("estimate", "std_error", "conf_low", "conf_high")),
+        float(row["p_value"]),
+    )
+    spec = PrimaryAnalysis(
+        "" if pd.isna(row["denominator"]) else str(row["denominator"]),
+        str(row["family"]),
+        int(row["first_year"]),
+        int(row["last_year"]),
+    )
+
+    def whole(name: str) -> int | None:
+        value = row[f"detectable_{name}"]
+        return None if pd.isna(value) else int(value)
+
+    detectable = DetectableEffect(
+        *(float(row[f"detectable_{name}"]) for name in ("fall", "rise", "power", "alpha")),
+        str(row["detectable_scale"]),
+        str(row["detectable_method"]),
+        whole("n_sim"),
+        whole("seed"),
+    )
+    return estimate, spec, detectable
 
 
 def contested_years(choices: pd.DataFrame) -> list[int]:

@@ -7,11 +7,11 @@ In Python (the ``caretrends run`` command does the same)::
     result = run_report(load_run_config(language="sq"), only=["02_abandonment"])
 
 Modules: :mod:`~caretrends.report.params` (what a notebook declares),
+:mod:`~caretrends.report.layout` (where a run's outputs go),
 :mod:`~caretrends.report.config` (run configurations), :mod:`~caretrends.report.run`
 (execution and atomic publishing), :mod:`~caretrends.report.html`,
 :mod:`~caretrends.report.manifest`, :mod:`~caretrends.report.browser` (headless check
-that a page's images load), :mod:`~caretrends.report.brief` (the brief's key numbers and
-standard figures), :mod:`~caretrends.report.tables` (tables ready to show),
+that a page's images load), :mod:`~caretrends.report.tables` (tables ready to show),
 :mod:`~caretrends.report.narrative` (the notebooks' Markdown cells in the run's language) and
 :mod:`~caretrends.report.cli`.
 """
@@ -25,22 +25,13 @@ import lazy_loader
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submod_attrs={
-        "brief": ["STANDARD_FIGURES", "key_number_rows", "standard_figures"],
-        "brief_file": ["brief_document"],
-        "brief_figures": [
-            "brief_figures",
-            "count_chart",
-            "hospital_chart",
-            "per_births_chart",
-            "region_chart",
-        ],
         "cli": ["add_subcommand"],
         "config": ["LANGUAGES", "RunConfig", "default_config_path", "load_run_config"],
-        "document": ["render_brief"],
         "execute": ["NotebookOutcome"],
         "kernels": ["KERNEL_NAME"],
         "manifest": ["git_state"],
-        "notebook": ["OutputFolders", "check_parameters", "output_folders"],
+        "layout": ["RunPaths", "published_paths", "run_paths"],
+        "notebook": ["check_parameters", "output_folders", "read_table", "write_table"],
         "params": ["declared_parameters"],
         "run": ["ReportRunError", "RunResult", "RunStopped", "run_report"],
         "tables": ["display_table", "headers", "provisional_table"],

@@ -10,6 +10,11 @@ A run configuration looks like::
       - name: 01_data_quality     # notebooks/01_data_quality.ipynb
         parameters: {}            # this notebook only; overrides the globals
         depends_on: []            # notebooks that must finish first
+        writes: []                # tables it writes into the run's data/ (see below)
+
+``writes`` declares the machine-readable tables a notebook writes (``data/<name>.csv``,
+:mod:`caretrends.report.layout`): the runner fails the notebook if one is missing, and
+the notebooks that read them (:func:`caretrends.report.read_table`) depend on it.
 
 The file's shape is a pydantic schema (:class:`RunFile`); every value is then checked
 against the parameters each notebook declares (see :mod:`caretrends.report.params`) and
@@ -65,6 +70,9 @@ class NotebookEntry(BaseModel):
     name: Annotated[str, AfterValidator(_plain_notebook_name)]
     parameters: Annotated[dict[str, Any], _empty_when_none(dict)] = Field(default_factory=dict)
     depends_on: Annotated[list[str], _empty_when_none(list)] = Field(default_factory=list)
+    writes: Annotated[
+        list[Annotated[str, AfterValidator(_plain_notebook_name)]], _empty_when_none(list)
+    ] = Field(default_factory=list)
 
 
 class RunFile(BaseModel):
@@ -89,6 +97,7 @@ _EXPECTED: dict[str, str] = {
         "'.ipynb' (letters, digits, '_' and '-')"
     ),
     "depends_on": "must be a list of notebook names",
+    "writes": "must be a list of plain table names (letters, digits, '_' and '-')",
 }
 
 
@@ -109,6 +118,8 @@ class NotebookSpec:
     depends_on: tuple[str, ...]
     #: What the notebook's ``parameters`` cell declares.
     declared: dict[str, DeclaredParameter]
+    #: The machine-readable tables it writes into the run's ``data/``.
+    writes: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -347,6 +358,7 @@ def _notebook_specs(
                 parameters=entry.parameters,
                 depends_on=tuple(entry.depends_on),
                 declared=declared,
+                writes=tuple(entry.writes),
             )
         )
     return specs

@@ -21,6 +21,7 @@ from tqdm.auto import tqdm
 from caretrends import paths
 from caretrends.report.config import RunConfig
 from caretrends.report.kernels import KERNEL_NAME, RunKernels, utc_now
+from caretrends.report.layout import run_paths
 from caretrends.report.narrative import SOURCE_LANGUAGE, read_translated
 
 
@@ -194,7 +195,8 @@ def execute_notebook(
     kernels: RunKernels | None = None,
     case_cache: Path | None = None,
 ) -> NotebookOutcome:
-    """Execute one notebook with papermill into ``work/notebooks`` and say how it went.
+    """Execute one notebook with papermill into the run ``work``'s notebooks folder of its
+    language (:mod:`caretrends.report.layout`) and say how it went.
 
     The notebook runs with ``work`` as its working directory; the executed copy is
     written even when a cell fails, so that the error can be read in it. In a run whose
@@ -224,7 +226,7 @@ def execute_notebook(
         lang = str(parameters.get("language", SOURCE_LANGUAGE))
         papermill.execute_notebook(
             str(notebook) if lang == SOURCE_LANGUAGE else read_translated(notebook, lang),
-            str(work / "notebooks" / notebook.name),
+            str(run_paths(work, lang).notebooks / notebook.name),
             parameters=parameters,
             kernel_name=kernel_name,
             progress_bar=progress_bar,

@@ -14,6 +14,7 @@ from nbconvert import HTMLExporter
 
 from caretrends.errors import CaretrendsError
 from caretrends.labels import has_label, label
+from caretrends.report.layout import INDEX_NAME, MANIFEST_NAME, run_paths
 
 # JupyterLab's look, without the scripts it loads from a CDN (require.js, MathJax,
 # mermaid): the report must open offline and from an e-mail attachment.
@@ -72,7 +73,7 @@ def notebook_html(notebook: Path, base_dir: Path, *, lang: str = "en") -> str:
     )
     body = _BODY_OPEN.sub(
         lambda m: (
-            f'{m.group(0)}\n<nav class="caretrends-back"><a href="../index.html">'
+            f'{m.group(0)}\n<nav class="caretrends-back"><a href="../../{INDEX_NAME}">'
             f"{html.escape(label('index.back', lang))}</a></nav>"
         ),
         body,
@@ -111,17 +112,19 @@ def embed_local_images(page: str, base_dir: Path, *, where: str) -> str:
 
 
 def figure_titles(folder: Path, lang: str) -> list[tuple[str, str]]:
-    """Return ``(png path, title)`` for each figure of ``lang`` in ``folder/figures``.
+    """Return ``(png path relative to folder, title)`` for each figure of ``lang`` in the
+    run ``folder``'s figures (:func:`caretrends.report.layout.run_paths`).
 
     The title is the first line of the figure's ``.txt`` (its alt-text document); a
     figure without one (a coverage grid) is named by its file.
     """
+    figures = run_paths(folder, lang).figures
     found = []
-    for png in sorted((folder / "figures").glob(f"*-{lang}.png")):
+    for png in sorted(figures.glob(f"*-{lang}.png")):
         text = png.with_suffix(".txt")
         title = text.read_text(encoding="utf-8").splitlines()[0] if text.is_file() else ""
         found.append((png.relative_to(folder).as_posix(), title or png.stem))
-    for png in sorted((folder / "figures").glob("coverage_*.png")):
+    for png in sorted(figures.glob("coverage_*.png")):
         code = png.stem.removeprefix("coverage_")
         name = label(f"indicator.{code}", lang) if has_label(f"indicator.{code}", lang) else code
         found.append(
@@ -151,8 +154,9 @@ def index_html(manifest: dict, folder: Path | None = None) -> str:
     manifest : dict
         The run's manifest (run id, language, notebooks and their pages, git state).
     folder : Path, optional
-        The run folder: when given, the brief (``brief/brief-<lang>.pdf``/``.docx``),
-        figures (titled from their ``.txt``), tables and key numbers found there are listed.
+        The run folder: when given, the brief (``brief-<lang>.pdf``/``.docx``), figures
+        (titled from their ``.txt``), tables and key numbers of the run's language found
+        there (:func:`caretrends.report.layout.run_paths`) are listed.
     """
     lang = manifest["language"]
     pages = []
@@ -161,15 +165,16 @@ def index_html(manifest: dict, folder: Path | None = None) -> str:
         if entry["html"] and entry["status"] == "succeeded":
             pages.append((entry["html"], title))
         else:
-            pages.append(("manifest.json", f"{title} ({label('index.failed', lang)})"))
+            pages.append((MANIFEST_NAME, f"{title} ({label('index.failed', lang)})"))
     brief, figures, tables, key_numbers = [], [], [], []
     if folder is not None:
+        outputs = run_paths(folder, lang)
         for suffix in ("pdf", "docx"):
-            path = folder / "brief" / f"brief-{lang}.{suffix}"
+            path = outputs.brief / f"brief-{lang}.{suffix}"
             if path.is_file():
                 brief.append((path.relative_to(folder).as_posix(), path.name))
         figures = figure_titles(folder, lang)
-        for path in sorted((folder / "tables").glob("*")):
+        for path in sorted(outputs.tables.glob("*")):
             kind = key_numbers if path.name.startswith("key_numbers") else tables
             if path.suffix in {".csv", ".xlsx"}:
                 kind.append((path.relative_to(folder).as_posix(), path.name))
@@ -205,7 +210,7 @@ def index_html(manifest: dict, folder: Path | None = None) -> str:
 <body>
 <h1>{html.escape(title)}</h1>
 <p>{html.escape(summary)}
-<a href="manifest.json">{html.escape(label("index.details", lang))}</a></p>
+<a href="{MANIFEST_NAME}">{html.escape(label("index.details", lang))}</a></p>
 {body}
 </body>
 </html>

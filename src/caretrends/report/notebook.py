@@ -1,4 +1,5 @@
-"""What a report notebook calls in its first cells: check its parameters, find its folders.
+"""What a report notebook calls: check its parameters, find its folders, write and read the
+tables the run configuration declares.
 
 The runner checks parameters before anything runs; :func:`check_parameters` repeats the
 check inside the notebook, so that an analyst who edits the parameters cell by hand in
@@ -8,13 +9,17 @@ JupyterLab gets the same clear error instead of a failure deep in the analysis.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from caretrends import paths
-from caretrends.errors import ParameterError
+from caretrends.errors import CaretrendsError, ParameterError
+from caretrends.report.layout import RunPaths, run_paths
 from caretrends.report.params import declared_parameters
 from caretrends.report.values import value_problem
+
+if TYPE_CHECKING:  # pandas loads when a table is read or written, not with the runner
+    import pandas as pd
 
 
 def check_parameters(
@@ -48,26 +53,59 @@ def check_parameters(
         raise ParameterError("; ".join(problems))
 
 
-@dataclass(frozen=True)
-class OutputFolders:
-    """Where a notebook writes: the run folder and its ``figures/`` and ``tables/``."""
-
-    root: Path
-    figures: Path
-    tables: Path
-
-
-def output_folders(output_dir: str) -> OutputFolders:
-    """Return (and create) a notebook's output folders.
+def output_folders(output_dir: str, language: str) -> RunPaths:
+    """Return (and create) the folders a notebook writes to, in the run layout
+    (:mod:`caretrends.report.layout`): its language's ``figures/``, ``tables/`` and
+    ``brief/``, and the run's ``data/`` for the tables it declares.
 
     Parameters
     ----------
     output_dir : str
         The run folder the runner passes; empty when a person runs the notebook in
         JupyterLab, which then writes to ``reports/interactive/``.
+    language : str
+        The notebook's language.
     """
     root = Path(output_dir) if output_dir else paths.reports_dir() / "interactive"
-    folders = OutputFolders(root, root / "figures", root / "tables")
-    for folder in (folders.figures, folders.tables):
+    folders = run_paths(root, language)
+    for folder in (folders.data, folders.figures, folders.tables, folders.brief):
         folder.mkdir(parents=True, exist_ok=True)
     return folders
+
+
+def write_table(table: pd.DataFrame, outputs: RunPaths, name: str) -> Path:
+    """Write a declared machine-readable table, ``data/<name>.csv``: codes and numbers as
+    they are (dot decimals, no language), the same in every language of a run.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The table; its index is not written.
+    outputs : RunPaths
+        The notebook's folders (:func:`output_folders`).
+    name : str
+        The name the notebook's ``writes`` lists in the run configuration.
+    """
+    path = outputs.data / f"{name}.csv"
+    table.to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
+def read_table(outputs: RunPaths, name: str) -> pd.DataFrame:
+    """Read a table another notebook of the run wrote with :func:`write_table`.
+
+    Raises
+    ------
+    CaretrendsError
+        In one line naming the file, when the run has no such table (the notebook that
+        declares it has not run, or this notebook does not depend on it).
+    """
+    import pandas as pd
+
+    path = outputs.data / f"{name}.csv"
+    if not path.is_file():
+        raise CaretrendsError(
+            f"{path}: table {name!r} not written in this run: run the notebook whose "
+            "'writes' declares it first (its 'depends_on' in the run configuration)"
+        )
+    return pd.read_csv(path, keep_default_na=True)

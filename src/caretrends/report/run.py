@@ -14,7 +14,8 @@ kernels are shut down, notebooks not yet started are skipped, and the run is kep
 running longer than the configuration's ``execution_timeout`` fails its notebook.
 
 Run folders are made readable by their owner only (0700), because the case-level tables
-and figures in them may derive from private case records.
+and figures in them may derive from private case records. What goes where inside a run
+folder is :mod:`caretrends.report.layout`'s.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from caretrends.report.kernels import (
     utc_now,
     warm_zygote,
 )
+from caretrends.report.layout import RunPaths, run_paths
 from caretrends.report.manifest import (
     git_state,
     input_checksums,
@@ -56,13 +58,6 @@ from caretrends.report.permissions import owner_only_umask, restrict_to_owner
 from caretrends.report.zygote import Zygote
 
 LATEST = "latest"
-
-
-MANIFEST_NAME = "manifest.json"
-
-
-#: Folders of a run; notebooks write their own files into ``figures/`` and ``tables/``.
-RUN_FOLDERS: tuple[str, ...] = ("notebooks", "html", "figures", "tables")
 
 
 #: A run folder's mode: its owner only, since its outputs may derive from private records.
@@ -132,8 +127,9 @@ def new_run_id(now: dt.datetime | None = None) -> str:
     return f"{now.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
-def make_run_folder(reports_dir: Path, run_id: str) -> Path:
-    """Create ``reports_dir/.tmp-<run-id>/`` with :data:`RUN_FOLDERS`, readable by its owner only.
+def make_run_folder(reports_dir: Path, run_id: str, lang: str) -> Path:
+    """Create ``reports_dir/.tmp-<run-id>/`` with the layout's folders for ``lang``
+    (:mod:`caretrends.report.layout`), readable by its owner only.
 
     Raises
     ------
@@ -149,8 +145,8 @@ def make_run_folder(reports_dir: Path, run_id: str) -> Path:
         work.mkdir()
         made = True
         work.chmod(RUN_FOLDER_MODE)  # explicitly: mkdir's mode is subject to the umask
-        for folder in RUN_FOLDERS:
-            (work / folder).mkdir()
+        for folder in run_paths(work, lang).folders():
+            folder.mkdir(parents=True)
     except OSError as exc:
         if made:  # a full disk, say: leave no half-made folder behind
             shutil.rmtree(work)
@@ -223,7 +219,8 @@ def run_report(
         nullcontext(zygote) if zygote is not None else warm_zygote(kernel_argv) as warm,
         kernels.forked_from(warm),
     ):
-        work = make_run_folder(reports_dir, run_id)
+        work = make_run_folder(reports_dir, run_id, config.language)
+        outputs = run_paths(work, config.language)
         started, clock = utc_now(), time.perf_counter()
         try:
             workers = max_workers or os.cpu_count() or 1
@@ -236,7 +233,9 @@ def run_report(
                 workers,
                 progress,
                 kernels,
-                on_finished=lambda outcome: _write_page(outcome, work, config.language),
+                on_finished=lambda outcome: _finish(
+                    outcome, config.notebook(outcome.name).writes, outputs
+                ),
             )
             stopped_by = kernels.stopped_by  # a signal after this lets the run finish
             failed = [name for name, o in outcomes.items() if o.status != "succeeded"]
@@ -259,19 +258,19 @@ def run_report(
                 "added_dependencies": added,
                 "kernel": {"name": kernel_name, "python": kernel_argv[0]},
                 "execution_timeout": config.execution_timeout,
-                "notebooks": {name: _manifest_entry(o, work) for name, o in outcomes.items()},
+                "notebooks": {name: _manifest_entry(o, outputs) for name, o in outcomes.items()},
                 "inputs": input_checksums(
                     raw_dir=raw_dir,
                     processed_dir=processed_dir,
                     extra=[config.path, *(config.notebook(name).path for name in selected)],
                 ),
-                "outputs": _output_checksums(work),
+                "outputs": _output_checksums(outputs),
                 "packages": package_versions(),
             }
-            (work / MANIFEST_NAME).write_text(
+            outputs.manifest.write_text(
                 json.dumps(manifest, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
             )
-            (work / "index.html").write_text(index_html(manifest, work), encoding="utf-8")
+            outputs.index.write_text(index_html(manifest, work), encoding="utf-8")
         except BaseException:
             restrict_to_owner(work)
             os.replace(work, reports_dir / f"{run_id}-failed")
@@ -299,35 +298,49 @@ def run_report(
     return RunResult(run_id, final, True, outcomes, added, manifest, complete)
 
 
-def _write_page(outcome: NotebookOutcome, work: Path, lang: str) -> None:
-    """Write ``html/<name>.html`` for a notebook that succeeded.
+def _finish(outcome: NotebookOutcome, writes: tuple[str, ...], outputs: RunPaths) -> None:
+    """Check the tables a notebook that succeeded declares, and write its page into the
+    language's ``html/``.
 
-    A page that cannot be made (an image it shows is missing) fails its notebook.
+    A declared table it did not write, or a page that cannot be made (an image it shows is
+    missing), fails the notebook.
     """
     if outcome.status != "succeeded":
         return
-    page = work / "html" / f"{outcome.name}.html"
+    missing = [name for name in writes if not (outputs.data / f"{name}.csv").is_file()]
+    if missing:
+        outcome.status = "failed"
+        outcome.error = {
+            "ename": "Declared tables",
+            "evalue": f"not written to {outputs.data}: {', '.join(missing)}",
+        }
+        return
+    page = outputs.pages / f"{outcome.name}.html"
     try:
-        executed = work / "notebooks" / f"{outcome.name}.ipynb"
-        page.write_text(notebook_html(executed, work, lang=lang), encoding="utf-8")
+        executed = outputs.notebooks / f"{outcome.name}.ipynb"
+        page.write_text(
+            notebook_html(executed, outputs.language_root, lang=outputs.lang), encoding="utf-8"
+        )
     except CaretrendsError as exc:
         outcome.status = "failed"
         outcome.error = {"ename": "HTML export", "evalue": str(exc)}
         return
-    outcome.html = page.relative_to(work).as_posix()
+    outcome.html = page.relative_to(outputs.root).as_posix()
 
 
-def _manifest_entry(outcome: NotebookOutcome, work: Path) -> dict[str, object]:
+def _manifest_entry(outcome: NotebookOutcome, outputs: RunPaths) -> dict[str, object]:
     entry = asdict(outcome)
     del entry["name"]
-    executed = work / "notebooks" / f"{outcome.name}.ipynb"
-    entry["notebook"] = executed.relative_to(work).as_posix() if executed.exists() else None
+    executed = outputs.notebooks / f"{outcome.name}.ipynb"
+    entry["notebook"] = executed.relative_to(outputs.root).as_posix() if executed.exists() else None
     return entry
 
 
-def _output_checksums(work: Path) -> dict[str, str]:
-    files = [f for folder in ("figures", "tables") for f in sorted((work / folder).rglob("*"))]
-    return {f.relative_to(work).as_posix(): sha256_file(f) for f in files if f.is_file()}
+def _output_checksums(outputs: RunPaths) -> dict[str, str]:
+    """Checksums of the run's data and of its language's figures, tables and brief."""
+    folders = (outputs.data, outputs.figures, outputs.tables, outputs.brief)
+    files = [f for folder in folders for f in sorted(folder.rglob("*"))]
+    return {f.relative_to(outputs.root).as_posix(): sha256_file(f) for f in files if f.is_file()}
 
 
 @contextmanager

@@ -22,7 +22,7 @@ from docx.section import Section
 from docx.shared import Mm, Pt
 from docx.table import _Cell
 
-from caretrends.report.document.model import (
+from caretrends.brief.document.model import (
     FIGURE_WIDTH_MM,
     BriefDocument,
     BriefFigure,

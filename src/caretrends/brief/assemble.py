@@ -1,9 +1,9 @@
 """The brief of a run as documents to hand over: ``brief/brief-<lang>.pdf`` and ``.docx``.
 
-:func:`brief_document` assembles a :class:`~caretrends.report.document.BriefDocument`
+:func:`brief_document` assembles a :class:`~caretrends.brief.document.BriefDocument`
 from what the run already computed, the key-number rows of
-:func:`~caretrends.report.brief.key_number_rows` and the standard figures exported into
-``figures/``; :func:`~caretrends.report.document.render_brief` writes it as PDF and Word.
+:func:`~caretrends.brief.numbers.key_number_rows` and the standard figures exported into
+``figures/``; :func:`~caretrends.brief.document.render_brief` writes it as PDF and Word.
 Every word comes
 from the label catalogs in the brief's language. Case-level results resting on synthetic
 records never become key messages or key numbers: they go to a box headed as a
@@ -18,15 +18,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from caretrends.figures import key_numbers_table
-from caretrends.labels import case_source, format_date, label
-from caretrends.report.brief import StandardFigure
-from caretrends.report.document import (
+from caretrends.brief.document import (
     HEADING_KEYS,
     BriefBox,
     BriefDocument,
     BriefFigure,
 )
+from caretrends.brief.numbers import StandardFigure
+from caretrends.figures import key_numbers_table
+from caretrends.labels import case_source, format_date, label
 
 #: The figures the brief prints, in order, with their width on the page; case-level
 #: figures only when the case records are real.
@@ -53,7 +53,7 @@ def key_messages(rows: pd.DataFrame, lang: str) -> list[str]:
     Parameters
     ----------
     rows : DataFrame
-        Key-number rows (see :func:`caretrends.report.brief.key_number_rows`).
+        Key-number rows (see :func:`caretrends.brief.numbers.key_number_rows`).
     lang : str
         Language of the messages.
     """
@@ -107,7 +107,7 @@ def brief_document(
     figures : sequence of StandardFigure
         The run's exported standard figures; of two with the same name the later is
         printed (a brief-size drawing listed after the page's, see
-        :func:`caretrends.report.brief_figures.brief_figures`).
+        :func:`caretrends.brief.figures.brief_figures`).
     lang : str
         Language of every word.
     run_id, commit : str

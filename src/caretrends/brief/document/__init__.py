@@ -5,7 +5,7 @@ language, headings included (``headings``): this package holds no text of its ow
 
 Example::
 
-    from caretrends.report.document import BriefDocument, render_brief
+    from caretrends.brief.document import BriefDocument, render_brief
 
     files = render_brief(BriefDocument(lang="sq", ...), Path("reports/run-1"))
     files["pdf"], files["docx"]
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from caretrends.report.document.model import (
+from caretrends.brief.document.model import (
     FIGURE_WIDTH_MM,
     HEADING_KEYS,
     LANGUAGES,
@@ -24,8 +24,8 @@ from caretrends.report.document.model import (
     BriefFigure,
     figure_rows,
 )
-from caretrends.report.document.pdf import brief_data, render_pdf
-from caretrends.report.document.word import WORD_LANGUAGE, render_docx
+from caretrends.brief.document.pdf import brief_data, render_pdf
+from caretrends.brief.document.word import WORD_LANGUAGE, render_docx
 
 
 def render_brief(doc: BriefDocument, folder: Path) -> dict[str, Path]:

@@ -7,12 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from caretrends import analysis
 from caretrends.figures.captions import cited_sources
 from caretrends.labels import case_source, label
-from caretrends.models import value_at
 from caretrends.models.result import Estimate
-from caretrends.models.trend import RateTrendResult
 
 #: The brief's standard figures, in the order of the analysis plan (file stems).
 STANDARD_FIGURES: tuple[str, ...] = (
@@ -25,38 +22,34 @@ STANDARD_FIGURES: tuple[str, ...] = (
     "prevention_outcomes",
 )
 
-PERMANENCY_MONTHS = 24
-
 
 def key_number_rows(
     *,
     series: pd.DataFrame,
-    trend: RateTrendResult,
     hospital: pd.DataFrame,
-    children: pd.DataFrame,
+    permanency: pd.DataFrame,
     lang: str,
-    headline: Estimate | None = None,
-    headline_label: str = "",
+    headline: Estimate,
+    headline_label: str,
     headline_statement: str = "",
 ) -> pd.DataFrame:
     """The headline figures, as rows for :func:`caretrends.figures.key_numbers`.
+
+    Built from the tables the analyses wrote; nothing is fitted here.
 
     Parameters
     ----------
     series : DataFrame
         Kosovo's abandoned children per year (:func:`caretrends.analysis.abandonment_series`).
-    trend : RateTrendResult
-        The trend fitted to ``series``; its APC is quoted with the latest count.
     hospital : DataFrame
         The UCCK series (:func:`caretrends.analysis.hospital_series`).
-    children : DataFrame
-        The children view of the case records.
+    permanency : DataFrame
+        The share of children in a permanent family within some months, one row
+        (:func:`caretrends.analysis.permanency_within`).
     lang : str
         Language of the measure names and notes.
-    headline : Estimate, optional
-        The pre-specified primary estimate
-        (:func:`caretrends.analysis.headline.primary_estimate`): quoted instead of the
-        count trend's APC, with ``headline_label``
+    headline : Estimate
+        The primary analysis's annual percent change, quoted with ``headline_label``
         (:func:`caretrends.analysis.headline.headline_text`) as its label, so the brief
         quotes the same number and interval as page 02 and the figure titles.
     headline_statement : str, optional
@@ -66,10 +59,9 @@ def key_number_rows(
     """
     latest, previous = series.iloc[-1], series.iloc[-2]
     first_year, last_year = int(series["year"].iloc[0]), int(latest["year"])
-    apc = headline if headline is not None else trend.apc
     ward = hospital.iloc[-1]
-    synthetic = bool(children["synthetic"].all())
-    permanent = _permanent_within(children, PERMANENCY_MONTHS)
+    permanent = permanency.iloc[0]
+    synthetic = bool(permanent["synthetic"])
     rows = [
         {
             "measure": label("brief.key_abandoned", lang),
@@ -78,9 +70,9 @@ def key_number_rows(
             "source": cited_sources(series.tail(1), lang),
             "previous_period": str(int(previous["year"])),
             "previous_value": previous["value"],
-            "estimate": apc.estimate,
-            "conf_low": apc.conf_low,
-            "conf_high": apc.conf_high,
+            "estimate": headline.estimate,
+            "conf_low": headline.conf_low,
+            "conf_high": headline.conf_high,
             "estimate_unit": "percent",
             "estimate_label": label("brief.key_apc", lang, first=first_year, last=last_year),
             "estimate_text": headline_label,
@@ -105,8 +97,8 @@ def key_number_rows(
             "estimate_unit": "percent",
         },
         {
-            "measure": label("brief.key_permanent", lang, months=PERMANENCY_MONTHS),
-            "period": f"{int(children['entry_year'].min())}–{int(children['entry_year'].max())}",
+            "measure": label("brief.key_permanent", lang, months=int(permanent["months"])),
+            "period": f"{int(permanent['first_entry_year'])}–{int(permanent['last_entry_year'])}",
             "value": permanent["estimate"],
             "unit": "percent",
             "source": case_source(lang, synthetic=synthetic),
@@ -118,19 +110,6 @@ def key_number_rows(
         },
     ]
     return pd.DataFrame(rows)
-
-
-def _permanent_within(children: pd.DataFrame, months: float) -> dict[str, float]:
-    """Share in a permanent family within ``months``: the Aalen-Johansen cumulative incidence
-    with other exits competing (:func:`caretrends.analysis.permanency_incidence`), with its
-    CI; NaN past the end of follow-up (see :func:`caretrends.models.value_at`)."""
-    curve = analysis.permanency_incidence(children)
-    reading = value_at(curve, months, estimate="cumulative_incidence")
-    return {
-        "estimate": reading.estimate,
-        "conf_low": reading.conf_low,
-        "conf_high": reading.conf_high,
-    }
 
 
 @dataclass(frozen=True)

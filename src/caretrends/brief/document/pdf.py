@@ -18,8 +18,7 @@ from pathlib import Path
 
 import typst
 
-from caretrends.errors import CaretrendsError
-from caretrends.report.document.model import (
+from caretrends.brief.document.model import (
     FIGURE_WIDTH_MM,
     HEADING_KEYS,
     BriefDocument,
@@ -27,6 +26,7 @@ from caretrends.report.document.model import (
     key_number_cells,
     require_figure_files,
 )
+from caretrends.errors import CaretrendsError
 
 _TEMPLATE = "brief.typ"
 
@@ -89,7 +89,7 @@ def render_pdf(doc: BriefDocument, path: Path) -> Path:
     # Typst reads files only below its root: the template and figures are staged together.
     with tempfile.TemporaryDirectory(prefix="caretrends-brief-") as folder:
         root = Path(folder)
-        template = resources.files("caretrends.report").joinpath("templates", _TEMPLATE)
+        template = resources.files("caretrends.brief").joinpath("templates", _TEMPLATE)
         (root / _TEMPLATE).write_bytes(template.read_bytes())
         data = brief_data(doc, _stage_figures(doc, root))
         try:

@@ -13,23 +13,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from caretrends import analysis, figures, models
-from caretrends.analysis.headline import PrimaryAnalysis
+from caretrends import analysis, figures
+from caretrends.brief.numbers import StandardFigure
 from caretrends.figures.captions import flagged_value
 from caretrends.figures.chart import Chart
 from caretrends.labels import country_name, format_number, format_percent, label
-from caretrends.models.trend import RateTrendResult
-from caretrends.report.brief import StandardFigure
 
 #: The size every brief figure is drawn at.
 BRIEF_SIZE = "brief_half"
-#: TransMonEE's derived rate of the regional comparison.
-REGION_INDICATOR = "CT_INRESIDENTIAL_RATE_Y0T2"
 
 
 def count_chart(
     series: pd.DataFrame,
-    trend: RateTrendResult,
+    fit: pd.DataFrame,
     *,
     title: str,
     lang: str,
@@ -38,13 +34,18 @@ def count_chart(
 ) -> Chart:
     """Kosovo's abandoned children per year with the fitted trend (and the campaigns); the
     years counted under another definition are shaded, and each year's producer and
-    publisher cited."""
+    publisher cited.
+
+    ``fit`` is the trend's fitted values (``year``, ``fitted``, ``conf_low``, ``conf_high``:
+    :meth:`caretrends.models.trend.RateTrendResult.fitted_values`), so the brief draws
+    what page 02 fitted without fitting again.
+    """
     return figures.trend_chart(
         series,
         title=title,
         measure=label("measure.abandoned_children", lang),
         lang=lang,
-        fit=trend.fitted_values(),
+        fit=fit,
         campaigns=campaigns,
         options=figures.SeriesOptions(size=size),
     )
@@ -52,14 +53,15 @@ def count_chart(
 
 def per_births_chart(
     per_births: pd.DataFrame,
-    births_trend: RateTrendResult,
+    fit: pd.DataFrame,
     *,
     series: pd.DataFrame,
     title: str,
     lang: str,
     size: str = "page",
 ) -> Chart:
-    """Abandoned children per 1,000 live births with the headline's fitted trend.
+    """Abandoned children per 1,000 live births with the headline's fitted trend (``fit``:
+    its fitted values per 1,000, as :func:`count_chart`'s).
 
     ``series`` (:func:`caretrends.analysis.abandonment_series`) gives each year's count
     with its producer and publisher, cited beside the births' producer; a year with a
@@ -70,7 +72,7 @@ def per_births_chart(
         title=title,
         measure=label("measure.per_1000_live_births", lang),
         lang=lang,
-        fit=births_trend.fitted_values(per=1000),
+        fit=fit,
         options=figures.SeriesOptions(
             kind="rate", numerator="numerator", denominator="births", decimals=2, size=size
         ),
@@ -178,31 +180,36 @@ def _rate_text(row: pd.Series, lang: str) -> str:
 
 
 def brief_figures(
-    reconciled: pd.DataFrame,
-    indicators: pd.DataFrame,
-    series: pd.DataFrame,
-    primary: PrimaryAnalysis,
-    headline: str,
     *,
-    ref_areas: list[str],
+    series: pd.DataFrame,
+    count_fit: pd.DataFrame,
+    per_births: pd.DataFrame,
+    per_births_fit: pd.DataFrame,
+    hospital: pd.DataFrame,
+    region: pd.DataFrame,
+    headline: str,
     lang: str,
     directory: Path,
     run_id: str,
 ) -> list[StandardFigure]:
-    """Draw and export the brief's four figures at :data:`BRIEF_SIZE`.
+    """Draw and export the brief's four figures at :data:`BRIEF_SIZE`, from the tables the
+    analyses wrote (it fits no model).
 
     Parameters
     ----------
-    reconciled, indicators : DataFrame
-        The run's reconciled observations and derived indicators.
     series : DataFrame
         Kosovo's abandoned children per year (:func:`caretrends.analysis.abandonment_series`).
-    primary : PrimaryAnalysis
-        The pre-specified headline analysis, whose fit the per-births figure draws.
+    count_fit, per_births_fit : DataFrame
+        The fitted values of the count trend and of the headline's rate per 1,000 births.
+    per_births : DataFrame
+        The rates per 1,000 live births (:func:`caretrends.analysis.abandonment_rates`).
+    hospital : DataFrame
+        The UCCK series (:func:`caretrends.analysis.hospital_series`).
+    region : DataFrame
+        Each country's latest rate of children aged 0–2 in residential care.
     headline : str
-        The headline sentence, the per-births figure's title.
-    ref_areas : list of str
-        Countries of the regional comparison.
+        The headline's title (:func:`caretrends.analysis.headline.headline_text`), the
+        per-births figure's title.
     lang : str
         Language of every text.
     directory : Path
@@ -215,31 +222,18 @@ def brief_figures(
     list of StandardFigure
         In the brief's order, with their message titles and alt texts.
     """
-    trend = models.fit_rate_trend(series, count="value", time="year")
-    per_births = analysis.abandonment_rates(indicators, start=int(series["year"].min()))
-    births_trend = models.fit_rate_trend(
-        primary.select(series),
-        count="value",
-        time="year",
-        exposure="births",
-        family=primary.family,
-        measure="model.measure.per_1000_live_births",
-    )
-    hospital = analysis.hospital_series(reconciled)
-    rates = analysis.latest_indicator_by_country(indicators, indicator=REGION_INDICATOR)
-    rates = rates[rates["ref_area"].isin(ref_areas)]
     charts = {
         "kosovo_abandoned_per_births": per_births_chart(
-            per_births, births_trend, series=series, title=headline, lang=lang, size=BRIEF_SIZE
+            per_births, per_births_fit, series=series, title=headline, lang=lang, size=BRIEF_SIZE
         ),
         "kosovo_abandoned_trend": count_chart(
-            series, trend, title=count_message(series, lang), lang=lang, size=BRIEF_SIZE
+            series, count_fit, title=count_message(series, lang), lang=lang, size=BRIEF_SIZE
         ),
         "ucck_neonatology": hospital_chart(
             hospital, title=hospital_message(hospital, lang), lang=lang, size=BRIEF_SIZE
         ),
         "region_residential_0_2": region_chart(
-            rates, title=region_message(rates, lang), lang=lang, size=BRIEF_SIZE
+            region, title=region_message(region, lang), lang=lang, size=BRIEF_SIZE
         ),
     }
     placed = []
