@@ -202,3 +202,48 @@ def test_the_extract_command_describes_itself_as_its_function() -> None:
     from caretrends.sources.transmonee.extract import build_transmonee_extract
 
     assert build_transmonee_extract.__doc__.splitlines()[0] == EXTRACT_DESCRIPTION
+
+
+#: The domain's packages (what the analysis knows) and the runner (what executes notebooks).
+DOMAIN = ("caretrends.cases", "caretrends.analysis", "caretrends.models", "caretrends.pipeline")
+RUNNER = "caretrends.report"
+
+
+def _imports_of(path: Path) -> set[str]:
+    """The caretrends modules a source file imports (absolute imports, as this project
+    writes them), with the package each ``from package import name`` names."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return {name for name in found if name.startswith("caretrends")}
+
+
+def _package_files(package: str) -> list[Path]:
+    folder = ROOT / "src" / Path(*package.split("."))
+    return sorted(folder.rglob("*.py"))
+
+
+def _within(name: str, packages: tuple[str, ...] | str) -> bool:
+    packages = (packages,) if isinstance(packages, str) else packages
+    return any(name == p or name.startswith(p + ".") for p in packages)
+
+
+def test_no_domain_module_imports_the_runner_and_the_runner_imports_no_domain_module() -> None:
+    upward = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for package in DOMAIN
+        for path in _package_files(package)
+        for name in _imports_of(path)
+        if _within(name, RUNNER)
+    ]
+    downward = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in _package_files(RUNNER)
+        for name in _imports_of(path)
+        if _within(name, DOMAIN)
+    ]
+    assert upward == [] and downward == [], upward + downward

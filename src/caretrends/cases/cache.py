@@ -33,7 +33,7 @@ from caretrends import paths
 from caretrends._version import __version__
 from caretrends.cases.clean import CaseCleaningResult, clean_case_file
 from caretrends.cases.pseudonymise import SALT_ENV
-from caretrends.report.permissions import PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE
+from caretrends.permissions import PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE
 
 
 @functools.cache

@@ -17,7 +17,7 @@ from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
 from caretrends.errors import CaretrendsError
-from caretrends.report.permissions import owner_only_umask
+from caretrends.permissions import owner_only_umask
 from caretrends.report.zygote import Zygote, ZygoteError, forkable
 
 #: The Jupyter kernel the project installs (``make venv``) and runs notebooks on.

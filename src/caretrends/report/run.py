@@ -54,7 +54,7 @@ from caretrends.report.manifest import (
     package_versions,
     shown_path,
 )
-from caretrends.report.permissions import owner_only_umask, restrict_to_owner
+from caretrends.permissions import owner_only_umask, restrict_to_owner
 from caretrends.report.zygote import Zygote
 
 LATEST = "latest"
