@@ -6,8 +6,8 @@ import datetime as dt
 
 import pandas as pd
 
+from caretrends.analysis.parameters import CAMPAIGN_KEYS, campaign_entry
 from caretrends.errors import ParameterError
-from caretrends.report.values import CAMPAIGN_KEYS, campaign_entry
 
 #: Columns of :func:`campaign_table`.
 CAMPAIGN_COLUMNS: list[str] = list(CAMPAIGN_KEYS)

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from caretrends.codelists import KOSOVO
+from caretrends.codelists import ABANDONED, KOSOVO, LIVE_BIRTHS
 from caretrends.models import garwood_interval
 from caretrends.sources.compiled import note_fields
-
-#: Indicator codes of the Kosovo series.
-ABANDONED = "PT_CHLD_NO_PARENTAL_CARE_ABANDON"
-
-LIVE_BIRTHS = "FT_BRTS_LIVE"
 
 
 def annual_series(
