@@ -94,7 +94,8 @@ def test_the_default_configuration_bounds_every_cell_by_15_minutes() -> None:
         ("colour: red\nnotebooks: [{name: dated}]\n", ": unknown key 'colour' (allowed: "),
         (
             "notebooks: [{name: dated, paramters: {}}]\n",
-            ": notebook dated: unknown key 'paramters' (allowed: name, parameters, depends_on)",
+            ": notebook dated: unknown key 'paramters' "
+            "(allowed: name, parameters, depends_on, writes)",
         ),
         ("notebooks: []\n", ": notebooks must be a non-empty list of notebook entries"),
         ("notebooks: [dated]\n", ": notebooks entry 1: must be a mapping with a 'name'"),

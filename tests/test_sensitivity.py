@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from caretrends.analysis import headline, sensitivity
+from caretrends.analysis import campaigns, headline, sensitivity
 from caretrends.models import fit_joinpoint, fit_rate_trend
 from caretrends.models.power import DetectableEffect
 from caretrends.models.result import direction
@@ -51,7 +51,7 @@ def test_other_methods_lists_the_primary_first_then_each_sensitivity() -> None:
     spec = headline.PrimaryAnalysis("births", "quasipoisson", 2016, 2024)
     trend = fit_rate_trend(series, count="value", time="year")
     joinpoints = fit_joinpoint(series, x="year", count="value", max_joinpoints=1)
-    its = headline.fit_campaign_its(series, [2014])
+    its = campaigns.fit_campaign_its(series, [2014])
     table = sensitivity.other_methods(
         series, spec, first_year=2005, count_trend=trend, joinpoints=joinpoints, campaign_its=its
     )
@@ -77,7 +77,7 @@ def test_headline_details_and_campaign_text_name_what_they_rest_on() -> None:
     )
     row = headline.headline_table("The headline", estimate)
     assert row.columns.tolist() == ["headline", "estimate", "conf_low", "conf_high", "p_value"]
-    its = headline.fit_campaign_its(series, [2014])
+    its = campaigns.fit_campaign_its(series, [2014])
     placebo = pd.DataFrame(
         {"year": [2010, 2012, 2014, 2016], "level_change": [0.95, 1.4, 0.6, 1.1]}
     )
@@ -115,7 +115,7 @@ def test_windows_keep_six_years_with_births_and_label_interpolated_births() -> N
     spec = headline.PrimaryAnalysis("births", "quasipoisson", 2016, 2024)
     trend = fit_rate_trend(series, count="value", time="year")
     joinpoints = fit_joinpoint(series, x="year", count="value", max_joinpoints=1)
-    its = headline.fit_campaign_its(series, [2014])
+    its = campaigns.fit_campaign_its(series, [2014])
     table = sensitivity.other_methods(
         series, spec, first_year=2005, count_trend=trend, joinpoints=joinpoints, campaign_its=its
     )

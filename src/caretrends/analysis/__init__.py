@@ -13,110 +13,81 @@ records, and returns a table; notebooks only call and show.
   and the campaign paragraph;
 - :mod:`.hospital`: the UCCK neonatology series;
 - :mod:`.region`: the regional picture from TransMonEE;
-- :mod:`.cases`: competing exits and counselling from the NGO's records.
+- :mod:`.cases`: competing exits and counselling from the NGO's records;
+- :mod:`.parameters`: the checks of the run configuration's values these analyses own.
 """
 
-from caretrends.analysis import contested, detectable, headline, sensitivity
-from caretrends.analysis.campaigns import (
-    CAMPAIGN_COLUMNS,
-    campaign_table,
-    first_full_year,
-)
-from caretrends.analysis.cases import (
-    COUNSELLING_LABELS,
-    EXIT_LABELS,
-    SYNTHETIC_RECORDS,
-    counselling_by_risk,
-    counselling_outcomes,
-    exit_incidence,
-    mark_case_table,
-    milestones,
-    permanency_covariates,
-    permanency_incidence,
-    permanency_within,
-    published_by_risk,
-    published_outcomes,
-)
-from caretrends.analysis.hospital import (
-    HOSPITAL_LEFT,
-    HOSPITAL_PLACED,
-    HOSPITAL_REUNITED,
-    PUBLISHED_HOSPITAL_COLUMNS,
-    hospital_outcomes_long,
-    hospital_series,
-    published_hospital,
-)
-from caretrends.analysis.kosovo import (
-    ABANDONED,
-    ABANDONED_PER_BIRTHS,
-    LIVE_BIRTHS,
-    abandonment_findings,
-    abandonment_rates,
-    abandonment_series,
-    annual_series,
-    rates_with_counts,
-    with_publishers,
-)
-from caretrends.analysis.region import (
-    RESIDENTIAL_EXITS,
-    care_composition,
-    latest_by_country,
-    latest_indicator_by_country,
-    published_adoptions,
-    published_country_counts,
-    published_country_rates,
-    published_parts,
-    residential_exits,
-    young_adoptions,
-)
+from __future__ import annotations
+
+import lazy_loader
+
 from caretrends.codelists import KOSOVO
 
-__all__ = [
-    "contested",
-    "detectable",
-    "headline",
-    "sensitivity",
-    "ABANDONED",
-    "ABANDONED_PER_BIRTHS",
-    "CAMPAIGN_COLUMNS",
-    "COUNSELLING_LABELS",
-    "EXIT_LABELS",
-    "HOSPITAL_LEFT",
-    "HOSPITAL_PLACED",
-    "HOSPITAL_REUNITED",
-    "KOSOVO",
-    "LIVE_BIRTHS",
-    "PUBLISHED_HOSPITAL_COLUMNS",
-    "RESIDENTIAL_EXITS",
-    "SYNTHETIC_RECORDS",
-    "abandonment_findings",
-    "abandonment_rates",
-    "abandonment_series",
-    "annual_series",
-    "rates_with_counts",
-    "with_publishers",
-    "campaign_table",
-    "care_composition",
-    "counselling_by_risk",
-    "counselling_outcomes",
-    "exit_incidence",
-    "first_full_year",
-    "hospital_outcomes_long",
-    "hospital_series",
-    "latest_by_country",
-    "latest_indicator_by_country",
-    "mark_case_table",
-    "milestones",
-    "permanency_covariates",
-    "permanency_incidence",
-    "permanency_within",
-    "published_adoptions",
-    "published_by_risk",
-    "published_country_counts",
-    "published_country_rates",
-    "published_hospital",
-    "published_outcomes",
-    "published_parts",
-    "residential_exits",
-    "young_adoptions",
-]
+# Loaded from their module on first use, so that a run configuration's checks (which import
+# caretrends.analysis.parameters) do not pay for pandas and the models.
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submodules=[
+        "campaigns",
+        "cases",
+        "contested",
+        "detectable",
+        "headline",
+        "hospital",
+        "kosovo",
+        "parameters",
+        "region",
+        "sensitivity",
+    ],
+    submod_attrs={
+        "campaigns": ["CAMPAIGN_COLUMNS", "campaign_table", "first_full_year"],
+        "cases": [
+            "COUNSELLING_LABELS",
+            "EXIT_LABELS",
+            "SYNTHETIC_RECORDS",
+            "counselling_by_risk",
+            "counselling_outcomes",
+            "exit_incidence",
+            "mark_case_table",
+            "milestones",
+            "permanency_covariates",
+            "permanency_incidence",
+            "permanency_within",
+            "published_by_risk",
+            "published_outcomes",
+        ],
+        "hospital": [
+            "HOSPITAL_LEFT",
+            "HOSPITAL_PLACED",
+            "HOSPITAL_REUNITED",
+            "PUBLISHED_HOSPITAL_COLUMNS",
+            "hospital_outcomes_long",
+            "hospital_series",
+            "published_hospital",
+        ],
+        "kosovo": [
+            "ABANDONED",
+            "ABANDONED_PER_BIRTHS",
+            "LIVE_BIRTHS",
+            "abandonment_findings",
+            "abandonment_rates",
+            "abandonment_series",
+            "annual_series",
+            "rates_with_counts",
+            "with_publishers",
+        ],
+        "region": [
+            "RESIDENTIAL_EXITS",
+            "care_composition",
+            "latest_by_country",
+            "latest_indicator_by_country",
+            "published_adoptions",
+            "published_country_counts",
+            "published_country_rates",
+            "published_parts",
+            "residential_exits",
+            "young_adoptions",
+        ],
+    },
+)
+__all__ += ["KOSOVO"]

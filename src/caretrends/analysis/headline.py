@@ -10,7 +10,6 @@ campaign analysis.
 - :func:`minimum_detectable_ratio` — the smallest level ratio an ITS on the series detects
   with the given power, by seeded simulation from the fitted no-change model (it lives in
   :mod:`caretrends.analysis.detectable`, with :func:`level_falls_detected`).
-- :func:`placebo_scan` — the level change at every admissible year without a campaign.
 """
 
 from __future__ import annotations
@@ -21,10 +20,10 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from caretrends.analysis.campaigns import its_row
 from caretrends.analysis.contested import apply_choice, contested_choices
-from caretrends.errors import ModelDataError, ParameterError
 from caretrends.labels import cited_text, label
-from caretrends.models import fit_its, fit_rate_trend
+from caretrends.models import fit_rate_trend
 from caretrends.models.power import DetectableEffect
 from caretrends.models.result import (
     Detectable,
@@ -314,70 +313,6 @@ def headline_moving_years(table: pd.DataFrame) -> list[str]:
         table.loc[table["moves_headline"] & (table["variant"] > 0), "years"]
         .drop_duplicates()
         .tolist()
-    )
-
-
-def fit_campaign_its(data: pd.DataFrame, starts: list[int], **kwargs: object):
-    """Level and slope change at each start (quasi-Poisson on annual counts)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fit_its(
-            data,
-            outcome="value",
-            time="year",
-            intervention_start=starts,
-            slope_change=True,
-            labels=[str(s) for s in starts],
-            time_unit="year",
-            **kwargs,
-        )
-
-
-def its_row(data: pd.DataFrame, starts: list[int]) -> dict[str, float]:
-    """Level and slope changes of the campaign ITS as flat columns (NaN when not fitted)."""
-    try:
-        result = fit_campaign_its(data, starts)
-    except (ParameterError, ModelDataError):
-        return {}
-    row = {}
-    for kind, changes in (("level", result.level_changes), ("slope", result.slope_changes)):
-        for start, change in changes.items():
-            row |= {
-                f"{kind}_change_{start:g}": change.estimate,
-                f"{kind}_conf_low_{start:g}": change.conf_low,
-                f"{kind}_conf_high_{start:g}": change.conf_high,
-            }
-    return row
-
-
-def placebo_scan(
-    series: pd.DataFrame, campaign_years: list[int], *, min_each_side: int = 3
-) -> pd.DataFrame:
-    """The level change (with slope change) at every admissible year, campaigns marked.
-
-    A year is admissible when at least ``min_each_side`` years lie on each side. Returns
-    ``year``, ``campaign`` (True at a campaign's first year after), ``level_change``,
-    ``conf_low``, ``conf_high``, ``p_value``, ordered by year.
-    """
-    years = sorted(series["year"].astype(int))
-    rows = []
-    for year in years[min_each_side : -min_each_side + 1 or None]:
-        try:
-            change = fit_campaign_its(series, [year]).level_change
-        except (ParameterError, ModelDataError):
-            continue
-        rows.append(
-            {
-                "year": year,
-                "campaign": year in campaign_years,
-                "level_change": change.estimate,
-                "conf_low": change.conf_low,
-                "conf_high": change.conf_high,
-                "p_value": change.p_value,
-            }
-        )
-    return pd.DataFrame(
-        rows, columns=["year", "campaign", "level_change", "conf_low", "conf_high", "p_value"]
     )
 
 

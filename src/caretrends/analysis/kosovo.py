@@ -5,15 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from caretrends.analysis.contested import mark_contested
-from caretrends.codelists import KOSOVO
+from caretrends.codelists import ABANDONED, KOSOVO, LIVE_BIRTHS
 from caretrends.models import garwood_interval
 from caretrends.pipeline.consistency import consistency_findings
 from caretrends.sources.compiled import note_fields
-
-#: Indicator codes of the Kosovo series.
-ABANDONED = "PT_CHLD_NO_PARENTAL_CARE_ABANDON"
-
-LIVE_BIRTHS = "FT_BRTS_LIVE"
 
 
 def annual_series(

@@ -21,10 +21,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from caretrends.analysis.campaigns import first_full_year
+from caretrends.analysis.campaigns import first_full_year, its_row
 from caretrends.analysis.headline import (
     PrimaryAnalysis,
-    its_row,
     primary_estimate,
 )
 from caretrends.labels import format_number, has_label, label
@@ -257,7 +256,7 @@ def campaign_sensitivity(
     Returns
     -------
     DataFrame
-        ``variant`` and the flat columns of :func:`caretrends.analysis.headline.its_row`:
+        ``variant`` and the flat columns of :func:`caretrends.analysis.campaigns.its_row`:
         the main model (one period from the first campaign's first full year), the
         campaign year counted as after, from the last campaign's first full year, and
         ``covid_year`` left out.
@@ -284,7 +283,7 @@ def largest_shifts(placebo: pd.DataFrame, n: int = 3) -> pd.DataFrame:
     Parameters
     ----------
     placebo : DataFrame
-        :func:`caretrends.analysis.headline.placebo_scan`'s table.
+        :func:`caretrends.analysis.campaigns.placebo_scan`'s table.
     n : int
         How many years.
 
@@ -324,7 +323,7 @@ def campaign_text(
         series and start: their ``.attrs["detectable"]`` go beside the level and slope
         changes (:meth:`caretrends.models.result.ModelResult.with_detectable`).
     placebo : DataFrame
-        :func:`caretrends.analysis.headline.placebo_scan`'s table.
+        :func:`caretrends.analysis.campaigns.placebo_scan`'s table.
     lang : str
         Language of the sentences.
 

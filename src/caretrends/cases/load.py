@@ -31,12 +31,11 @@ from caretrends.cases.clean import (
 )
 from caretrends.cases.overlaps import overlap_rejects
 from caretrends.cases.read import SUFFIXES
+from caretrends.cases.source_choice import SOURCES
 from caretrends.errors import CaretrendsError, DataValidationError, ParameterError
 from caretrends.provenance import SourceRecord, load_registry
 from caretrends.schemas import REJECT_COLUMNS, empty_rejects
 from caretrends.warnings import DataQualityWarning
-
-SOURCES = ("auto", "private", "bundled")
 
 
 def private_case_files(kind: str, private_dir: Path | None = None) -> list[Path]:

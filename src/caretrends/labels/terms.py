@@ -88,9 +88,9 @@ def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Entry]:
 def catalog(lang: str) -> Catalog:
     """Return the catalog of ``lang`` (one of :data:`LANGUAGES`), read once per process."""
     _check_language(lang)
-    raw = yaml.safe_load(
-        files("caretrends.labels").joinpath(f"{lang}.yaml").read_text(encoding="utf-8")
-    )
+    text = files("caretrends.labels").joinpath(f"{lang}.yaml").read_text(encoding="utf-8")
+    # libyaml's safe loader when built in: ten times faster, which a run's checks notice
+    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return Catalog(language=lang, locale=raw["meta"]["locale"], entries=_flatten(raw["labels"]))
 
 

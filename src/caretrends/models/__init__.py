@@ -2,7 +2,7 @@
 
 Every fitted model returns a result with ``.tidy()`` (columns ``term``, ``estimate``,
 ``std_error``, ``conf_low``, ``conf_high``, ``p_value``; ratios and percents on the scale a
-reader quotes), ``.glance()`` (one row of model-level numbers, as R's broom) and
+reader quotes), ``.glance()`` (one row of model-level numbers, as R"s broom) and
 ``.summary_text()`` (a sentence a brief can quote, with its caveats; no verdict where a segment
 or group is too small to carry one). Small series and small counts raise
 :class:`~caretrends.warnings.SmallNumbersWarning`; data that cannot carry the model raise
@@ -20,39 +20,40 @@ is the reliability threshold.
 
 from __future__ import annotations
 
-from caretrends.models import its, joinpoint, survival, trend
-from caretrends.models.cox import fit_cox, ph_test
-from caretrends.models.intervals import RELIABLE_EVENTS, garwood_interval, wilson_interval
-from caretrends.models.its import fit_its
-from caretrends.models.joinpoint import fit_joinpoint
-from caretrends.models.logrank import logrank_test
-from caretrends.models.survival import (
-    CurveValue,
-    cumulative_incidence,
-    kaplan_meier,
-    median_survival,
-    value_at,
-)
-from caretrends.models.trend import fit_rate_model, fit_rate_trend
+import lazy_loader
 
-__all__ = [
-    "RELIABLE_EVENTS",
-    "CurveValue",
-    "cumulative_incidence",
-    "fit_cox",
-    "fit_its",
-    "fit_joinpoint",
-    "fit_rate_model",
-    "fit_rate_trend",
-    "garwood_interval",
-    "its",
-    "joinpoint",
-    "kaplan_meier",
-    "logrank_test",
-    "median_survival",
-    "ph_test",
-    "survival",
-    "trend",
-    "value_at",
-    "wilson_interval",
-]
+# Loaded from their module on first use, so that the families a run configuration may name
+# (caretrends.models.families) are known without importing statsmodels.
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submodules=[
+        "cox",
+        "families",
+        "glm",
+        "glm_batch",
+        "intervals",
+        "its",
+        "joinpoint",
+        "joinpoint_search",
+        "logrank",
+        "result",
+        "survival",
+        "text",
+        "trend",
+    ],
+    submod_attrs={
+        "cox": ["fit_cox", "ph_test"],
+        "intervals": ["RELIABLE_EVENTS", "garwood_interval", "wilson_interval"],
+        "its": ["fit_its"],
+        "joinpoint": ["fit_joinpoint"],
+        "logrank": ["logrank_test"],
+        "survival": [
+            "CurveValue",
+            "cumulative_incidence",
+            "kaplan_meier",
+            "median_survival",
+            "value_at",
+        ],
+        "trend": ["fit_rate_model", "fit_rate_trend"],
+    },
+)

@@ -17,6 +17,7 @@ from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.tools.sm_exceptions import ConvergenceWarning as StatsmodelsConvergenceWarning
 
 from caretrends.errors import DataValidationError, ModelDataError, ParameterError
+from caretrends.models.families import FAMILIES
 from caretrends.models.intervals import LARGEST_LOG_RATIO, RELIABLE_EVENTS, critical_value
 from caretrends.models.result import (
     Estimate,
@@ -24,9 +25,6 @@ from caretrends.models.result import (
 )
 from caretrends.models.text import Num, Phrase, PValue, phrase
 from caretrends.warnings import ConvergenceWarning, DataQualityWarning, SmallNumbersWarning
-
-FAMILIES: tuple[str, ...] = ("poisson", "quasipoisson", "negbin")
-
 
 FAMILY_NAMES: dict[str, str] = {
     "poisson": "Poisson",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from caretrends.labels import LANGUAGES
 
 if TYPE_CHECKING:
+    from caretrends.report.config import RunConfig
     from caretrends.report.zygote import Zygote
 
 
@@ -51,6 +52,11 @@ def handle_run(args: argparse.Namespace) -> int:
     Other failures raise for the CLI (:func:`caretrends.cli.main`) to print in one line,
     with their traceback first under ``--debug``.
     """
+    from caretrends.report.config import load_run_config
+
+    # Checked before any process starts: a bad configuration is told in a fraction of a second.
+    config = load_run_config(args.config, language=args.language)
+    _, added = config.select(args.only)
     from caretrends.report.kernels import KERNEL_NAME, kernel_command, warm_zygote
 
     # The kernels' zygote imports their stack on one core while this process imports the
@@ -59,7 +65,7 @@ def handle_run(args: argparse.Namespace) -> int:
         from caretrends.report.run import RunStopped
 
         try:
-            return _run(args, zygote)
+            return _run(args, config, added, zygote)
         except RunStopped as exc:
             if getattr(args, "debug", False):
                 traceback.print_exc()
@@ -67,12 +73,11 @@ def handle_run(args: argparse.Namespace) -> int:
             return exc.exit_code
 
 
-def _run(args: argparse.Namespace, zygote: Zygote | None) -> int:
-    from caretrends.report.config import load_run_config
+def _run(
+    args: argparse.Namespace, config: RunConfig, added: list[str], zygote: Zygote | None
+) -> int:
     from caretrends.report.run import LATEST, run_report
 
-    config = load_run_config(args.config, language=args.language)
-    _, added = config.select(args.only)
     if added:
         print(f"also running what --only needs first: {', '.join(added)}")
     result = run_report(config, only=args.only, reports_dir=args.output, zygote=zygote)

@@ -10,6 +10,7 @@ itself only warns about names a notebook does not declare and never checks a typ
 from __future__ import annotations
 
 import ast
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -275,20 +276,26 @@ def declared_parameters(notebook: Path) -> dict[str, DeclaredParameter]:
     ParameterError
         When the file is not a readable notebook, or declares badly.
     """
-    # Here, not at the top: nbformat (with jsonschema's format checkers) takes over a
-    # second to import, and the parameter types are used by every notebook's kernel.
-    import nbformat
-
+    # Plain JSON, not nbformat: a notebook is JSON, and nbformat's schema checks pull in
+    # jsonschema, over a second before a configuration error could be told.
     try:
-        nb = nbformat.read(notebook, as_version=4)
-    except (OSError, ValueError, nbformat.ValidationError) as exc:  # binary, not JSON, ...
+        nb = json.loads(notebook.read_bytes())
+        cells = nb["cells"]
+        tagged = [
+            cell
+            for cell in cells
+            if cell.get("cell_type") == "code"
+            and PARAMETERS_TAG in cell.get("metadata", {}).get("tags", [])
+        ]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ParameterError(f"{notebook}: not a readable notebook: {first}") from None
-    tagged = [
-        cell
-        for cell in nb.cells
-        if cell.cell_type == "code" and PARAMETERS_TAG in cell.get("metadata", {}).get("tags", [])
-    ]
     if len(tagged) > 1:
         raise ParameterError(f"{notebook}: {len(tagged)} cells are tagged 'parameters'; keep one")
-    return parse_parameters_source(tagged[0].source, str(notebook)) if tagged else {}
+    return parse_parameters_source(_cell_source(tagged[0]), str(notebook)) if tagged else {}
+
+
+def _cell_source(cell: dict[str, object]) -> str:
+    """A cell's code: nbformat writes it as one string or as a list of lines."""
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from caretrends import paths
 from caretrends.errors import CaretrendsError
+from caretrends.permissions import owner_only_umask, restrict_to_owner
 from caretrends.provenance import sha256_file
 from caretrends.report.config import RunConfig
 from caretrends.report.execute import NotebookOutcome, execute_all
@@ -54,7 +55,6 @@ from caretrends.report.manifest import (
     package_versions,
     shown_path,
 )
-from caretrends.permissions import owner_only_umask, restrict_to_owner
 from caretrends.report.zygote import Zygote
 
 LATEST = "latest"

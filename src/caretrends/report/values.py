@@ -4,142 +4,19 @@ A type check accepts ``analysis_date: "01.06.2025"`` (a str) and ``max_joinpoint
 (an int); both then fail deep inside a notebook, or worse, are read as something else.
 The rules here are keyed by parameter name, the contract between run configurations and
 the notebooks' parameters cells, and are applied by the runner before anything runs and
-by :func:`caretrends.report.check_parameters` inside a notebook.
+by :func:`caretrends.report.check_parameters` inside a notebook. Rules that need no data
+live here; those that need the code lists, the vocabulary or the data belong to the
+domain modules and are found through :mod:`caretrends.report.checks`. Both build their
+rules from :mod:`caretrends.rules`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import re
-from collections.abc import Callable
 
-from caretrends.cases.load import SOURCES as CASE_SOURCES
+from caretrends.report.checks import registered_check
 from caretrends.report.params import TypeSpec
-from caretrends.sources.cells import area_labels
-
-#: A rule says what is wrong with a value (``must be ...``), or returns None when it is right.
-Rule = Callable[[object], str | None]
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-#: The earliest year any source of the project covers (TransMonEE starts in 1989).
-FIRST_YEAR = 1989
-
-
-def iso_date(value: object) -> str | None:
-    """Require a real calendar date written ``YYYY-MM-DD``.
-
-    Python's ``fromisoformat`` alone would also take ``20250601``; ``01.06.2025`` is
-    refused outright rather than guessed as day-first or month-first.
-
-    Examples
-    --------
-    >>> iso_date("2025-12-31") is None
-    True
-    >>> iso_date("01.06.2025")
-    "must be a date written YYYY-MM-DD, found '01.06.2025'"
-    >>> iso_date("2025-02-30")
-    "must be a real date, found '2025-02-30' (day is out of range for month)"
-    """
-    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-        return f"must be a date written YYYY-MM-DD, found {value!r}"
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError as exc:
-        return f"must be a real date, found {value!r} ({exc})"
-    return None
-
-
-def between(low: int, high: Callable[[], int] | int) -> Rule:
-    """Require a number from ``low`` to ``high`` inclusive (``high`` may be computed late).
-
-    Examples
-    --------
-    >>> between(0, 3)(-5)
-    'must be from 0 to 3, found -5'
-    """
-
-    def rule(value: object) -> str | None:
-        top = high() if callable(high) else high
-        if isinstance(value, int | float) and low <= value <= top:
-            return None
-        return f"must be from {low} to {top}, found {value!r}"
-
-    return rule
-
-
-def one_of(choices: Callable[[], tuple[str, ...]] | tuple[str, ...], what: str) -> Rule:
-    """Require one of ``choices`` (a tuple, or a function returning one, read when needed).
-
-    Examples
-    --------
-    >>> one_of(("auto", "private"), "a case source")("real")
-    "must be a case source, found 'real' (known: auto, private)"
-    """
-
-    def rule(value: object) -> str | None:
-        known = choices() if callable(choices) else choices
-        if value in known:
-            return None
-        # "ALB BIH" is two codes typed as one
-        hint = "one per list item; " if re.search(r"[\s,;]", str(value)) else ""
-        return f"must be {what}, found {value!r} ({hint}known: {', '.join(known)})"
-
-    return rule
-
-
-def each(rule: Rule) -> Rule:
-    """Apply ``rule`` to every item of a non-empty list; name the first item it refuses.
-
-    Examples
-    --------
-    >>> each(between(1, 240))([12, 0])
-    'item 2 must be from 1 to 240, found 0'
-    >>> each(between(1, 240))([])
-    'must not be empty'
-    """
-
-    def rule_for_list(value: object) -> str | None:
-        if not isinstance(value, list) or not value:
-            return "must not be empty"
-        for number, item in enumerate(value, start=1):
-            problem = rule(item)
-            if problem is not None:
-                return f"item {number} {problem}"
-        return None
-
-    return rule_for_list
-
-
-CAMPAIGN_KEYS = ("campaign", "start", "end")
-
-
-def campaign_entry(value: object) -> str | None:
-    """Require one campaign: its ``campaign_name`` label key, an ISO ``start``, optionally an
-    ISO ``end`` (empty: no published end) not before the start.
-
-    Examples
-    --------
-    >>> campaign_entry({"campaign": "i_give_hope", "start": "2015-05-15"}) is None
-    True
-    >>> campaign_entry({"campaign": "care_for_me", "start": "2016-05-15", "end": "2013-05-15"})
-    'must not end (2013-05-15) before it starts (2016-05-15)'
-    """
-    if not isinstance(value, dict) or set(value) - set(CAMPAIGN_KEYS) or not value.get("campaign"):
-        return f"must be a mapping of campaign, start and optionally end, found {value!r}"
-    for key in ("start", "end") if value.get("end") else ("start",):
-        problem = iso_date(value.get(key))
-        if problem is not None:
-            return f"{key} {problem}"
-    if value.get("end") and value["end"] < value["start"]:
-        return f"must not end ({value['end']}) before it starts ({value['start']})"
-    return None
-
-
-@functools.cache
-def area_codes() -> tuple[str, ...]:
-    """Return the reference-area codes of ``codelists/ref_areas.csv``, sorted."""
-    return tuple(sorted(area_labels()))
+from caretrends.rules import FIRST_YEAR, Check, between, each, iso_date
 
 
 def _this_year() -> int:
@@ -149,16 +26,14 @@ def _this_year() -> int:
 _YEAR = between(FIRST_YEAR, _this_year)
 _MONTHS = between(1, 240)  # 20 years: longer than anyone stays in care from age 0-3
 
-#: The rule of each parameter that has one; other parameters are checked for type only.
-RULES: dict[str, Rule] = {
+#: The rule of each parameter whose meaning needs no data; the checks that need the code
+#: lists or the data are registered in :mod:`caretrends.report.checks` by their owners.
+RULES: dict[str, Check] = {
     "analysis_date": iso_date,
-    "campaigns": each(campaign_entry),
     "start_year": _YEAR,
     "max_joinpoints": between(0, 3),
     "milestones_months": each(_MONTHS),
     "horizon_months": _MONTHS,
-    "ref_areas": each(one_of(area_codes, "an area code of codelists/ref_areas.csv")),
-    "case_source": one_of(CASE_SOURCES, "a case source"),
 }
 
 
@@ -182,5 +57,6 @@ def value_problem(name: str, value: object, expected: TypeSpec) -> str | None:
         return (
             f"parameter {name!r} must be {expected}, found {value!r} ({type(value).__name__}){hint}"
         )
-    problem = RULES[name](value) if name in RULES else None
+    rule = RULES.get(name) or registered_check(name)
+    problem = rule(value) if rule is not None else None
     return None if problem is None else f"parameter {name!r} {problem}"
