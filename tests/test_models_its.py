@@ -142,3 +142,10 @@ def test_the_trend_after_a_slope_change_is_the_sum_of_the_two_slopes(
     assert trend_after.p_value == pytest.approx(direct.p_value)
     assert "From time 37 on, the number" in result.summary_text()
     assert "relative to the trend before it (the slope change)" in result.summary_text()
+
+
+def test_the_trend_from_a_start_on_is_named_in_each_language() -> None:
+    from caretrends.labels import model_term
+
+    assert model_term("trend from 2014 per year", "en") == "trend from 2014 per year"
+    assert model_term("trend from 2014 per year", "sr") == "trend od 2014 nadalje po godinu"

@@ -91,6 +91,7 @@ def case_source(lang: str, *, synthetic: bool) -> str:
 _MODEL_TERMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"rate ratio per (?P<unit>\w+)"), "term.rate_ratio_per"),
     (re.compile(r"annual percent change"), "term.apc"),
+    (re.compile(r"trend from (?P<at>.+) per (?P<unit>\w+)"), "term.trend_from_per"),
     (re.compile(r"trend per (?P<unit>\w+)"), "term.trend_per"),
     (re.compile(r"level change at (?P<at>.+)"), "term.level_change_at"),
     (re.compile(r"slope change at (?P<at>.+)"), "term.slope_change_at"),
