@@ -14,6 +14,7 @@ from matplotlib.text import Text
 
 from caretrends.figures.coverage import coverage_chart, coverage_title
 from caretrends.report.html import index_html
+from caretrends.report.layout import run_paths
 from caretrends.report.tables import display_table
 from tests._standard_figures import STANDARD, build
 
@@ -70,11 +71,12 @@ def test_table_headers_and_the_index_page_have_no_english_word(lang: str, tmp_pa
     columns = ["ref_area", "year", "value", "left", "reunited", "placed", "share_reunited"]
     headers = list(display_table(pd.DataFrame(columns=columns), lang).data.columns)
     assert not english_words(" ".join(headers)), headers
-    (tmp_path / "figures").mkdir()
-    (tmp_path / "tables").mkdir()
-    (tmp_path / "tables" / "coverage.csv").write_text("a\n")
-    (tmp_path / "figures" / f"trend-{lang}.png").write_bytes(b"")
-    (tmp_path / "figures" / f"trend-{lang}.txt").write_text("Titulli\n", encoding="utf-8")
+    outputs = run_paths(tmp_path, lang)
+    for folder in outputs.folders():
+        folder.mkdir(parents=True)
+    (outputs.tables / "coverage.csv").write_text("a\n")
+    (outputs.figures / f"trend-{lang}.png").write_bytes(b"")
+    (outputs.figures / f"trend-{lang}.txt").write_text("Titulli\n", encoding="utf-8")
     manifest = {
         "run_id": "r1",
         "language": lang,
@@ -89,8 +91,8 @@ def test_table_headers_and_the_index_page_have_no_english_word(lang: str, tmp_pa
     page = index_html(manifest, tmp_path)
     visible = re.sub(r"<[^>]+>", " ", page.split("<body>")[1])
     assert not english_words(visible), english_words(visible)
-    assert 'href="figures/trend-' in page and "Titulli" in page
-    assert 'href="tables/coverage.csv"' in page
+    assert f'href="{lang}/figures/trend-' in page and "Titulli" in page
+    assert f'href="{lang}/tables/coverage.csv"' in page
 
 
 @pytest.mark.parametrize("lang", ["sq", "sr"])

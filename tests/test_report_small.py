@@ -4,6 +4,8 @@ notebooks and change what they produce."""
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 
@@ -99,18 +101,26 @@ def test_the_index_lists_pages_figures_and_tables_in_the_run_language(small_run)
     assert '<html lang="sq"' in index
     for heading in ("Faqet", "Figurat", "Tabelat", "Shifrat kryesore"):
         assert heading in index
-    assert "1. Cilësia e të dhënave" in index and 'href="html/01_data_quality.html"' in index
-    assert 'href="figures/kosovo_abandoned_trend-sq.png"' in index
+    outputs = published_paths(small_run)
+
+    def link(path: Path) -> str:
+        return f'href="{path.relative_to(small_run).as_posix()}"'
+
+    assert "1. Cilësia e të dhënave" in index
+    assert link(outputs.pages / "01_data_quality.html") in index
+    assert link(outputs.figures / "kosovo_abandoned_trend-sq.png") in index
     assert "Fëmijë të braktisur në Kosovë, 2010–2024" in index
-    assert 'href="tables/coverage.csv"' in index
+    assert link(outputs.tables / "coverage.csv") in index
     for word in ("Notebook", "Started", "Status", "Seconds"):
         assert word not in index
 
 
 def test_each_page_links_back_and_images_carry_alt_text_in_the_run_language(small_run) -> None:
-    for page in sorted((published_paths(small_run).pages).glob("*.html")):
+    outputs = published_paths(small_run)
+    back = Path(os.path.relpath(outputs.index, outputs.pages)).as_posix()
+    for page in sorted(outputs.pages.glob("*.html")):
         text = page.read_text(encoding="utf-8")
-        assert 'href="../index.html"' in text, page.name
+        assert f'href="{back}"' in text, page.name
         assert "No description has been provided" not in text, page.name
     trends = (published_paths(small_run).pages / "02_abandonment.html").read_text(encoding="utf-8")
     assert 'alt="Grafik me vija' in trends

@@ -16,7 +16,7 @@ import pytest
 import caretrends
 from caretrends.cli import main
 from caretrends.report import ReportRunError, load_run_config, run_report
-from caretrends.report.layout import MANIFEST_NAME
+from caretrends.report.layout import MANIFEST_NAME, run_paths
 from caretrends.report.run import RUN_FOLDER_MODE, point_latest
 from tests.report_helpers import write_config, write_notebook
 
@@ -30,9 +30,9 @@ def project(tmp_path: Path) -> Path:
     write_notebook(
         tmp_path / "notebooks",
         "slow",
-        "output_dir = ''\nnap = 60\n",
-        "import os, time\nfrom pathlib import Path\n\n"
-        "(Path(output_dir) / 'tables' / 'pid').write_text(str(os.getpid()))",
+        "output_dir = ''\nlanguage = 'en'\nnap = 60\n",
+        "import os, time\nfrom caretrends.report import output_folders\n\n"
+        "(output_folders(output_dir, language).tables / 'pid').write_text(str(os.getpid()))",
         "time.sleep(nap)",
     )
     write_notebook(tmp_path / "notebooks", "after", "language = 'en'\n", "print('after')")
@@ -54,9 +54,16 @@ def _wait_for(find, seconds: float = 90.0):
     raise AssertionError("timed out")
 
 
+def _in_run(reports: Path, folder: str, name: str) -> Path | None:
+    """``name`` in a folder of the layout (``notebooks``, ``tables`` …) of the English run
+    being assembled in ``reports``, once it exists."""
+    files = (getattr(run_paths(work, "en"), folder) / name for work in reports.glob(".tmp-*"))
+    return next((file for file in files if file.exists()), None)
+
+
 def _sleeping(reports: Path) -> bool:
     """Whether papermill has saved the ``slow`` notebook with its sleep cell running."""
-    executed = next(reports.glob(".tmp-*/notebooks/slow.ipynb"), None)
+    executed = _in_run(reports, "notebooks", "slow.ipynb")
     try:
         cells = json.loads(executed.read_text())["cells"] if executed else []
     except ValueError:  # caught while papermill writes it
@@ -91,7 +98,7 @@ def test_a_signal_mid_notebook_stops_the_run_cleanly(project: Path, stop: signal
         text=True,
     )
     try:
-        pid_file = _wait_for(lambda: next(reports.glob(".tmp-*/tables/pid"), None))
+        pid_file = _wait_for(lambda: _in_run(reports, "tables", "pid"))
         kernel = int(_wait_for(pid_file.read_text))
         _wait_for(lambda: _sleeping(reports))  # the signal must come during the sleep
         assert list(temporary.glob("*.json")), "the kernel's connection file is there"

@@ -73,7 +73,7 @@ def output_folders(output_dir: str, language: str) -> RunPaths:
     return folders
 
 
-def write_table(table: pd.DataFrame, outputs: RunPaths, name: str) -> Path:
+def write_table(table: pd.DataFrame, outputs: RunPaths, name: str) -> None:
     """Write a declared machine-readable table, ``data/<name>.csv``: codes and numbers as
     they are (dot decimals, no language), the same in every language of a run.
 
@@ -86,9 +86,8 @@ def write_table(table: pd.DataFrame, outputs: RunPaths, name: str) -> Path:
     name : str
         The name the notebook's ``writes`` lists in the run configuration.
     """
-    path = outputs.data / f"{name}.csv"
-    table.to_csv(path, index=False, lineterminator="\n")
-    return path
+    # Nothing is returned: a notebook's last expression would print the path on its page.
+    table.to_csv(outputs.data / f"{name}.csv", index=False, lineterminator="\n")
 
 
 def read_table(outputs: RunPaths, name: str) -> pd.DataFrame:
