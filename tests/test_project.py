@@ -1,4 +1,4 @@
-"""Checks on the project itself: dependencies declared and in step, notebooks without outputs."""
+"""Checks on the project itself: dependencies declared, locked and in step, clean notebooks."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 import caretrends
 from caretrends import paths
@@ -46,6 +48,44 @@ def test_environment_yml_asks_for_the_same_packages_and_bounds_as_pyproject() ->
     conda.pop("python")
     assert conda.pop("pip") == ""
     assert conda == RUNTIME | DEVELOPMENT
+
+
+def _locked() -> list[Requirement]:
+    """The requirements of ``requirements.lock``, continuation lines joined, hashes dropped."""
+    text = (ROOT / "requirements.lock").read_text(encoding="utf-8").replace("\\\n", " ")
+    lines = [line.partition("--hash=")[0] for line in text.splitlines()]
+    return [Requirement(line) for line in lines if line.strip() and not line.lstrip()[:1] == "#"]
+
+
+def test_the_lock_pins_every_package_once_to_one_version() -> None:
+    locked = _locked()
+    loose = [str(r) for r in locked if not re.fullmatch(r"==[^*,]+", str(r.specifier))]
+    names = [canonicalize_name(r.name) for r in locked]
+    assert loose == [], "requirements.lock: every package needs one == version (run `make lock`)"
+    assert sorted({n for n in names if names.count(n) > 1}) == []
+
+
+def test_the_lock_holds_every_dependency_of_pyproject_at_a_fitting_version() -> None:
+    locked = {canonicalize_name(r.name): r for r in _locked()}
+    declared = [*PROJECT["dependencies"], *PROJECT["optional-dependencies"]["dev"]]
+    disagree = []
+    for wanted in map(Requirement, declared):
+        pin = locked.get(canonicalize_name(wanted.name))
+        if pin is None or pin.marker is not None:
+            disagree.append(f"{wanted.name}: not locked for every Python and platform")
+        elif not wanted.specifier.contains(next(iter(pin.specifier)).version, prereleases=True):
+            disagree.append(f"{wanted.name}: locked {pin.specifier}, pyproject.toml asks {wanted}")
+    assert disagree == [], "requirements.lock is behind pyproject.toml (run `make lock`)"
+
+
+def test_the_tests_run_on_the_locked_versions() -> None:
+    stale = [
+        f"{pin.name}: installed {installed}, locked {pin.specifier}"
+        for pin in _locked()
+        if pin.marker is None or pin.marker.evaluate()
+        if (installed := importlib.metadata.version(pin.name)) not in pin.specifier
+    ]
+    assert stale == [], "this environment is not the lock's (run `make venv`)"
 
 
 def _imported_top_level_names(source: str) -> set[str]:

@@ -1,7 +1,7 @@
 """Pandera schemas for the tidy tables, and validation that keeps every rejected row.
 
-The tables are the contracts between the parts of the project (see ``docs`` in the
-README): readers produce them, models and figures consume them.
+The tables are the contracts between the parts of the project (``docs/data.md``):
+readers produce them, models and figures consume them.
 """
 
 from __future__ import annotations
