@@ -8,6 +8,7 @@ and 143 when SIGTERM stopped it (one line; at any moment, see
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import traceback
 from pathlib import Path
@@ -58,6 +59,9 @@ def handle_run(args: argparse.Namespace) -> int:
     Other failures raise for the CLI (:func:`caretrends.cli.main`) to print in one line,
     with their traceback first under ``--debug``.
     """
+    # papermill logs what the run reports itself (a dead kernel, a failed cell): no
+    # second account of it on stderr
+    logging.getLogger("papermill").addHandler(logging.NullHandler())
     try:
         with interrupting_on_signals():  # first: before anything slow
             from caretrends.report.kernels import KERNEL_NAME, kernel_command, warm_zygote

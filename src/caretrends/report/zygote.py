@@ -208,6 +208,9 @@ class Zygote:
             process = subprocess.Popen(
                 zygote_command(kernel_argv, theirs.fileno(), os.getpid()),
                 pass_fds=[theirs.fileno()],
+                # What jupyter_client's launcher gives a kernel, read by ipykernel when the
+                # zygote imports it: a kernel with a parent leaves its log to the parent.
+                env={**os.environ, "JPY_PARENT_PID": str(os.getpid())},
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,  # a terminal's Ctrl-C reaches the runner, not it
             )
