@@ -16,7 +16,12 @@ import pytest
 import caretrends
 from caretrends.cli import main
 from caretrends.report import ReportRunError, load_run_config, run_report
-from caretrends.report.run import RUN_FOLDER_MODE, point_latest
+from caretrends.report.run import (
+    RUN_FOLDER_MODE,
+    owned_run_folder,
+    point_latest,
+    remove_abandoned_runs,
+)
 from tests.report_helpers import write_config, write_notebook
 
 #: The last good report, which a stopped run must leave as ``latest``.
@@ -352,3 +357,17 @@ def test_a_killed_run_under_a_subreaper_leaves_no_kernel_and_is_cleaned_next_tim
     assert f"removed {stale}: its run (process {runner}) ended without cleaning up\n" in err
     assert not list(reports.glob(".tmp-*"))
     assert not list(reports.rglob(".owner"))
+
+
+def test_only_runs_whose_process_is_gone_are_removed(tmp_path: Path, capsys) -> None:
+    reports = tmp_path / "reports"
+    being_made = reports / ".tmp-20000101T000000Z-bbbbbb"  # no .owner yet (or any more)
+    being_made.mkdir(parents=True)
+    with owned_run_folder(reports, "20000101T000000Z-cccccc") as running:
+        assert (running / ".owner").read_text() == f"{os.getpid()}\n"
+        assert remove_abandoned_runs(reports) == []
+    assert remove_abandoned_runs(reports) == [running]  # its lock is free now
+    assert being_made.exists() and not running.exists()
+    assert capsys.readouterr().err == (
+        f"removed {running}: its run (process {os.getpid()}) ended without cleaning up\n"
+    )

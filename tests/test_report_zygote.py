@@ -7,9 +7,11 @@ import asyncio
 import os
 import signal
 import socket
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
+from jupyter_client.kernelspec import KernelSpecManager
 
 from caretrends.report.kernels import (
     KERNEL_NAME,
@@ -18,6 +20,7 @@ from caretrends.report.kernels import (
     warm_zygote,
     write_run_kernel_spec,
 )
+from caretrends.report.provisioner import PROVISIONER_NAME, ZygoteProvisioner
 from caretrends.report.zygote import Zygote, forkable, zygote_command
 
 PROBE = (
@@ -132,3 +135,14 @@ def test_without_unix_packet_sockets_kernels_start_as_usual(
     monkeypatch.setattr(socket, "socketpair", unsupported)
     with warm_zygote(kernel_command(KERNEL_NAME)) as z:
         assert z is None
+
+
+def test_only_the_runs_own_kernel_spec_names_the_provisioner(tmp_path: Path) -> None:
+    write_run_kernel_spec(KERNEL_NAME, tmp_path)
+    ours = KernelSpecManager(kernel_dirs=[str(tmp_path)]).get_kernel_spec(KERNEL_NAME)
+    registered = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    assert ours.metadata["kernel_provisioner"]["provisioner_name"] == PROVISIONER_NAME
+    assert "kernel_provisioner" not in registered.metadata  # what JupyterLab starts
+    assert (ours.argv, ours.display_name) == (registered.argv, registered.display_name)
+    (entry_point,) = entry_points(group="jupyter_client.kernel_provisioners", name=PROVISIONER_NAME)
+    assert entry_point.load() is ZygoteProvisioner
