@@ -7,12 +7,14 @@ import asyncio
 import os
 import signal
 import socket
+import time
 from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 
+from caretrends.report import zygote as zygote_module
 from caretrends.report.kernels import (
     KERNEL_NAME,
     RunKernels,
@@ -21,7 +23,7 @@ from caretrends.report.kernels import (
     write_run_kernel_spec,
 )
 from caretrends.report.provisioner import PROVISIONER_NAME, ZygoteProvisioner
-from caretrends.report.zygote import Zygote, forkable, zygote_command
+from caretrends.report.zygote import Zygote, ZygoteError, forkable, zygote_command
 
 PROBE = (
     "import ctypes, gc, os, sys\n"
@@ -146,3 +148,40 @@ def test_only_the_runs_own_kernel_spec_names_the_provisioner(tmp_path: Path) -> 
     assert (ours.argv, ours.display_name) == (registered.argv, registered.display_name)
     (entry_point,) = entry_points(group="jupyter_client.kernel_provisioners", name=PROVISIONER_NAME)
     assert entry_point.load() is ZygoteProvisioner
+
+
+def test_killing_the_zygote_kills_its_kernels(tmp_path: Path) -> None:
+    kernels = RunKernels()
+
+    async def start() -> tuple[object, int]:
+        manager, client = await _start(kernels, tmp_path)
+        client.stop_channels()
+        return manager, manager.provisioner.pid
+
+    with warm_zygote(kernel_command(KERNEL_NAME)) as warm, kernels.forked_from(warm):
+        manager, pid = asyncio.run(start())
+        warm.kill()  # no cleaning up: only Linux's parent-death signal
+        assert manager.provisioner.process.wait(timeout=5) == -signal.SIGKILL
+        deadline = time.monotonic() + 5
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(pid)
+
+
+def test_a_stopped_zygote_is_waited_for_a_bounded_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(zygote_module, "ANSWER_SECONDS", 1.0)
+    monkeypatch.setattr(zygote_module, "EXIT_SECONDS", 1.0)
+    argv = kernel_command(KERNEL_NAME)
+    with warm_zygote(argv) as warm:
+        os.kill(warm.process.pid, signal.SIGSTOP)
+        clock = time.monotonic()
+        with pytest.raises(ZygoteError, match="not answering"):
+            warm.fork(argv, os.getcwd(), dict(os.environ))
+        assert time.monotonic() - clock < 5
+    assert time.monotonic() - clock < 10  # closed: waited for, then killed
+    assert warm.process.returncode == -signal.SIGKILL
+
+
+def _alive(pid: int) -> bool:
+    status = Path(f"/proc/{pid}/status")
+    return status.exists() and "State:\tZ" not in status.read_text()
