@@ -19,7 +19,7 @@ Nothing outlives the run, whoever adopts orphans (init, or a subreaper such as a
 user manager or ``tini -s``): the zygote asks Linux to kill it when the runner dies, and
 each kernel to kill it when the zygote dies (``PR_SET_PDEATHSIG``, :func:`die_with_parent`).
 
-:func:`serve` is the zygote's side (``python -m caretrends.report.zygote FD``);
+:func:`serve` is the zygote's side (``python -m caretrends.report.zygote FD RUNNER_PID``);
 :class:`Zygote` and :class:`ForkedKernel` are the runner's.
 """
 
