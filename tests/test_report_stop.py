@@ -17,7 +17,12 @@ import caretrends
 from caretrends.cli import main
 from caretrends.report import ReportRunError, load_run_config, run_report
 from caretrends.report.layout import MANIFEST_NAME, run_paths
-from caretrends.report.run import RUN_FOLDER_MODE, point_latest
+from caretrends.report.run import (
+    RUN_FOLDER_MODE,
+    owned_run_folder,
+    point_latest,
+    remove_abandoned_runs,
+)
 from tests.report_helpers import write_config, write_notebook
 
 #: The last good report, which a stopped run must leave as ``latest``.
@@ -82,7 +87,7 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_mid_notebook_stops_the_run_cleanly(project: Path, stop: signal.Signals) -> None:
-    temporary = project / "tmp"  # where this run's kernel connection files go
+    temporary = project / "tmp"  # where nothing of the run must be left
     temporary.mkdir()
     env = os.environ | {
         "CARETRENDS_ROOT": str(project),
@@ -101,7 +106,7 @@ def test_a_signal_mid_notebook_stops_the_run_cleanly(project: Path, stop: signal
         pid_file = _wait_for(lambda: _in_run(reports, "tables", "pid"))
         kernel = int(_wait_for(pid_file.read_text))
         _wait_for(lambda: _sleeping(reports))  # the signal must come during the sleep
-        assert list(temporary.glob("*.json")), "the kernel's connection file is there"
+        assert list(reports.glob(".tmp-*/.kernels/kernel-*.json")), "its connection file"
         run.send_signal(stop)
         _, err = run.communicate(timeout=60)
     finally:
@@ -219,3 +224,158 @@ def test_debug_shows_the_traceback_as_well(project, capsys, monkeypatch) -> None
     err = capsys.readouterr().err
     assert err.startswith("Traceback") and "ParameterError" in err
     assert err.splitlines()[-1].startswith(f"caretrends run: error: {bad}: notebooks entry 1")
+
+
+def _run_command(project: Path, *wrapper: str) -> subprocess.Popen:
+    """Start ``caretrends run`` on ``project`` (under ``wrapper``), output piped."""
+    env = os.environ | {
+        "CARETRENDS_ROOT": str(project),
+        "PYTHONPATH": str(Path(caretrends.__file__).parents[1]),
+    }
+    return subprocess.Popen(
+        [*wrapper, sys.executable, "-m", "caretrends.cli", "run"],
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _zygotes(runner: int) -> list[int]:
+    """The live zygotes started by the runner of pid ``runner`` and the kernels forked from
+    them (their command, the zygote's, names it)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            argv = cmdline.read_bytes().split(b"\0")[:-1]
+        except OSError:  # it ended meanwhile
+            continue
+        if b"caretrends.report.zygote" in argv and argv[-1] == str(runner).encode():
+            pid = int(cmdline.parent.name)
+            if _alive(pid):
+                found.append(pid)
+    return found
+
+
+def _zygote(runner: int) -> int:
+    """The zygote of the running runner of pid ``runner``: its child among :func:`_zygotes`."""
+    (zygote,) = [
+        pid
+        for pid in _zygotes(runner)
+        if int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]) == runner
+    ]
+    return zygote
+
+
+def _handles_sigterm(pid: int) -> bool:
+    """Whether process ``pid`` has a handler for SIGTERM (Python has one for SIGINT from
+    the start, for SIGTERM only once the runner installed its own)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    caught = int(next(line for line in status.splitlines() if line.startswith("SigCgt:"))[7:], 16)
+    return bool(caught >> (signal.SIGTERM - 1) & 1)
+
+
+def _one_line(err: str) -> str:
+    """The one line the runner wrote to stderr (the kernels' own log aside)."""
+    assert "Traceback" not in err, err
+    (line,) = [line for line in err.splitlines() if line.strip() and not line.startswith("[IPK")]
+    return line
+
+
+@pytest.mark.parametrize("when", ["first handler", "zygote started"])
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_before_the_kernels_start_gives_one_line(
+    project: Path, stop: signal.Signals, when: str
+) -> None:
+    run = _run_command(project)
+    try:
+        if when == "first handler":
+            _wait_for(lambda: _handles_sigterm(run.pid), seconds=10)
+        else:
+            _wait_for(lambda: _zygotes(run.pid), seconds=10)
+        run.send_signal(stop)
+        _, err = run.communicate(timeout=30)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.communicate()
+    assert run.returncode == 128 + stop
+    line = _one_line(err)
+    assert line.startswith("caretrends run: ") and f"stopped by {stop.name}" in line
+    assert not list((project / "reports").glob(".tmp-*"))
+    assert not _zygotes(run.pid)
+
+
+def test_a_stopped_zygote_does_not_hold_up_sigterm(project: Path) -> None:
+    reports = project / "reports"
+    run = _run_command(project)
+    try:
+        pid_file = _wait_for(lambda: _in_run(reports, "tables", "pid"))
+        kernel = int(_wait_for(pid_file.read_text))
+        zygote = _zygote(run.pid)
+        os.kill(zygote, signal.SIGSTOP)
+        clock = time.monotonic()
+        run.send_signal(signal.SIGTERM)
+        _, err = run.communicate(timeout=15)
+        assert time.monotonic() - clock < 15
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.communicate()
+    assert run.returncode == 128 + signal.SIGTERM
+    assert "stopped by SIGTERM: kernels shut down" in _one_line(err)
+    assert not _alive(kernel) and not _zygotes(run.pid)
+    assert not list(reports.glob(".tmp-*"))
+
+
+SUBREAPER = (
+    "import ctypes, subprocess, sys, time\n"
+    "ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)\n"  # PR_SET_CHILD_SUBREAPER: adopt orphans
+    "run = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+    "print(run.pid, flush=True)\n"
+    "run.wait()\n"
+    "time.sleep(120)\n"  # keep adopting (and not reaping: a dead orphan stays a zombie)
+)
+
+
+def test_a_killed_run_under_a_subreaper_leaves_no_kernel_and_is_cleaned_next_time(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reports = project / "reports"
+    wrapper = _run_command(project, sys.executable, "-c", SUBREAPER)
+    try:
+        runner = int(wrapper.stdout.readline())
+        pid_file = _wait_for(lambda: _in_run(reports, "tables", "pid"))
+        kernel = int(_wait_for(pid_file.read_text))
+        zygote = _zygote(runner)
+        os.kill(runner, signal.SIGKILL)
+        time.sleep(5)
+        assert not _alive(kernel) and not _alive(zygote) and not _zygotes(runner)
+    finally:
+        wrapper.kill()
+        wrapper.communicate()
+    (stale,) = reports.glob(".tmp-*")
+    assert list(stale.glob(".kernels/kernel-*.json")), "the kernel's connection file is left"
+    assert (stale / ".owner").read_text() == f"{runner}\n"
+
+    monkeypatch.setenv("CARETRENDS_ROOT", str(project))
+    quick = write_config(project / "config" / "quick.yaml", [{"name": "after"}])
+    assert main(["run", "--config", str(quick)]) == 0
+    err = capsys.readouterr().err
+    assert f"removed {stale}: its run (process {runner}) ended without cleaning up\n" in err
+    assert not list(reports.glob(".tmp-*"))
+    assert not list(reports.rglob(".owner"))
+
+
+def test_only_runs_whose_process_is_gone_are_removed(tmp_path: Path, capsys) -> None:
+    reports = tmp_path / "reports"
+    being_made = reports / ".tmp-20000101T000000Z-bbbbbb"  # no .owner yet (or any more)
+    being_made.mkdir(parents=True)
+    with owned_run_folder(reports, "20000101T000000Z-cccccc", "en") as running:
+        assert (running / ".owner").read_text() == f"{os.getpid()}\n"
+        assert remove_abandoned_runs(reports) == []
+    assert remove_abandoned_runs(reports) == [running]  # its lock is free now
+    assert being_made.exists() and not running.exists()
+    assert capsys.readouterr().err == (
+        f"removed {running}: its run (process {os.getpid()}) ended without cleaning up\n"
+    )

@@ -7,19 +7,31 @@ import asyncio
 import os
 import signal
 import socket
+import time
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
+from jupyter_client.kernelspec import KernelSpecManager
 
-from caretrends.report.kernels import KERNEL_NAME, RunKernels, kernel_command, warm_zygote
-from caretrends.report.zygote import Zygote, forkable, zygote_command
+from caretrends.report import zygote as zygote_module
+from caretrends.report.kernels import (
+    KERNEL_NAME,
+    RunKernels,
+    kernel_command,
+    warm_zygote,
+    write_run_kernel_spec,
+)
+from caretrends.report.provisioner import PROVISIONER_NAME, ZygoteProvisioner
+from caretrends.report.zygote import Zygote, ZygoteError, forkable, zygote_command
 
 PROBE = (
-    "import gc, os, sys\n"
-    "from ipykernel.kernelapp import IPKernelApp\n"
+    "import ctypes, gc, os, sys\n"
+    "death = ctypes.c_int()\n"
+    "ctypes.CDLL(None).prctl(2, ctypes.byref(death), 0, 0, 0)\n"  # PR_GET_PDEATHSIG
     "print(os.getppid(), os.getcwd(), os.environ.get('CARETRENDS_PROBE'),"
     " 'pandas' in sys.modules, os.getpgid(0) == os.getpid(),"
-    " IPKernelApp.instance().parent_handle, gc.get_freeze_count(), gc.isenabled())"
+    " death.value, gc.get_freeze_count(), gc.isenabled())"
 )
 
 
@@ -29,14 +41,16 @@ def test_only_an_ipykernel_launcher_command_is_forked() -> None:
     assert forkable(kernel)
     assert not forkable(["/usr/bin/R", "--slave", "-e", "IRkernel::main()", "{connection_file}"])
     assert not forkable(["ipykernel_launcher", "-f", "x"])
-    assert zygote_command(kernel, 7) == [*python, "-m", "caretrends.report.zygote", "7"]
+    assert zygote_command(kernel, 7, 123) == [*python, "-m", "caretrends.report.zygote", "7", "123"]
     zygote = Zygote(process=None, control=None, interpreter=python)
     assert zygote.serves(kernel)
     assert not zygote.serves(["/other/python", *kernel[1:]])  # another environment's kernel
 
 
 async def _start(kernels: RunKernels, cwd: Path):
-    manager = kernels.manager_class(cwd=cwd, env={"CARETRENDS_PROBE": "forked"})(
+    kernel_dir = cwd / ".kernels"
+    write_run_kernel_spec(KERNEL_NAME, kernel_dir)
+    manager = kernels.manager_class(kernel_dir, cwd=cwd, env={"CARETRENDS_PROBE": "forked"})(
         kernel_name=KERNEL_NAME
     )
     await manager.start_kernel()
@@ -62,7 +76,7 @@ def test_a_kernel_is_a_warm_fork_in_its_own_directory_environment_and_group(
 ) -> None:
     kernels = RunKernels()
 
-    async def scenario() -> tuple[list[str], int, int | None]:
+    async def scenario() -> tuple[object, list[str], int, int | None]:
         manager, client = await _start(kernels, tmp_path)
         try:
             printed = await _probe(client)
@@ -70,18 +84,20 @@ def test_a_kernel_is_a_warm_fork_in_its_own_directory_environment_and_group(
             client.stop_channels()
         pid = manager.provisioner.pid
         await manager.shutdown_kernel(now=True)
-        return printed, pid, await manager.provisioner.poll()
+        return manager, printed, pid, await manager.provisioner.poll()
 
     with warm_zygote(kernel_command(KERNEL_NAME)) as warm, kernels.forked_from(warm):
         zygote = warm.process.pid
-        printed, pid, ended = asyncio.run(scenario())
-    parent, cwd, probe, warm, own_group, watched, frozen, collecting = printed
+        manager, printed, pid, ended = asyncio.run(scenario())
+    parent, cwd, probe, warm, own_group, death, frozen, collecting = printed
     assert int(parent) == zygote
     assert Path(cwd) == tmp_path
+    assert (tmp_path / ".kernels" / KERNEL_NAME / "kernel.json").exists()
+    assert type(manager.provisioner).__name__ == "ZygoteProvisioner"
     assert probe == "forked"
     assert warm == "True"  # pandas was imported before the fork
     assert own_group == "True"  # so that killing the group spares the zygote
-    assert int(watched) == os.getpid()  # as jupyter_client tells a kernel it launches
+    assert int(death) == signal.SIGKILL  # when the zygote dies, whoever adopts orphans
     assert int(frozen) > 100_000  # the zygote's imports, left out of full collections
     assert collecting == "True"  # ... while the kernel's own objects are still collected
     assert ended == 0  # the kernel is gone and its status was collected (LocalProvisioner)
@@ -121,3 +137,51 @@ def test_without_unix_packet_sockets_kernels_start_as_usual(
     monkeypatch.setattr(socket, "socketpair", unsupported)
     with warm_zygote(kernel_command(KERNEL_NAME)) as z:
         assert z is None
+
+
+def test_only_the_runs_own_kernel_spec_names_the_provisioner(tmp_path: Path) -> None:
+    write_run_kernel_spec(KERNEL_NAME, tmp_path)
+    ours = KernelSpecManager(kernel_dirs=[str(tmp_path)]).get_kernel_spec(KERNEL_NAME)
+    registered = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    assert ours.metadata["kernel_provisioner"]["provisioner_name"] == PROVISIONER_NAME
+    assert "kernel_provisioner" not in registered.metadata  # what JupyterLab starts
+    assert (ours.argv, ours.display_name) == (registered.argv, registered.display_name)
+    (entry_point,) = entry_points(group="jupyter_client.kernel_provisioners", name=PROVISIONER_NAME)
+    assert entry_point.load() is ZygoteProvisioner
+
+
+def test_killing_the_zygote_kills_its_kernels(tmp_path: Path) -> None:
+    kernels = RunKernels()
+
+    async def start() -> tuple[object, int]:
+        manager, client = await _start(kernels, tmp_path)
+        client.stop_channels()
+        return manager, manager.provisioner.pid
+
+    with warm_zygote(kernel_command(KERNEL_NAME)) as warm, kernels.forked_from(warm):
+        manager, pid = asyncio.run(start())
+        warm.kill()  # no cleaning up: only Linux's parent-death signal
+        assert manager.provisioner.process.wait(timeout=5) == -signal.SIGKILL
+        deadline = time.monotonic() + 5
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(pid)
+
+
+def test_a_stopped_zygote_is_waited_for_a_bounded_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(zygote_module, "ANSWER_SECONDS", 1.0)
+    monkeypatch.setattr(zygote_module, "EXIT_SECONDS", 1.0)
+    argv = kernel_command(KERNEL_NAME)
+    with warm_zygote(argv) as warm:
+        os.kill(warm.process.pid, signal.SIGSTOP)
+        clock = time.monotonic()
+        with pytest.raises(ZygoteError, match="not answering"):
+            warm.fork(argv, os.getcwd(), dict(os.environ))
+        assert time.monotonic() - clock < 5
+    assert time.monotonic() - clock < 10  # closed: waited for, then killed
+    assert warm.process.returncode == -signal.SIGKILL
+
+
+def _alive(pid: int) -> bool:
+    status = Path(f"/proc/{pid}/status")
+    return status.exists() and "State:\tZ" not in status.read_text()

@@ -72,6 +72,19 @@ def run_case_cache(run_folder: Path) -> Path:
     return run_folder / ".case-cache"
 
 
+def run_kernel_dir(run_folder: Path) -> Path:
+    """Return ``<run folder>/.kernels``: the kernel specification a run starts its kernels
+    from and their connection files (which hold their keys), removed before the run is
+    published."""
+    return run_folder / ".kernels"
+
+
+def run_owner_file(run_folder: Path) -> Path:
+    """Return ``<run folder>/.owner``: the pid of the process assembling a run, locked by
+    it while it runs, removed before the run is published."""
+    return run_folder / ".owner"
+
+
 def config_dir() -> Path:
     """Return ``config``: run configurations and source mappings."""
     return project_root() / "config"

@@ -1,14 +1,21 @@
-"""The ``run`` subcommand; the CLI wires it with :func:`add_subcommand`."""
+"""The ``run`` subcommand; the CLI wires it with :func:`add_subcommand`.
+
+Exit status: 0 when the report was published, 1 on an error (one line), 130 when SIGINT
+and 143 when SIGTERM stopped it (one line; at any moment, see
+:mod:`caretrends.report.stopping`).
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from caretrends.labels import LANGUAGES
+from caretrends.report.stopping import Interrupted, interrupting_on_signals
 
 if TYPE_CHECKING:
     from caretrends.report.config import RunConfig
@@ -20,6 +27,7 @@ def add_subcommand(subparsers: argparse._SubParsersAction) -> None:
     run = subparsers.add_parser(
         "run",
         help="execute the report notebooks into reports/<run-id>/ and point reports/latest at it",
+        epilog="exit status: 0 published, 1 error, 130 stopped by SIGINT, 143 stopped by SIGTERM",
     )
     run.add_argument(
         "--config", type=Path, default=None, metavar="PATH", help="default: config/report.yaml"
@@ -52,25 +60,37 @@ def handle_run(args: argparse.Namespace) -> int:
     Other failures raise for the CLI (:func:`caretrends.cli.main`) to print in one line,
     with their traceback first under ``--debug``.
     """
-    from caretrends.report.config import load_run_config
+    # papermill logs what the run reports itself (a dead kernel, a failed cell): no
+    # second account of it on stderr
+    logging.getLogger("papermill").addHandler(logging.NullHandler())
+    try:
+        with interrupting_on_signals():  # first: before anything slow
+            from caretrends.report.config import load_run_config
 
-    # Checked before any process starts: a bad configuration is told in a fraction of a second.
-    config = load_run_config(args.config, language=args.language)
-    _, added = config.select(args.only)
-    from caretrends.report.kernels import KERNEL_NAME, kernel_command, warm_zygote
+            # Checked before any process starts: a bad configuration is told at once.
+            config = load_run_config(args.config, language=args.language)
+            _, added = config.select(args.only)
+            from caretrends.report.kernels import KERNEL_NAME, kernel_command, warm_zygote
 
-    # The kernels' zygote imports their stack on one core while this process imports the
-    # runner's (papermill, nbformat) on the other.
-    with warm_zygote(kernel_command(KERNEL_NAME)) as zygote:
-        from caretrends.report.run import RunStopped
+            # The kernels' zygote imports their stack on one core while this process
+            # imports the runner's (papermill, nbformat) on the other.
+            with warm_zygote(kernel_command(KERNEL_NAME)) as zygote:
+                from caretrends.report.run import RunStopped
 
-        try:
-            return _run(args, config, added, zygote)
-        except RunStopped as exc:
-            if getattr(args, "debug", False):
-                traceback.print_exc()
-            print(f"caretrends run: {exc}", file=sys.stderr)
-            return exc.exit_code
+                try:
+                    return _run(args, config, added, zygote)
+                except RunStopped as exc:
+                    return _stopped(args, f"caretrends run: {exc}", exc.exit_code)
+    except Interrupted as exc:
+        return _stopped(args, f"caretrends run: {exc}; no run was in progress", exc.exit_code)
+
+
+def _stopped(args: argparse.Namespace, line: str, exit_code: int) -> int:
+    """Say in one line (after the traceback under ``--debug``) that a signal stopped the run."""
+    if getattr(args, "debug", False):
+        traceback.print_exc()
+    print(line, file=sys.stderr)
+    return exit_code
 
 
 def _run(

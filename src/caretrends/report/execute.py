@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 
 from caretrends import paths
 from caretrends.report.config import RunConfig
-from caretrends.report.kernels import KERNEL_NAME, RunKernels, utc_now
+from caretrends.report.kernels import KERNEL_NAME, RunKernels, utc_now, write_run_kernel_spec
 from caretrends.report.layout import run_paths
 from caretrends.report.narrative import SOURCE_LANGUAGE, read_translated
 
@@ -75,12 +75,15 @@ def execute_all(
     waits for it. After a failure the notebooks that depend on it are skipped while the
     independent ones still run, so one run reports every problem it can find; once the
     run is stopped, no notebook starts. The notebooks share the case files they clean
-    through ``work/.case-cache`` (:mod:`caretrends.cases.cache`), removed when the last
-    one has finished. ``on_finished`` is called with each notebook's outcome once what
-    could start next has started, while it runs (the runner writes the notebook's page);
-    if it fails the notebook, what depends on it and has not started yet is skipped.
+    through ``work/.case-cache`` (:mod:`caretrends.cases.cache`), and start their kernels
+    from ``work/.kernels`` (:func:`caretrends.report.kernels.write_run_kernel_spec`), both
+    removed when the last one has finished. ``on_finished`` is called with each notebook's
+    outcome once what could start next has started, while it runs (the runner writes the
+    notebook's page); if it fails the notebook, what depends on it and has not started
+    yet is skipped.
     """
     case_cache = paths.run_case_cache(work)
+    kernel_dir = paths.run_kernel_dir(work)
     workers = max(1, min(max_workers, len(selected)))
     pending = waited_for_first(selected, config)
     outcomes: dict[str, NotebookOutcome] = {}
@@ -90,9 +93,11 @@ def execute_all(
     disable = None if progress else True  # None: bars on a terminal only, not in cron logs
     with (
         removed_at_exit(case_cache),
+        removed_at_exit(kernel_dir),
         ThreadPoolExecutor(workers, thread_name_prefix="notebook") as pool,
         tqdm(total=len(selected), desc="notebooks", unit="nb", disable=disable) as bar,
     ):
+        write_run_kernel_spec(kernel_name, kernel_dir)
         while pending or running or just_finished:
             for name in list(pending):
                 parameters = config.parameters_for(name, run_id=run_id, output_dir=str(work))
@@ -209,7 +214,8 @@ def execute_notebook(
         Seconds a cell may run; a cell that runs longer fails the notebook. Default: no
         limit.
     kernels : RunKernels, optional
-        The run's kernels, which a signal shuts down; the kernel is registered there.
+        The run's kernels, which a signal shuts down; the kernel is registered there. It
+        starts from the specification :func:`execute_all` wrote into ``work/.kernels``.
     case_cache : Path, optional
         Folder where the run's notebooks share cleaned case files
         (:mod:`caretrends.cases.cache`); by default each cleans its own.
@@ -232,6 +238,7 @@ def execute_notebook(
             progress_bar=progress_bar,
             execution_timeout=execution_timeout,
             kernel_manager_class=kernels.manager_class(
+                paths.run_kernel_dir(work),
                 cwd=work,
                 env={paths.CASE_CACHE_ENV: str(case_cache)} if case_cache is not None else None,
             ),

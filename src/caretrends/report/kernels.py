@@ -1,30 +1,43 @@
 """The kernels of a run: started per notebook (forked from the run's warm zygote, see
-:mod:`caretrends.report.zygote`), and all shut down, with their connection files removed,
-when the run ends or is stopped by SIGINT or SIGTERM."""
+:mod:`caretrends.report.zygote` and :mod:`caretrends.report.provisioner`), and all shut
+down, with their connection files removed, when the run ends or is stopped by SIGINT or
+SIGTERM.
+
+A run's kernels are started from a kernel specification the runner writes into the run
+folder (:func:`write_run_kernel_spec`), under the name of the registered kernel but with
+the run's provisioner, and found there through jupyter_client's ``KernelSpecManager``
+(``kernel_dirs``); their connection files are written beside it, so that a run that
+died without cleaning up leaves them nowhere else (:mod:`caretrends.report.run` removes
+such runs).
+"""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
+import json
 import os
 import signal
 import threading
+import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from jupyter_client import AsyncKernelManager
-from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
 
 from caretrends.errors import CaretrendsError
 from caretrends.permissions import owner_only_umask
-from caretrends.report.zygote import Zygote, ZygoteError, forkable
+from caretrends.report.provisioner import PROVISIONER_NAME
+from caretrends.report.stopping import handled_by
+from caretrends.report.zygote import Zygote, forkable
 
 #: The Jupyter kernel the project installs (``make venv``) and runs notebooks on.
 KERNEL_NAME = "caretrends"
 
-#: The signals that stop a run cleanly: a terminal's Ctrl-C, and cron's, systemd's and CI's.
-STOP_SIGNALS: tuple[signal.Signals, ...] = (signal.SIGINT, signal.SIGTERM)
+#: The entry point group under which jupyter_client looks provisioners up.
+PROVISIONERS = "jupyter_client.kernel_provisioners"
 
 
 class RunKernels:
@@ -49,11 +62,14 @@ class RunKernels:
         self._pids: set[int] = set()
 
     def stop(self, signum: int, _frame: object = None) -> None:
-        """Record the signal and kill every running kernel (a signal handler)."""
+        """Record the signal and kill every running kernel and the zygote, so that no
+        start or shutdown waits on it (a signal handler)."""
         with self._lock:
             self.stopped_by = self.stopped_by or signal.Signals(signum)
             for pid in self._pids:
                 _kill_kernel(pid)
+            if self.zygote is not None:
+                self.zygote.kill()
 
     @contextmanager
     def forked_from(self, zygote: Zygote | None) -> Iterator[None]:
@@ -66,63 +82,54 @@ class RunKernels:
             self.zygote = None
 
     def manager_class(
-        self, cwd: Path | None = None, env: dict[str, str] | None = None
+        self, kernel_dir: Path, cwd: Path | None = None, env: dict[str, str] | None = None
     ) -> type[AsyncKernelManager]:
         """A kernel manager class that registers the kernels it starts with this run.
 
-        Its kernels start in ``cwd``, with ``env`` added to this process's environment.
-        papermill's own ``cwd`` changes the directory of the whole process, which notebooks
-        run in parallel threads would race on: one kernel could start in, and the process
-        be left in, another notebook's folder.
+        Its kernels are those of the specifications in ``kernel_dir``
+        (:func:`write_run_kernel_spec`), with their connection files there too; they
+        start in ``cwd``, with ``env`` added to this process's environment. papermill's
+        own ``cwd`` changes the directory of the whole process, which notebooks run in
+        parallel threads would race on: one kernel could start in, and the process be
+        left in, another notebook's folder.
         """
         kernels = self
 
         class RunKernelManager(AsyncKernelManager):
+            #: The run, for its provisioner (:mod:`caretrends.report.provisioner`).
+            run_kernels = kernels
+
+            def __init__(self, **kwargs: object) -> None:
+                kwargs.setdefault(
+                    "kernel_spec_manager", KernelSpecManager(kernel_dirs=[str(kernel_dir)])
+                )
+                connection_file = kernel_dir / f"kernel-{uuid.uuid4()}.json"
+                kwargs.setdefault("connection_file", str(connection_file))
+                super().__init__(**kwargs)
+
             async def start_kernel(self, **kwargs: object) -> None:
                 if cwd is not None:
                     kwargs["cwd"] = str(cwd)
                 if env:
                     kwargs["env"] = {**os.environ, **env}
                 await super().start_kernel(**kwargs)
-                kernels._started(self.provisioner.pid)
-
-            async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: object) -> None:
-                zygote = kernels.zygote
-                where = str(kw.get("cwd") or os.getcwd())
-                # As jupyter_client's launcher: the kernel then exits if its parent dies.
-                environment = {**(kw.get("env") or os.environ), "JPY_PARENT_PID": str(os.getpid())}
-                process = None
-                if zygote is not None and zygote.serves(kernel_cmd):
-                    try:
-                        process = await asyncio.to_thread(
-                            zygote.fork, kernel_cmd, where, environment
-                        )
-                    except ZygoteError:  # it died: start this kernel the usual way
-                        pass
-                if process is None:
-                    await super()._async_launch_kernel(kernel_cmd, **kw)
-                    return
-                # What LocalProvisioner.launch_kernel records of a process it starts;
-                # the kernel leads its own process group, as a launched one does.
-                provisioner = self.provisioner
-                provisioner.process = process
-                provisioner.pid = provisioner.pgid = process.pid
-                provisioner.cwd = where
-                self._reconcile_connection_info(provisioner.connection_info)
+                kernels.started(self.provisioner.pid)
 
             async def cleanup_resources(self, restart: bool = False) -> None:
-                kernels._ended(self.provisioner.pid if self.provisioner else None)
+                kernels.ended(self.provisioner.pid if self.provisioner else None)
                 await super().cleanup_resources(restart=restart)
 
         return RunKernelManager
 
-    def _started(self, pid: int) -> None:
+    def started(self, pid: int) -> None:
+        """Register a kernel that has started (killed at once if the run was stopped)."""
         with self._lock:
             self._pids.add(pid)
             if self.stopped_by:  # stopped while this kernel was starting
                 _kill_kernel(pid)
 
-    def _ended(self, pid: int | None) -> None:
+    def ended(self, pid: int | None) -> None:
+        """Forget a kernel that has ended."""
         with self._lock:
             self._pids.discard(pid)
 
@@ -139,22 +146,9 @@ def _kill_kernel(pid: int) -> None:
         pass
 
 
-@contextmanager
-def stopping_on_signals(kernels: RunKernels) -> Iterator[None]:
-    """Route SIGINT and SIGTERM to ``kernels.stop`` while a run is going.
-
-    Python lets only the main thread set signal handlers; a run started in another
-    thread leaves signals to whoever owns the process.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {number: signal.signal(number, kernels.stop) for number in STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+def stopping_on_signals(kernels: RunKernels) -> AbstractContextManager[None]:
+    """Route SIGINT and SIGTERM to ``kernels.stop`` while a run is going (main thread only)."""
+    return handled_by(kernels.stop)
 
 
 @contextmanager
@@ -178,17 +172,54 @@ def warm_zygote(kernel_argv: list[str]) -> Iterator[Zygote | None]:
         zygote.close()
 
 
-def kernel_command(kernel_name: str) -> list[str]:
-    """The command line of the registered kernel ``kernel_name`` (its Python first)."""
+def registered_kernel_spec(kernel_name: str) -> KernelSpec:
+    """The specification of the registered kernel ``kernel_name``.
+
+    Raises
+    ------
+    CaretrendsError
+        In one line, when no such kernel is registered.
+    """
     try:
-        spec = KernelSpecManager().get_kernel_spec(kernel_name)
+        return KernelSpecManager().get_kernel_spec(kernel_name)
     except NoSuchKernel as exc:
         raise CaretrendsError(
             f"Jupyter kernel {kernel_name!r} is not registered: run `make venv`, or "
             f"`python -m ipykernel install --sys-prefix --name {kernel_name}` in the "
             "project's environment"
         ) from exc
-    return list(spec.argv)
+
+
+def kernel_command(kernel_name: str) -> list[str]:
+    """The command line of the registered kernel ``kernel_name`` (its Python first)."""
+    return list(registered_kernel_spec(kernel_name).argv)
+
+
+def write_run_kernel_spec(kernel_name: str, kernel_dir: Path) -> None:
+    """Write into ``kernel_dir`` the specification a run starts ``kernel_name`` from: the
+    registered one, with the run's provisioner (:data:`PROVISIONER_NAME`).
+
+    Its name stays ``kernel_name``, so that executed notebooks name the kernel analysts
+    have.
+
+    Raises
+    ------
+    CaretrendsError
+        In one line, when the kernel is not registered or the provisioner not installed.
+    """
+    if not entry_points(group=PROVISIONERS, name=PROVISIONER_NAME):
+        raise CaretrendsError(
+            f"kernel provisioner {PROVISIONER_NAME!r} is not installed ({PROVISIONERS} "
+            "entry point): reinstall the project with `make venv`"
+        )
+    spec = registered_kernel_spec(kernel_name).to_dict()
+    spec["metadata"] = {
+        **spec.get("metadata", {}),
+        "kernel_provisioner": {"provisioner_name": PROVISIONER_NAME},
+    }
+    folder = kernel_dir / kernel_name
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "kernel.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
 
 
 def utc_now() -> str:

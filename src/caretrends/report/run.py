@@ -16,6 +16,12 @@ running longer than the configuration's ``execution_timeout`` fails its notebook
 Run folders are made readable by their owner only (0700), because the case-level tables
 and figures in them may derive from private case records. What goes where inside a run
 folder is :mod:`caretrends.report.layout`'s.
+
+A run that died without cleaning up (SIGKILL, a power cut) leaves its ``.tmp-`` folder,
+with the cleaned case records its notebooks shared and its kernels' connection files.
+Each run holds a lock on ``.tmp-<run-id>/.owner`` (which gives its pid) while it works;
+the next run removes every ``.tmp-`` folder whose lock nobody holds, and says so in one
+line (:func:`remove_abandoned_runs`).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import os
 import secrets
 import shutil
 import signal
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -154,6 +161,60 @@ def make_run_folder(reports_dir: Path, run_id: str, lang: str) -> Path:
     return work
 
 
+def remove_abandoned_runs(reports_dir: Path) -> list[Path]:
+    """Remove the ``.tmp-`` folders in ``reports_dir`` of runs whose process has gone:
+    those with an ``.owner`` file that no process holds locked. Say so in one line each.
+
+    A folder without one is left alone: its run is being created or published.
+
+    Returns
+    -------
+    list of Path
+        The folders removed.
+    """
+    removed = []
+    for folder in sorted(reports_dir.glob(".tmp-*")):
+        try:
+            with paths.run_owner_file(folder).open("r+", encoding="utf-8") as owner:
+                fcntl.flock(owner, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                pid = owner.read().strip()
+                shutil.rmtree(folder, ignore_errors=True)
+        except (FileNotFoundError, BlockingIOError, PermissionError):
+            continue  # not a run's, still running, or another user's
+        print(
+            f"removed {folder}: its run (process {pid}) ended without cleaning up",
+            file=sys.stderr,
+        )
+        removed.append(folder)
+    return removed
+
+
+@contextmanager
+def owned_run_folder(reports_dir: Path, run_id: str, lang: str) -> Iterator[Path]:
+    """Remove abandoned runs, then make this run's folder (:func:`make_run_folder`) and
+    hold its ``.owner`` lock, giving this process's pid, until the block ends.
+
+    The lock file is made and locked under another name, then renamed into place, so that
+    no other run ever sees it unlocked.
+    """
+    remove_abandoned_runs(reports_dir)
+    work = make_run_folder(reports_dir, run_id, lang)
+    owner = paths.run_owner_file(work)
+    making = owner.with_name(f"{owner.name}.new")
+    with making.open("w", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        os.replace(making, owner)
+        yield work
+
+
+def publish(work: Path, folder: Path) -> None:
+    """Rename the run folder ``work`` to ``folder``, without its ``.owner`` file."""
+    paths.run_owner_file(work).unlink(missing_ok=True)
+    os.replace(work, folder)
+
+
 def run_report(
     config: RunConfig,
     *,
@@ -218,8 +279,8 @@ def run_report(
         owner_only_umask(),
         nullcontext(zygote) if zygote is not None else warm_zygote(kernel_argv) as warm,
         kernels.forked_from(warm),
+        owned_run_folder(reports_dir, run_id, config.language) as work,
     ):
-        work = make_run_folder(reports_dir, run_id, config.language)
         outputs = run_paths(work, config.language)
         started, clock = utc_now(), time.perf_counter()
         try:
@@ -273,12 +334,12 @@ def run_report(
             outputs.index.write_text(index_html(manifest, work), encoding="utf-8")
         except BaseException:
             restrict_to_owner(work)
-            os.replace(work, reports_dir / f"{run_id}-failed")
+            publish(work, reports_dir / f"{run_id}-failed")
             raise
         restrict_to_owner(work)  # it holds what was derived from private case records
         if reason:
             folder = reports_dir / f"{run_id}-failed"
-            os.replace(work, folder)
+            publish(work, folder)
             result = RunResult(run_id, folder, False, outcomes, added, manifest, complete)
             kept = f"executed notebooks kept in {folder}; {reports_dir / LATEST} not changed"
             if stopped_by:
@@ -292,7 +353,7 @@ def run_report(
                 f"report run {run_id} failed; {kept}\n  " + "\n  ".join(problems), result
             )
         final = reports_dir / run_id
-        os.replace(work, final)
+        publish(work, final)
         if complete:
             point_latest(reports_dir, run_id)
     return RunResult(run_id, final, True, outcomes, added, manifest, complete)

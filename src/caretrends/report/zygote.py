@@ -11,15 +11,22 @@ The runner talks to the zygote over a Unix socket pair (``SOCK_SEQPACKET``, one 
 per request). A request carries the kernel's arguments, working directory and
 environment, and one end of a fresh socket pair on which the zygote answers with the
 kernel's pid and, once the kernel has ended and been reaped, its exit status. When the
-runner's end closes, the zygote kills the kernels still running and exits.
+runner's end closes, the zygote kills the kernels still running and exits. The runner
+waits for an answer at most :data:`ANSWER_SECONDS`, and for the zygote's exit at most
+:data:`EXIT_SECONDS` before killing it.
 
-:func:`serve` is the zygote's side (``python -m caretrends.report.zygote FD``);
+Nothing outlives the run, whoever adopts orphans (init, or a subreaper such as a systemd
+user manager or ``tini -s``): the zygote asks Linux to kill it when the runner dies, and
+each kernel to kill it when the zygote dies (``PR_SET_PDEATHSIG``, :func:`die_with_parent`).
+
+:func:`serve` is the zygote's side (``python -m caretrends.report.zygote FD RUNNER_PID``);
 :class:`Zygote` and :class:`ForkedKernel` are the runner's.
 """
 
 from __future__ import annotations
 
 import atexit
+import ctypes
 import gc
 import importlib
 import json
@@ -70,6 +77,17 @@ LAUNCHER = "ipykernel_launcher"
 
 _MESSAGE_BYTES = 1 << 20  # a request carries the kernel's environment
 
+#: Seconds the runner waits for the zygote to take a request and answer with a pid; it
+#: answers once warm, which takes a few seconds even on a loaded machine.
+ANSWER_SECONDS = 60.0
+
+#: Seconds the runner waits for a closed zygote to end its kernels and exit.
+EXIT_SECONDS = 10.0
+
+#: ``prctl`` option: the signal a process gets when the thread that started it ends
+#: (Linux, ``man 2 PR_SET_PDEATHSIG``).
+_PR_SET_PDEATHSIG = 1
+
 
 class ZygoteError(RuntimeError):
     """The zygote could not start a kernel (it has exited, or refused the request)."""
@@ -88,10 +106,23 @@ def interpreter(kernel_argv: Sequence[str]) -> list[str]:
     return list(kernel_argv[: list(kernel_argv).index(LAUNCHER) - 1])
 
 
-def zygote_command(kernel_argv: Sequence[str], fd: int) -> list[str]:
+def zygote_command(kernel_argv: Sequence[str], fd: int, parent: int) -> list[str]:
     """The command that starts a zygote for kernels of ``kernel_argv``: the same Python
-    with the same interpreter options, running this module on socket ``fd``."""
-    return [*interpreter(kernel_argv), "-m", __name__, str(fd)]
+    with the same interpreter options, running this module on socket ``fd`` for the
+    runner of pid ``parent``."""
+    return [*interpreter(kernel_argv), "-m", __name__, str(fd), str(parent)]
+
+
+def die_with_parent(parent: int) -> None:
+    """Have Linux SIGKILL this process when ``parent`` (the thread that started it) ends;
+    exit now if it already has. Elsewhere (no ``prctl``) do nothing."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux
+        return
+    if os.getppid() != parent:  # it ended before the request was made
+        os._exit(1)
 
 
 class ForkedKernel:
@@ -159,6 +190,8 @@ class Zygote:
     ) -> None:
         self.process = process
         self.interpreter = interpreter
+        #: Whether a kernel was forked: a zygote that forked none has nothing to clean.
+        self.forked = False
         self._control = control
 
     def serves(self, kernel_argv: Sequence[str]) -> bool:
@@ -170,18 +203,31 @@ class Zygote:
     def start(cls, kernel_argv: Sequence[str]) -> Zygote:
         """Start a zygote for kernels of ``kernel_argv`` (it warms up in the background)."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        ours.settimeout(ANSWER_SECONDS)  # a stopped zygote takes no request
         with theirs:
             process = subprocess.Popen(
-                zygote_command(kernel_argv, theirs.fileno()),
+                zygote_command(kernel_argv, theirs.fileno(), os.getpid()),
                 pass_fds=[theirs.fileno()],
+                # What jupyter_client's launcher gives a kernel, read by ipykernel when the
+                # zygote imports it: a kernel with a parent leaves its log to the parent.
+                env={**os.environ, "JPY_PARENT_PID": str(os.getpid())},
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,  # a terminal's Ctrl-C reaches the runner, not it
             )
         return cls(process, ours, interpreter(kernel_argv))
 
     def fork(self, argv: Sequence[str], cwd: str, env: dict[str, str]) -> ForkedKernel:
-        """Start the kernel ``argv`` as a fork of the zygote; waits until it is warm."""
+        """Start the kernel ``argv`` as a fork of the zygote; waits until it is warm, at
+        most :data:`ANSWER_SECONDS`.
+
+        Raises
+        ------
+        ZygoteError
+            When the zygote has exited, was killed (:meth:`kill`) or did not answer in time.
+        """
+        self.forked = True
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        ours.settimeout(ANSWER_SECONDS)
         request = json.dumps({"argv": list(argv), "cwd": cwd, "env": env}).encode()
         try:
             with theirs:
@@ -195,14 +241,22 @@ class Zygote:
             raise ZygoteError(f"the kernel zygote has exited ({self.process.poll()})")
         return ForkedKernel(json.loads(answer)["pid"], ours)
 
+    def kill(self) -> None:
+        """Kill the zygote at once (safe in a signal handler): its kernels die with it,
+        and a :meth:`fork` waiting for it fails."""
+        self.process.kill()
+
     def close(self) -> None:
-        """Close the zygote: it kills any kernel still running, and exits."""
+        """Close the zygote: it kills any kernel still running, and exits (killed after
+        :data:`EXIT_SECONDS`, or at once when it forked nothing, perhaps still warming up)."""
         self._control.close()
+        if not self.forked:
+            self.kill()
         try:
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=EXIT_SECONDS)
         except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+            self.kill()
+            self.process.wait(timeout=EXIT_SECONDS)
 
 
 def warm_up() -> None:
@@ -220,6 +274,7 @@ def serve(control: socket.socket) -> None:
     """Fork a kernel for each request on ``control`` until it closes; reap the kernels
     and send each one's exit status on its channel."""
     channels: dict[int, socket.socket] = {}
+    zygote = os.getpid()
     wakeup_read, wakeup_write = os.pipe()
     os.set_blocking(wakeup_write, False)
     signal.set_wakeup_fd(wakeup_write)
@@ -244,7 +299,7 @@ def serve(control: socket.socket) -> None:
                         os.close(fd)
                     for other in channels.values():
                         other.close()
-                    _run_kernel(json.loads(request))
+                    _run_kernel(json.loads(request), zygote)
                 channels[pid] = channel
                 channel.send(json.dumps({"pid": pid}).encode())
             else:
@@ -277,10 +332,11 @@ def _kill_group(pid: int) -> None:
         pass
 
 
-def _run_kernel(request: dict) -> None:
-    """In a forked child: become the kernel the request describes; never return."""
+def _run_kernel(request: dict, zygote: int) -> None:
+    """In a forked child of ``zygote``: become the kernel the request describes; never return."""
     code = 1
     try:
+        die_with_parent(zygote)
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         os.setsid()  # its own process group, as jupyter_client starts kernels
@@ -288,11 +344,7 @@ def _run_kernel(request: dict) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         argv = request["argv"]
-        # ipykernel read JPY_PARENT_PID (its parent, which it watches) when the zygote
-        # imported it: give it as the kernel's own environment says.
-        parent = request["env"].get("JPY_PARENT_PID")
-        watch = [f"--IPKernelApp.parent_handle={parent}"] if parent else []
-        sys.argv = [LAUNCHER, *argv[argv.index(LAUNCHER) + 1 :], *watch]
+        sys.argv = [LAUNCHER, *argv[argv.index(LAUNCHER) + 1 :]]
         runpy.run_module(LAUNCHER, run_name="__main__", alter_sys=True)
         code = 0
     except SystemExit as exc:
@@ -307,8 +359,10 @@ def _run_kernel(request: dict) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Warm up, then serve forks on the socket whose descriptor is ``argv[0]``."""
-    fd = int((argv if argv is not None else sys.argv[1:])[0])
+    """Warm up, then serve forks on the socket whose descriptor is ``argv[0]`` for the
+    runner whose pid is ``argv[1]``."""
+    fd, parent = map(int, argv if argv is not None else sys.argv[1:])
+    die_with_parent(parent)
     control = socket.socket(fileno=fd)
     if sys.path and sys.path[0] == os.getcwd():  # as the launcher does, for the kernels
         del sys.path[0]
