@@ -17,7 +17,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("caretrends.cli", "command._option_string_actions"): (
         "argparse has no public way to ask a parser which options it has"
     ),
-    ("caretrends.report.document.word", "docx.table: _Cell"): (
+    ("caretrends.brief.document.word", "docx.table: _Cell"): (
         "python-docx documents its table cell class under this name (API: Table objects)"
     ),
     ("caretrends.report.zygote", "atexit._run_exitfuncs"): (
@@ -25,7 +25,7 @@ ALLOWED: dict[tuple[str, str], str] = {
         "and closes its sockets there, and atexit offers no public call to run them"
     ),
     **{
-        ("caretrends.report.document.word", name): (
+        ("caretrends.brief.document.word", name): (
             "python-docx has no public API for table shading, repeated header rows, an "
             "image's alt text or simple fields: its documented way is the lxml element"
         )
