@@ -71,8 +71,11 @@ def first_full_year(day: dt.date) -> int:
     return day.year + 1 if (day.month, day.day) > (1, 1) else day.year
 
 
-def fit_campaign_its(data: pd.DataFrame, starts: list[int], **kwargs: object):
-    """Level and slope change at each start (quasi-Poisson on annual counts)."""
+def fit_campaign_its(
+    data: pd.DataFrame, starts: list[int], *, slope_change: bool = True, **kwargs: object
+):
+    """Level (and, by default, slope) change at each start: quasi-Poisson on annual counts,
+    warnings off (their caveats travel in the model's own text)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return fit_its(
@@ -80,7 +83,7 @@ def fit_campaign_its(data: pd.DataFrame, starts: list[int], **kwargs: object):
             outcome="value",
             time="year",
             intervention_start=starts,
-            slope_change=True,
+            slope_change=slope_change,
             labels=[str(s) for s in starts],
             time_unit="year",
             **kwargs,

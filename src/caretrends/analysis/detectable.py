@@ -25,8 +25,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from caretrends.analysis.campaigns import fit_campaign_its
 from caretrends.errors import ModelDataError, ParameterError
-from caretrends.models import fit_its, fit_rate_trend
+from caretrends.models import fit_rate_trend
 from caretrends.models.glm import log_exposure
 from caretrends.models.its import _level_column, _slope_column
 from caretrends.models.power import (
@@ -215,7 +216,7 @@ def level_falls_detected(
     (:func:`caretrends.models.power.effects_detected`).
     """
     try:
-        template = _fit_power_its(data.assign(value=1), start, slope_change=False)
+        template = fit_campaign_its(data.assign(value=1), [start], slope_change=False)
     except (ParameterError, ModelDataError):  # the design itself: fit_its refuses them all
         return np.zeros(len(simulated), dtype=bool)
     level = template.fit.names.index(_level_column(start))
@@ -290,7 +291,7 @@ def _its_power(
     trend = fit_rate_trend(data, count="value", time="year", family="quasipoisson")
     dispersion = max(float(trend.dispersion), 1.0)
     try:
-        template = _fit_power_its(data.assign(value=1), start, slope_change=slope_change)
+        template = fit_campaign_its(data.assign(value=1), [start], slope_change=slope_change)
     except (ParameterError, ModelDataError):  # the design itself: fit_its refuses them all
         return np.zeros(len(effects)), dispersion
     column = (_level_column if kind == "level" else _slope_column)(start)
@@ -337,16 +338,3 @@ def _power_table(
     )
     table.attrs["dispersion"] = dispersion
     return table
-
-
-def _fit_power_its(data: pd.DataFrame, start: int, *, slope_change: bool):
-    """The ITS of the power simulations: a level change (and slope change), warnings off."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fit_its(
-            data,
-            outcome="value",
-            time="year",
-            intervention_start=start,
-            slope_change=slope_change,
-        )
