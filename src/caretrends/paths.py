@@ -46,6 +46,17 @@ def root_problem() -> str | None:
     return None
 
 
+def resolves_inside(path: Path, folder: Path) -> bool:
+    """Whether ``path``, after ``..`` and symbolic links, lies inside ``folder``.
+
+    Examples
+    --------
+    >>> resolves_inside(Path("/data/raw/../private/k2.csv"), Path("/data/raw"))
+    False
+    """
+    return path.resolve().is_relative_to(folder.resolve())
+
+
 def raw_dir() -> Path:
     """Return ``data/raw``: inputs exactly as received, with their provenance records."""
     return project_root() / "data" / "raw"

@@ -3,6 +3,10 @@
 Each entry records who produced a file, where it came from, when, under which terms,
 how it was produced, and its sha256, so that any number can be traced back to a file
 and the file to its publisher. ``caretrends validate`` checks the checksums.
+
+The register is read against the fields of :class:`SourceRecord` (no key unknown or
+missing, each value of its type), and every path it names must lie inside ``data/raw``:
+a problem is told in one line naming the register, the entry and the key.
 """
 
 from __future__ import annotations
@@ -12,9 +16,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import yaml
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from caretrends import paths
-from caretrends.errors import DataValidationError
+from caretrends.yamlfile import ConfigError, read_yaml, schema_problems, short
 
 REGISTRY_NAME = "sources.yaml"
 
@@ -35,6 +40,8 @@ SOURCE_KINDS: frozenset[str] = frozenset(
 @dataclass(frozen=True)
 class SourceRecord:
     """Provenance of one raw file."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")
 
     #: Location relative to ``data/raw`` (POSIX separators).
     path: str
@@ -61,6 +68,10 @@ class SourceRecord:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+#: Reads a register entry into a :class:`SourceRecord`, checking its keys and types.
+_ENTRY = TypeAdapter(SourceRecord)
+
+
 def sha256_file(path: Path) -> str:
     """Return the hex sha256 of a file's bytes, read in chunks."""
     digest = hashlib.sha256()
@@ -76,23 +87,43 @@ def registry_path(raw_dir: Path | None = None) -> Path:
 
 
 def load_registry(raw_dir: Path | None = None) -> list[SourceRecord]:
-    """Read the register; raise naming the entry and field when one is malformed."""
-    path = registry_path(raw_dir)
+    """Read the register, checking every entry against :class:`SourceRecord`.
+
+    Raises
+    ------
+    ConfigError
+        One line per problem, naming the register, the entry (number and path) and the
+        key: the file unreadable, not UTF-8 or not YAML, not a list of mappings, a key
+        unknown or missing, a value of the wrong type, an unknown kind, or a path that
+        resolves outside ``raw_dir``.
+    """
+    root = raw_dir or paths.raw_dir()
+    path = registry_path(root)
     if not path.exists():
         return []
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    entries = read_yaml(path) or []
+    if not isinstance(entries, list):
+        raise ConfigError([f"{path}: expected a list of entries, found {short(entries)}"])
     records, problems = [], []
     for number, entry in enumerate(entries, start=1):
+        where = f"entry {number}"
+        if not isinstance(entry, dict):
+            problems.append(f"{path}: {where}: expected a mapping of keys, found {short(entry)}")
+            continue
+        if isinstance(entry.get("path"), str):
+            where += f" ({entry['path']})"
         try:
-            record = SourceRecord(**entry)
-        except TypeError as exc:
-            problems.append(f"{path}: entry {number}: {exc}")
+            record = _ENTRY.validate_python(entry)
+        except ValidationError as exc:
+            problems += schema_problems(exc, path, SourceRecord, f"{where}: ")
             continue
         if record.kind not in SOURCE_KINDS:
-            problems.append(f"{path}: entry {number} ({record.path}): unknown kind {record.kind!r}")
+            problems.append(f"{path}: {where}: key kind: unknown kind {record.kind!r}")
+        if not paths.resolves_inside(root / record.path, root):
+            problems.append(f"{path}: {where}: key path: resolves outside {root}")
         records.append(record)
     if problems:
-        raise DataValidationError(problems)
+        raise ConfigError(problems)
     return records
 
 

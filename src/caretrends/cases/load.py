@@ -39,11 +39,23 @@ from caretrends.warnings import DataQualityWarning
 
 
 def private_case_files(kind: str, private_dir: Path | None = None) -> list[Path]:
-    """Return the real case files of ``kind``: ``<private_dir>/cases/<kind>/*.csv|xlsx``."""
-    folder = (private_dir or paths.private_dir()) / "cases" / kind
+    """Return the real case files of ``kind``: ``<private_dir>/cases/<kind>/*.csv|xlsx``.
+
+    Raises
+    ------
+    DataValidationError
+        Naming every file that resolves (through ``..`` or a symbolic link) outside
+        ``private_dir``, before any is read.
+    """
+    root = private_dir or paths.private_dir()
+    folder = root / "cases" / kind
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+    found = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+    outside = [f"{p}: resolves outside {root}" for p in found if not paths.resolves_inside(p, root)]
+    if outside:
+        raise DataValidationError(outside)
+    return found
 
 
 def read_case_record(

@@ -12,16 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from caretrends.errors import DataValidationError, ParameterError
+from caretrends.yamlfile import ConfigError, read_yaml, schema_problems, short
 
 Model = TypeVar("Model", bound=BaseModel)
-
-
-class ConfigError(DataValidationError, ParameterError):
-    """A configuration file cannot be read or breaks its schema (one line per problem)."""
 
 
 class _Strict(BaseModel):
@@ -94,95 +89,10 @@ def read_config(path: Path, model: type[Model]) -> Model:
         valid YAML (with line and column), not a mapping, or one line per key that breaks
         the schema.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError([f"{path}: cannot read the configuration: {exc.strerror}"]) from None
-    if b"\0" in data:
-        raise ConfigError([f"{path}: a binary file, not a YAML configuration"])
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            [f"{path}: not UTF-8 text (offset {exc.start}); save the configuration as UTF-8"]
-        ) from None
-    try:
-        loaded = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError([f"{path}: not valid YAML{where}"]) from None
+    loaded = read_yaml(path)
     if not isinstance(loaded, dict):
-        raise ConfigError([f"{path}: expected a mapping of keys, found {_short(loaded)}"])
+        raise ConfigError([f"{path}: expected a mapping of keys, found {short(loaded)}"])
     try:
         return model.model_validate(loaded)
     except ValidationError as exc:
-        raise ConfigError(config_problems(exc, path)) from None
-
-
-def config_problems(error: ValidationError, path: Path) -> list[str]:
-    """Word pydantic's errors as one line per key: file, key path, problem, value found.
-
-    Examples
-    --------
-    >>> try:
-    ...     SourcePriorityFile.model_validate({"priority": "KAS", "colour": 1})
-    ... except ValidationError as exc:
-    ...     print("\\n".join(config_problems(exc, Path("p.yaml"))))
-    p.yaml: key priority: Input should be a valid list, found 'KAS'
-    p.yaml: key colour: unknown key (allowed: priority, tolerance)
-    """
-    problems: dict[str, None] = {}
-    for item in error.errors():
-        key = ".".join(str(part) for part in item["loc"])
-        if item["type"] == "extra_forbidden":
-            parent = _model_at(error.title, item["loc"][:-1])
-            allowed = f" (allowed: {', '.join(parent)})" if parent else ""
-            problem = f"unknown key{allowed}"
-        elif item["type"] == "missing":
-            problem = "missing"
-        else:
-            problem = f"{item['msg']}, found {_short(item['input'])}"
-        problems[f"{path}: key {key}: {problem}"] = None
-    return list(problems)
-
-
-_MODELS: dict[str, type[BaseModel]] = {
-    model.__name__: model
-    for model in (
-        SourcePriorityFile,
-        TransmoneeFetchFile,
-        KasFieldRule,
-        KasTableEntry,
-        KasTablesFile,
-    )
-}
-
-
-def _model_at(title: str, location: tuple[int | str, ...]) -> list[str]:
-    """Return the keys allowed at ``location`` of the model named ``title`` (best effort)."""
-    model = _MODELS.get(title)
-    for part in location:
-        if model is None or isinstance(part, int):
-            continue
-        field = model.model_fields.get(str(part))
-        if field is None:  # a key of a dict: the model of its values follows
-            continue
-        model = _inner_model(field.annotation)
-    return list(model.model_fields) if model is not None else []
-
-
-def _inner_model(annotation: object) -> type[BaseModel] | None:
-    """The model inside ``dict[str, Model]`` (or ``Model`` itself)."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in getattr(annotation, "__args__", ()):
-        if isinstance(argument, type) and issubclass(argument, BaseModel):
-            return argument
-    return None
-
-
-def _short(value: object, limit: int = 60) -> str:
-    """``repr`` cut to ``limit`` characters, so that a problem stays on one line."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+        raise ConfigError(schema_problems(exc, path, model)) from None
