@@ -87,7 +87,7 @@ def test_a_sheet_past_the_cell_limit_is_refused_naming_the_limit(
     with pytest.raises(DataValidationError) as caught:
         export.read(["ID deteta"])
     assert str(caught.value) == (
-        "long.xlsx: row 51: the sheet holds more than 100 cells, the limit "
+        "long.xlsx: more than 50 records of 2 columns, over the limit of 100 cells "
         f"(set {read.WORKBOOK_CELLS_ENV} to raise it)"
     )
 
@@ -125,6 +125,6 @@ def test_a_normal_workbook_reads_as_read_excel_reads_it(
     path = workbook or _write_book(tmp_path / "mixed.xlsx", MIXED)
     expected = pd.read_excel(path, sheet_name=0, engine="openpyxl", dtype=str)
     header = pd.read_excel(path, sheet_name=0, engine="openpyxl", nrows=0).columns
-    pd.testing.assert_frame_equal(read._read_workbook(path, path.name), expected)
-    read_header = read._read_workbook(path, path.name, header_only=True).columns
-    pd.testing.assert_index_equal(read_header, header)
+    export = open_export(path, source_file=path.name)
+    pd.testing.assert_index_equal(pd.Index(export.header), header.astype(str))
+    pd.testing.assert_frame_equal(read._read_records(export), expected)

@@ -7,10 +7,10 @@ or without BOM, Windows-1250 for Serbian, Windows-1252 for Albanian); the delimi
 of :data:`DELIMITERS` found most often in the header line.
 
 A workbook is read in bounds: its zip members may unpack to at most
-:data:`WORKBOOK_MAX_BYTES` (``$CARETRENDS_WORKBOOK_MAX_BYTES``) and its first sheet may
-hold at most :data:`WORKBOOK_MAX_CELLS` cells (``$CARETRENDS_WORKBOOK_MAX_CELLS``), rows
-times columns. The sheet is streamed: the header is read alone, and checked, before any
-record is.
+:data:`WORKBOOK_MAX_BYTES` (``$CARETRENDS_WORKBOOK_MAX_BYTES``), checked from the zip's
+directory before anything is unpacked, and its first sheet is read for at most
+:data:`WORKBOOK_MAX_CELLS` cells (``$CARETRENDS_WORKBOOK_MAX_CELLS``), records times
+columns. The header is read alone, and checked, before any record is.
 """
 
 from __future__ import annotations
@@ -28,11 +28,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 from charset_normalizer import from_bytes
-from openpyxl import load_workbook
-from openpyxl.cell.cell import TYPE_ERROR, TYPE_NUMERIC
-from openpyxl.cell.read_only import EmptyCell, ReadOnlyCell
-from pandas.errors import EmptyDataError
-from pandas.io.parsers import TextParser
 from pyarrow import csv as pa_csv
 
 from caretrends.errors import DataValidationError
@@ -55,7 +50,7 @@ WORKBOOK_MAX_BYTES = 200 * 1024 * 1024
 #: Environment variable overriding :data:`WORKBOOK_MAX_CELLS`.
 WORKBOOK_CELLS_ENV = "CARETRENDS_WORKBOOK_MAX_CELLS"
 
-#: Most cells (rows times columns, an empty row counting one) read from a workbook's sheet.
+#: Most cells (records times the header's columns) read from a workbook's sheet.
 WORKBOOK_MAX_CELLS = 2_000_000
 
 _LINE_WITH_HIGH_BYTES = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
@@ -84,7 +79,7 @@ class Export:
         in the file.
         """
         if self.encoding == "xlsx":
-            frame = _read_workbook(self.path, self.source_file)
+            frame = _read_records(self)
             return frame.set_axis(self.header, axis="columns")[columns]
         wanted = set(columns)
         positions = [str(i) for i, name in enumerate(self.header) if name in wanted]
@@ -134,95 +129,34 @@ def misaligned_line(payload: bytes, delimiter: str, n_fields: int) -> str:
     return "CSV cannot be parsed (its fields do not line up with the header)"
 
 
-def _read_workbook(path: Path, source_file: str, *, header_only: bool = False) -> pd.DataFrame:
-    """Read the first sheet of a workbook, every cell as text or NA, as ``pd.read_excel`` would.
-
-    With ``header_only`` only the header row is read (the frame has no rows).
-
-    Raises
-    ------
-    DataValidationError
-        In one line: the file is not a workbook, unpacks to more than the byte limit, or
-        its sheet holds more than the cell limit.
-    """
-    rows = _sheet_rows(path, source_file, header_only=header_only)
-    # the parser read_excel hands its rows to, with the options it gives it
-    try:
-        return TextParser(rows, header=0, dtype=str, skip_blank_lines=False).read()
-    except EmptyDataError:
-        return pd.DataFrame()
-
-
-def _sheet_rows(path: Path, source_file: str, *, header_only: bool) -> list[list[object]]:
-    """The first sheet's rows, streamed, cells converted, trailing empties trimmed and padded."""
+def _read_workbook(path: Path, source_file: str, **options: object) -> pd.DataFrame:
+    """Read the first sheet of a workbook (``pd.read_excel`` ``options``), after checking
+    what it unpacks to; refuse a file that is not a workbook, in one line."""
     _check_unpacked_size(path, source_file=source_file)
-    max_cells = _limit(WORKBOOK_CELLS_ENV, WORKBOOK_MAX_CELLS)
-    rows: list[list[object]] = []
-    cells = 0
     try:
-        book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        return pd.read_excel(path, sheet_name=0, engine="openpyxl", **options)
     except Exception as exc:  # zipfile, openpyxl and lxml each have their own errors
-        raise _not_a_workbook(source_file, exc) from None
-    try:
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # declared dimensions can be wrong: follow the cells
-        for row in sheet.iter_rows():
-            cells += max(len(row), 1)
-            if cells > max_cells:
-                raise DataValidationError(
-                    [
-                        f"{source_file}: row {len(rows) + 1}: the sheet holds more than "
-                        f"{max_cells} cells, the limit (set {WORKBOOK_CELLS_ENV} to raise it)"
-                    ]
-                )
-            rows.append([_cell_value(cell) for cell in row])
-            if header_only:
-                break
-    except DataValidationError:
-        raise
-    except Exception as exc:
-        raise _not_a_workbook(source_file, exc) from None
-    finally:
-        book.close()
-    return _trimmed(rows)
+        raise DataValidationError(
+            [f"{source_file}: cannot be read as an XLSX workbook ({type(exc).__name__})"]
+        ) from None
 
 
-def _not_a_workbook(source_file: str, exc: Exception) -> DataValidationError:
-    """The one-line refusal of a file that cannot be read as a workbook."""
-    return DataValidationError(
-        [f"{source_file}: cannot be read as an XLSX workbook ({type(exc).__name__})"]
-    )
-
-
-def _cell_value(cell: ReadOnlyCell | EmptyCell) -> object:
-    """A cell's value as ``read_excel`` takes it: ``""`` for empty, NaN for an error, whole
-    numbers as ``int``."""
-    value = cell.value
-    if value is None:
-        return ""
-    if cell.data_type == TYPE_ERROR:
-        return np.nan
-    if cell.data_type == TYPE_NUMERIC and int(value) == value:
-        return int(value)
-    return value
-
-
-def _trimmed(rows: list[list[object]]) -> list[list[object]]:
-    """Rows without their trailing empty cells, the trailing empty rows dropped, padded
-    with ``""`` to one width (as ``read_excel`` passes them on).
-
-    Examples
-    --------
-    >>> _trimmed([["a", "b", ""], ["1"], [""], []])
-    [['a', 'b'], ['1', '']]
-    """
-    for row in rows:
-        while row and row[-1] == "":
-            row.pop()
-    while rows and not rows[-1]:
-        rows.pop()
-    width = max(map(len, rows), default=0)
-    return [row + [""] * (width - len(row)) for row in rows]
+def _read_records(export: Export) -> pd.DataFrame:
+    """A workbook's records as text, at most :data:`WORKBOOK_MAX_CELLS` cells: ``read_excel``
+    stops one row past the limit (it reads a sheet row by row), and a sheet that reaches
+    it is refused in one line naming the file and the limit."""
+    max_cells = _limit(WORKBOOK_CELLS_ENV, WORKBOOK_MAX_CELLS)
+    max_rows = max_cells // max(len(export.header), 1)
+    frame = _read_workbook(export.path, export.source_file, dtype=str, nrows=max_rows + 1)
+    if len(frame) > max_rows:
+        raise DataValidationError(
+            [
+                f"{export.source_file}: more than {max_rows} records of "
+                f"{len(export.header)} columns, over the limit of {max_cells} cells "
+                f"(set {WORKBOOK_CELLS_ENV} to raise it)"
+            ]
+        )
+    return frame
 
 
 def _check_unpacked_size(path: Path, *, source_file: str) -> None:
@@ -359,7 +293,7 @@ def open_export(path: Path, *, source_file: str) -> Export:
     if suffix not in SUFFIXES:
         raise DataValidationError([f"{source_file}: unsupported file type {suffix!r}"])
     if suffix == ".xlsx":
-        header = _read_workbook(path, source_file, header_only=True).columns
+        header = _read_workbook(path, source_file, nrows=0).columns
         return Export(path, source_file, [str(c) for c in header], "xlsx")
     data = path.read_bytes()
     check_text_bytes(data, source_file=source_file)
