@@ -58,7 +58,7 @@ def key_number_rows(
         quotes it, with what the series could have detected and the years it depends on.
     """
     latest, previous = series.iloc[-1], series.iloc[-2]
-    first_year, last_year = int(series["year"].iloc[0]), int(latest["year"])
+    last_year = int(latest["year"])
     ward = hospital.iloc[-1]
     permanent = permanency.iloc[0]
     synthetic = bool(permanent["synthetic"])
@@ -74,7 +74,6 @@ def key_number_rows(
             "conf_low": headline.conf_low,
             "conf_high": headline.conf_high,
             "estimate_unit": "percent",
-            "estimate_label": label("brief.key_apc", lang, first=first_year, last=last_year),
             "estimate_text": headline_label,
             "message_text": headline_statement,
         },

@@ -130,9 +130,8 @@ def misaligned_line(payload: bytes, delimiter: str, n_fields: int) -> str:
 
 
 def _read_workbook(path: Path, source_file: str, **options: object) -> pd.DataFrame:
-    """Read the first sheet of a workbook (``pd.read_excel`` ``options``), after checking
-    what it unpacks to; refuse a file that is not a workbook, in one line."""
-    _check_unpacked_size(path, source_file=source_file)
+    """Read the first sheet of a workbook (``pd.read_excel`` ``options``); refuse a file that
+    is not a workbook, in one line."""
     try:
         return pd.read_excel(path, sheet_name=0, engine="openpyxl", **options)
     except Exception as exc:  # zipfile, openpyxl and lxml each have their own errors
@@ -293,6 +292,7 @@ def open_export(path: Path, *, source_file: str) -> Export:
     if suffix not in SUFFIXES:
         raise DataValidationError([f"{source_file}: unsupported file type {suffix!r}"])
     if suffix == ".xlsx":
+        _check_unpacked_size(path, source_file=source_file)  # once, before anything is unpacked
         header = _read_workbook(path, source_file, nrows=0).columns
         return Export(path, source_file, [str(c) for c in header], "xlsx")
     data = path.read_bytes()

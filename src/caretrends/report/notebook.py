@@ -107,4 +107,4 @@ def read_table(outputs: RunPaths, name: str) -> pd.DataFrame:
             f"{path}: table {name!r} not written in this run: run the notebook whose "
             "'writes' declares it first (its 'depends_on' in the run configuration)"
         )
-    return pd.read_csv(path, keep_default_na=True)
+    return pd.read_csv(path)
