@@ -102,11 +102,14 @@ def _cases(kind: str):
 def exits_cumulative_incidence(lang: str) -> Draw:
     episodes = _cases("episodes")
     children = ct.cases.build_children(episodes.data, analysis_date="2025-12-31")
-    five_years = ct.analysis.exit_incidence(children).query("time <= 60")
-    title = ct.labels.case_title("brief.exits_title", lang, synthetic=True)
-    source = ct.labels.case_source(lang, synthetic=True)
+    curves = ct.disclosure.protect_curves(
+        ct.analysis.exit_incidence(children), estimate="cumulative_incidence", sizes=len(children)
+    )
+    origin = ct.cases.RecordOrigin.of(children["synthetic"])
+    title = ct.labels.case_title("brief.exits_title", lang, origin=origin)
+    source = ct.labels.case_source(lang, origin=origin)
     return lambda size: ct.figures.survival_chart(
-        five_years,
+        curves.until(60),
         title=title,
         lang=lang,
         estimate="cumulative_incidence",
@@ -116,9 +119,11 @@ def exits_cumulative_incidence(lang: str) -> Draw:
 
 
 def prevention_outcomes(lang: str) -> Draw:
-    outcomes = ct.analysis.counselling_outcomes(_cases("counselling").data)
-    sourced = outcomes.assign(source=ct.labels.case_source(lang, synthetic=True))
-    title = ct.labels.case_title("brief.prevention_title", lang, synthetic=True)
+    counselling = _cases("counselling").data
+    origin = ct.cases.RecordOrigin.of(counselling["synthetic"])
+    outcomes = ct.analysis.counselling_outcomes(counselling)
+    sourced = outcomes.assign(source=ct.labels.case_source(lang, origin=origin))
+    title = ct.labels.case_title("brief.prevention_title", lang, origin=origin)
     measure = ct.labels.label("measure.mothers_counselled", lang)
     return lambda size: ct.figures.prevention_chart(
         sourced,

@@ -7,6 +7,8 @@ import pandas as pd
 import pytest
 
 from caretrends import analysis, labels, paths
+from caretrends.cases.origin import RecordOrigin
+from caretrends.labels import LANGUAGES
 from caretrends.pipeline.reconcile import ReconcileRules, infer_from_totals, reconcile
 from caretrends.sources.compiled import read_compiled_figures
 
@@ -139,15 +141,36 @@ def test_counselling_outcomes_and_shares_by_risk_factor() -> None:
     assert by_risk.loc["poverty", "conf_low"] < 0.5 < by_risk.loc["poverty", "conf_high"]
 
 
+SYNTHETIC = RecordOrigin(real=0, synthetic=40)
+REAL = RecordOrigin(real=40, synthetic=0)
+
+
 def test_case_level_outputs_say_when_records_are_synthetic() -> None:
-    assert labels.case_title("brief.permanency_title", "en", synthetic=True) == (
+    assert labels.case_title("brief.permanency_title", "en", origin=SYNTHETIC) == (
         "Time to a permanent family (demonstration data)"
     )
-    assert labels.case_title("brief.permanency_title", "sq", synthetic=False) == (
+    assert labels.case_title("brief.permanency_title", "sq", origin=REAL) == (
         "Koha deri në një shtëpi të përhershme"
     )
-    table = analysis.mark_case_table(pd.DataFrame({"x": [1]}), synthetic=True)
-    assert table["records"].iloc[0] == analysis.SYNTHETIC_RECORDS
+    table = analysis.mark_case_table(pd.DataFrame({"x": [1]}), origin=SYNTHETIC, lang="sr")
+    assert table["records"].iloc[0] == labels.case_source("sr", origin=SYNTHETIC)
+    assert "sintetički" in table["records"].iloc[0]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_mixed_records_say_which_part_is_synthetic_with_a_small_part_unsaid(lang) -> None:
+    mixed = RecordOrigin(real=37, synthetic=3)
+    title = labels.case_title("brief.permanency_title", lang, origin=mixed)
+    source = labels.case_source(lang, origin=mixed)
+    fewer = labels.label("fewer_than", lang, n="5")
+    assert fewer in title and fewer in source and "40" in source
+    assert "3" not in title and "3" not in source  # the part of 3 is a small count
+    larger = labels.case_source(lang, origin=RecordOrigin(real=28, synthetic=12))
+    assert "12" in larger and "40" in larger
+    assert labels.origin_note("episodes", REAL, lang) == ""
+    assert labels.label("file_kind.counselling", lang) in labels.origin_note(
+        "counselling", SYNTHETIC, lang
+    )
 
 
 def test_median_sentence_names_groups_and_says_when_the_median_is_not_reached() -> None:
@@ -187,13 +210,16 @@ def test_counselling_tables_leave_the_project_with_small_counts_hidden() -> None
         }
     )
     shown = analysis.published_by_risk(by_risk).set_index("risk_factor")
-    assert shown.loc["poverty"].tolist() == [40, "c", "c", "c", "c"]  # 4 did not stay
+    assert shown.loc["poverty"].tolist() == [40, "c", "c", "c", "c", "c"]  # 4 did not stay
     assert shown.loc["adolescent_mother"].eq("c").all()
     assert shown.loc["other", "stayed"] == 12 and shown.loc["other", "share"] == 0.4
+    assert shown.loc["other", "share_flag"] == ""  # 30 mothers
+    few = by_risk.assign(mothers=[40, 3, 12], stayed=[36, 3, 6])
+    assert analysis.published_by_risk(few).set_index("risk_factor").at["other", "share_flag"] == "u"
 
 
 def test_case_sources_use_the_organisations_sourced_name_and_say_synthetic() -> None:
-    albanian = labels.case_source("sq", synthetic=True)
+    albanian = labels.case_source("sq", origin=SYNTHETIC)
     assert "SOS Fshatrat e Fëmijëve Kosovë" in albanian and "sintetike" in albanian
-    assert "synthetic" not in labels.case_source("en", synthetic=False)
-    assert "SOS Dečija sela Kosovo" in labels.case_source("sr", synthetic=False)
+    assert "synthetic" not in labels.case_source("en", origin=REAL)
+    assert "SOS Dečija sela Kosovo" in labels.case_source("sr", origin=REAL)

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from caretrends.brief.assemble import brief_document
 from caretrends.brief.document import render_brief
 from caretrends.brief.numbers import StandardFigure
+from caretrends.cases.origin import RecordOrigin
 from caretrends.labels import LANGUAGES, case_source, label
 
 matplotlib.use("Agg")
@@ -39,7 +40,7 @@ def _rows(lang: str) -> pd.DataFrame:
                 "period": "2008–2025",
                 "value": 0.758,
                 "unit": "percent",
-                "source": case_source(lang, synthetic=True),
+                "source": case_source(lang, origin=RecordOrigin(real=0, synthetic=40)),
                 "note": label("brief.synthetic_note", lang),
             },
         ]
@@ -110,7 +111,9 @@ def test_synthetic_case_results_stay_in_the_demonstration_box(figures) -> None:
 
 
 def test_real_case_records_are_evidence(figures) -> None:
-    rows = _rows("en").assign(source=["KAS", case_source("en", synthetic=False)])
+    rows = _rows("en").assign(
+        source=["KAS", case_source("en", origin=RecordOrigin(real=40, synthetic=0))]
+    )
     document = brief_document(
         rows,
         figures,

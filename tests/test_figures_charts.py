@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt
 
 from caretrends import disclosure, figures
 from caretrends.analysis import campaign_table
+from caretrends.disclosure import protect_curves
 from caretrends.errors import DataValidationError, ParameterError
 from caretrends.labels import LANGUAGES, label
 
@@ -145,8 +146,9 @@ def survival(lang: str) -> figures.Chart:
                 }
             )
         )
+    curves = protect_curves(pd.concat(rows), estimate="cumulative_incidence", sizes=40)
     return figures.survival_chart(
-        pd.concat(rows),
+        curves,
         estimate="cumulative_incidence",
         title=label("cumulative_incidence", lang),
         lang=lang,
@@ -377,7 +379,11 @@ def test_placement_curves_are_named_in_the_chart_language() -> None:
         for group in ("residential", "sos_family")
     )
     chart = figures.survival_chart(
-        table, title="t", lang="sq", labels_from="placement", options=CITED
+        protect_curves(table, estimate="survival", sizes=30),
+        title="t",
+        lang="sq",
+        labels_from="placement",
+        options=CITED,
     )
     names = set(chart.data["group"])
     assert names == {label("placement.residential", "sq"), label("placement.sos_family", "sq")}

@@ -29,6 +29,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submodules=[
         "campaigns",
+        "case_curves",
         "cases",
         "contested",
         "detectable",
@@ -40,11 +41,20 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "sensitivity",
     ],
     submod_attrs={
+        "case_curves": [
+            "exit_curves",
+            "legal_status",
+            "permanency_median",
+            "permanency_milestones",
+            "placement_curves",
+            "protected_medians",
+            "protected_milestones",
+            "withheld_analyses",
+        ],
         "campaigns": ["CAMPAIGN_COLUMNS", "campaign_table", "first_full_year"],
         "cases": [
             "COUNSELLING_LABELS",
             "EXIT_LABELS",
-            "SYNTHETIC_RECORDS",
             "counselling_by_risk",
             "counselling_outcomes",
             "exit_incidence",

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from caretrends import disclosure
+from caretrends.cases.origin import RecordOrigin
+from caretrends.labels import case_source
 from caretrends.models import cumulative_incidence, value_at, wilson_interval
 
 #: Exit types of the children view, as the figures' ``outcome`` label codes.
@@ -84,26 +86,35 @@ def permanency_incidence(children: pd.DataFrame) -> pd.DataFrame:
 def permanency_within(children: pd.DataFrame, months: int) -> pd.DataFrame:
     """The share of children in a permanent family within ``months`` of entering care, one
     row: the Aalen-Johansen cumulative incidence (:func:`permanency_incidence`) with its
-    interval (NaN past the end of follow-up, see :func:`caretrends.models.value_at`).
+    interval, as it may be published (:mod:`caretrends.disclosure.cases`).
 
     Returns
     -------
     DataFrame
-        ``months``, ``estimate``, ``conf_low``, ``conf_high``, ``children``,
-        ``first_entry_year``, ``last_entry_year`` and ``synthetic`` (all records synthetic).
+        ``months``, ``estimate``, ``conf_low``, ``conf_high``, ``withheld`` (why the
+        estimate is not published, else ``""``), ``first_entry_year``, ``last_entry_year``,
+        ``origin`` (``real``, ``synthetic`` or ``mixed``) and ``synthetic`` (any record
+        synthetic). The number of children is not given: a key number says "fewer than
+        20" instead of a count that may be small.
     """
-    reading = value_at(permanency_incidence(children), months, estimate="cumulative_incidence")
+    full = permanency_incidence(children)
+    curves = disclosure.protect_curves(full, estimate="cumulative_incidence", sizes=len(children))
+    reading = curves.protect_readings(
+        milestones(full, [months], estimate="cumulative_incidence")
+    ).iloc[0]
+    origin = RecordOrigin.of(children["synthetic"])
     return pd.DataFrame(
         [
             {
                 "months": months,
-                "estimate": reading.estimate,
-                "conf_low": reading.conf_low,
-                "conf_high": reading.conf_high,
-                "children": len(children),
+                "estimate": reading["cumulative_incidence"],
+                "conf_low": reading["conf_low"],
+                "conf_high": reading["conf_high"],
+                "withheld": reading["withheld"],
                 "first_entry_year": int(children["entry_year"].min()),
                 "last_entry_year": int(children["entry_year"].max()),
-                "synthetic": bool(children["synthetic"].all()),
+                "origin": origin.kind,
+                "synthetic": origin.any_synthetic,
             }
         ]
     )
@@ -192,15 +203,16 @@ def published_by_risk(by_risk: pd.DataFrame) -> pd.DataFrame:
 
     Each risk factor's mothers split into those whose child stayed and the rest; with the
     number of mothers published, a small count on either side hides both (and the share
-    and its interval), and a small number of mothers hides the whole row.
+    and its interval), and a small number of mothers hides the whole row. ``share_flag``
+    marks a share of fewer than 20 mothers ``u`` and a hidden one ``c``.
 
     Examples
     --------
     >>> table = pd.DataFrame({"risk_factor": ["poverty", "other"], "mothers": [40, 30],
     ...                       "stayed": [38, 12], "share": [0.95, 0.4],
     ...                       "conf_low": [0.8, 0.2], "conf_high": [1.0, 0.6]})
-    >>> published_by_risk(table)[["stayed", "share"]].values.tolist()
-    [['c', 'c'], [12, 0.4]]
+    >>> published_by_risk(table)[["stayed", "share", "share_flag"]].values.tolist()
+    [['c', 'c', 'c'], [12, 0.4, '']]
     """
     split = by_risk.assign(not_stayed=by_risk["mothers"] - by_risk["stayed"]).melt(
         id_vars="risk_factor", value_vars=["stayed", "not_stayed"], var_name="side"
@@ -213,15 +225,17 @@ def published_by_risk(by_risk: pd.DataFrame) -> pd.DataFrame:
     columns = ["stayed", "share", "conf_low", "conf_high"]
     published.loc[withheld | small, columns] = disclosure.SUPPRESSED
     published.loc[small, "mothers"] = disclosure.SUPPRESSED
+    published["share_flag"] = [
+        disclosure.SUPPRESSED if hide else disclosure.share_flag(mothers)
+        for hide, mothers in zip(withheld | small, by_risk["mothers"], strict=True)
+    ]
     return published
 
 
-SYNTHETIC_RECORDS = "synthetic demonstration records, not real children"
-
-
-def mark_case_table(table: pd.DataFrame, *, synthetic: bool) -> pd.DataFrame:
-    """Add a ``records`` column saying whether a case-level table rests on real records."""
-    return table.assign(records=SYNTHETIC_RECORDS if synthetic else "case records")
+def mark_case_table(table: pd.DataFrame, *, origin: RecordOrigin, lang: str) -> pd.DataFrame:
+    """Add a ``records`` column saying, in ``lang``, which of a case-level table's records
+    are synthetic (:func:`caretrends.labels.case_source`)."""
+    return table.assign(records=case_source(lang, origin=origin))
 
 
 def permanency_covariates(children: pd.DataFrame) -> pd.DataFrame:

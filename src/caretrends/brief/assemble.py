@@ -26,7 +26,7 @@ from caretrends.brief.document import (
 )
 from caretrends.brief.numbers import StandardFigure
 from caretrends.figures import key_numbers_table
-from caretrends.labels import case_source, format_date, label
+from caretrends.labels import format_date, label
 
 #: The figures the brief prints, in order, with their width on the page; case-level
 #: figures only when the case records are real.
@@ -126,7 +126,7 @@ def brief_document(
     BriefDocument
     """
     case_level = rows["source"].isin(
-        {case_source(lang, synthetic=True), case_source(lang, synthetic=False)}
+        {label(f"brief.case_records_{kind}", lang) for kind in ("source", "synthetic")}
     )
     evidence = rows[~case_level] if synthetic else rows
     table = key_numbers_table(evidence, lang=lang)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from caretrends.figures.captions import cited_sources
-from caretrends.labels import case_source, label
+from caretrends.labels import label, withheld_text
 from caretrends.models.result import Estimate
 
 #: The brief's standard figures, in the order of the analysis plan (file stems).
@@ -61,7 +61,6 @@ def key_number_rows(
     last_year = int(latest["year"])
     ward = hospital.iloc[-1]
     permanent = permanency.iloc[0]
-    synthetic = bool(permanent["synthetic"])
     rows = [
         {
             "measure": label("brief.key_abandoned", lang),
@@ -95,19 +94,26 @@ def key_number_rows(
             "conf_high": 100 * ward["conf_high"],
             "estimate_unit": "percent",
         },
-        {
-            "measure": label("brief.key_permanent", lang, months=int(permanent["months"])),
-            "period": f"{int(permanent['first_entry_year'])}–{int(permanent['last_entry_year'])}",
-            "value": permanent["estimate"],
-            "unit": "percent",
-            "source": case_source(lang, synthetic=synthetic),
-            "estimate": 100 * permanent["estimate"],
-            "conf_low": 100 * permanent["conf_low"],
-            "conf_high": 100 * permanent["conf_high"],
-            "estimate_unit": "percent",
-            "note": label("brief.synthetic_note", lang) if synthetic else "",
-        },
     ]
+    # A figure from synthetic records, even in part, is no key number (the pages keep
+    # their labelled demonstration); one withheld by the disclosure rules says why.
+    if not permanent["synthetic"]:
+        withheld = permanent["withheld"] if isinstance(permanent["withheld"], str) else ""
+        rows.append(
+            {
+                "measure": label("brief.key_permanent", lang, months=int(permanent["months"])),
+                "period": f"{int(permanent['first_entry_year'])}–"
+                f"{int(permanent['last_entry_year'])}",
+                "value": permanent["estimate"],
+                "unit": "percent",
+                "source": label("brief.case_records_source", lang),
+                "estimate": 100 * permanent["estimate"],
+                "conf_low": 100 * permanent["conf_low"],
+                "conf_high": 100 * permanent["conf_high"],
+                "estimate_unit": "percent",
+                "note": withheld_text(withheld, lang) if withheld else "",
+            }
+        )
     return pd.DataFrame(rows)
 
 

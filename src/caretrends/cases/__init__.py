@@ -21,5 +21,6 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "children": ["build_children"],
         "clean": ["CaseCleaningResult", "clean_case_file"],
         "load": ["check_case_files", "load_cases", "load_children"],
+        "origin": ["RecordOrigin"],
     },
 )

@@ -116,10 +116,13 @@ def prevention_chart(
         .reindex(index=counts.index, columns=outcomes)
         .sum(axis=1, min_count=len(outcomes))
     )
+    # A yearly total of 1 to 4 is a small count itself: that year's bar and share go too.
+    totals = totals.mask(disclosure.DEFAULT_RULES.is_small(totals))
     hidden_block = (totals - counts.sum(axis=1)).where(hidden.any(axis=1))
     unknown_years = totals.index[totals.isna()]
     shares = _shares(counts[success], totals).where(~hidden[success], np.nan)
-    unreliable = counts[success] < disclosure.DEFAULT_RULES.unreliable_below
+    # A share of fewer than 20 mothers, or on fewer than 20 events, is unreliable.
+    unreliable = np.minimum(counts[success], totals) < disclosure.DEFAULT_RULES.unreliable_below
     stacked = is_narrow(size)
     share_of_height = 0.36 if stacked else 0.6
     with style_context(size):
@@ -202,6 +205,9 @@ def prevention_chart(
         )
         for ax in (count_ax, share_ax):
             ax.set_xlabel(label("year", lang))
+            # Every year's place, drawn or hidden: a year with every cell hidden draws
+            # nothing, and autoscaling would then centre the axis on 0.
+            ax.set_xlim(counts.index.min() - 0.6, counts.index.max() + 0.6)
             year_axis(ax.xaxis)
         locale_axis(count_ax.yaxis, lang)
         locale_axis(share_ax.yaxis, lang, percent=True)

@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 
 from caretrends import disclosure
+from caretrends.disclosure.cases import ProtectedCurves
+from caretrends.errors import ParameterError
 from caretrends.figures.axes import axis_label, locale_axis
 from caretrends.figures.chart import (
     PAGE,
@@ -58,8 +60,20 @@ def _reading(curve: pd.DataFrame, time: float, estimate: str) -> dict[str, float
     }
 
 
+def withheld_notes(curves: ProtectedCurves, labels_from: str, lang: str) -> list[str]:
+    """The notes saying which curves are not shown, and that curves stop, in ``lang``."""
+    notes = []
+    if curves.withheld:
+        names = [text_or_label(str(g), labels_from, lang) for g in curves.withheld]
+        notes.append(label("notes.curves_withheld", lang, groups=", ".join(names)))
+    if curves.stops:
+        n = format_number(curves.min_at_risk, lang, decimals=0)
+        notes.append(label("notes.curves_stop", lang, n=n))
+    return notes
+
+
 def survival_chart(
-    table: pd.DataFrame,
+    curves: ProtectedCurves,
     *,
     title: str,
     lang: str = "en",
@@ -73,13 +87,15 @@ def survival_chart(
 
     Parameters
     ----------
-    table : DataFrame
-        One row per group and time (every event or censoring time): ``group``,
-        ``time`` (months), ``at_risk``, ``events``, the ``estimate`` column, ``conf_low``
-        and ``conf_high`` (fractions) — the Kaplan–Meier table of the survival models.
-        For competing exits pass the Aalen–Johansen table with ``group`` holding the
-        outcome (``reunited``, ``adopted`` ... are translated) and
-        ``estimate="cumulative_incidence"``.
+    curves : ProtectedCurves
+        The curves as they may be published (:func:`caretrends.disclosure.protect_curves`,
+        cut to the horizon drawn with ``.until``): one row per group and time (every
+        event or censoring time) with ``group``, ``time`` (months), ``at_risk``,
+        ``events``, the ``estimate`` column, ``conf_low`` and ``conf_high`` (fractions),
+        from the Kaplan–Meier table of the survival models or, for competing exits, the
+        Aalen–Johansen table with ``group`` holding the outcome (``reunited``,
+        ``adopted`` ... are translated) and ``estimate="cumulative_incidence"``. Curves
+        withheld, and where they stop, are said in the notes.
     title : str
         The key message, in ``lang``.
     lang : {"en", "sq", "sr"}
@@ -100,8 +116,12 @@ def survival_chart(
     Returns
     -------
     Chart
-        Numbers at risk from 1 to 4 are shown as ``c`` in the risk table and the data.
+        Numbers at risk from 1 to 4, and past a curve's stop, are shown as ``c`` in the
+        risk table and the data.
     """
+    if curves.empty:
+        raise ParameterError("no curve may be published: say why in words instead")
+    table = curves.table
     require_columns(
         table, [group, "time", "at_risk", "events", estimate, "conf_low", "conf_high"], "curves"
     )
@@ -112,8 +132,8 @@ def survival_chart(
     horizon = float(table["time"].max())
     times = list(risk_times) if risk_times is not None else list(np.arange(0, horizon + 1, 12))
     names = {g: text_or_label(str(g), labels_from, lang) for g in groups}
-    curves = {g: table[table[group] == g] for g in groups}
-    risk = pd.DataFrame({g: at_risk_at(curves[g], times) for g in groups}, index=times)
+    by_group = {g: table[table[group] == g] for g in groups}
+    risk = pd.DataFrame({g: at_risk_at(by_group[g], times) for g in groups}, index=times)
     shared_risk = risk.nunique(axis=1).eq(1).all() and len(groups) > 1
     risk_rows = (
         {label("all_groups", lang): risk[groups[0]]}
@@ -121,7 +141,10 @@ def survival_chart(
         else {names[g]: risk[g] for g in groups}
     )
     small = disclosure.DEFAULT_RULES.is_small
-    risk_hidden = risk.apply(small)
+    stopped = pd.DataFrame(
+        {g: [t > curves.stops.get(g, np.inf) for t in times] for g in groups}, index=times
+    )
+    risk_hidden = risk.apply(small) | stopped
     hidden_rows = (
         {label("all_groups", lang): risk_hidden[groups[0]]}
         if shared_risk
@@ -134,7 +157,7 @@ def survival_chart(
         ax = figure.add_subplot(grid[0])
         table_ax = figure.add_subplot(grid[1], sharex=ax)
         for number, g in enumerate(groups):
-            curve = curves[g].sort_values("time")
+            curve = by_group[g].sort_values("time")
             curve = (
                 pd.concat(
                     [
@@ -194,7 +217,7 @@ def survival_chart(
                 "group": names[g],
                 "time": t,
                 "at_risk": disclosure.SUPPRESSED if risk_hidden.at[t, g] else int(risk.at[t, g]),
-                **_reading(curves[g], t, estimate),
+                **_reading(by_group[g], t, estimate),
             }
             for g in groups
             for t in times
@@ -202,7 +225,7 @@ def survival_chart(
     )
 
     def at_milestone(g: object, months: int) -> float:
-        return value_at(curves[g], months, estimate=estimate).estimate
+        return value_at(by_group[g], months, estimate=estimate).estimate
 
     milestones = [m for m in MILESTONES if m <= horizon]
     sentences = [
@@ -216,7 +239,7 @@ def survival_chart(
         )
         for m in milestones
     ]
-    notes = [label("notes.band", lang)]
+    notes = [label("notes.band", lang), *withheld_notes(curves, labels_from, lang)]
     if risk_hidden.any().any():
         notes.append(suppressed_note(lang))
     return publish(
@@ -231,4 +254,4 @@ def survival_chart(
     )
 
 
-__all__ = ["MILESTONES", "at_risk_at", "survival_chart"]
+__all__ = ["MILESTONES", "at_risk_at", "survival_chart", "withheld_notes"]

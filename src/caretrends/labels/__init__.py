@@ -26,8 +26,12 @@ from caretrends.labels.sentences import (
     case_source,
     case_title,
     cited_text,
+    count_text,
     median_sentence,
     model_term,
+    model_withheld_sentence,
+    origin_note,
+    withheld_text,
 )
 from caretrends.labels.terms import (
     CODE_GROUPS,
@@ -59,6 +63,7 @@ __all__ = [
     "case_title",
     "catalog",
     "cited_text",
+    "count_text",
     "country_name",
     "format_date",
     "format_interval",
@@ -70,6 +75,9 @@ __all__ = [
     "locale_of",
     "median_sentence",
     "model_term",
+    "model_withheld_sentence",
+    "origin_note",
     "provisional_terms",
     "text_or_label",
+    "withheld_text",
 ]

@@ -8,8 +8,14 @@ import math
 import re
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # only for annotations: the labels load without pandas
-    import pandas as pd
+from caretrends.cases.origin import MIXED
+from caretrends.disclosure.rules import (
+    EVENTS_PER_COVARIATE,
+    MIN_GROUP_CHILDREN,
+    SUPPRESSED,
+    count_shown,
+    fewest_shown,
+)
 from caretrends.labels.terms import (
     format_number,
     format_percent,
@@ -17,6 +23,12 @@ from caretrends.labels.terms import (
     label,
     text_or_label,
 )
+
+if TYPE_CHECKING:  # only for annotations: the labels load without pandas
+    import pandas as pd
+
+    from caretrends.cases.origin import RecordOrigin
+    from caretrends.disclosure.cases import ModelCheck
 
 
 def median_sentence(
@@ -50,7 +62,9 @@ def median_sentence(
     ci = label("model.ci", lang, level=format_percent(0.95, lang))
     parts = []
     for row in medians.itertuples(index=False):
-        if math.isnan(row.median):
+        if getattr(row, "withheld", ""):
+            text = withheld_text(row.withheld, lang)
+        elif math.isnan(row.median):
             text = label("model.km.half_not_reached", lang)
         else:
             high = (
@@ -76,15 +90,106 @@ def _term(text: str, lang: str) -> str:
     return label(text, lang) if "." in text and has_label(text, lang) else text
 
 
-def case_title(key: str, lang: str, *, synthetic: bool) -> str:
-    """A case-level figure's title, saying on its face when the records are synthetic."""
+def case_title(key: str, lang: str, *, origin: RecordOrigin) -> str:
+    """A case-level figure's title, saying on its face when any of its records are synthetic.
+
+    Examples
+    --------
+    >>> from caretrends.cases.origin import RecordOrigin
+    >>> case_title("brief.permanency_title", "en", origin=RecordOrigin(real=0, synthetic=40))
+    'Time to a permanent family (demonstration data)'
+    >>> case_title("brief.permanency_title", "en", origin=RecordOrigin(real=30, synthetic=3))
+    'Time to a permanent family (partly demonstration data: fewer than 5 of 33 records)'
+    """
     title = label(key, lang)
-    return label("brief.demonstration_suffix", lang, title=title) if synthetic else title
+    if origin.kind == MIXED:
+        return label("brief.mixed_suffix", lang, title=title, part=_synthetic_part(origin, lang))
+    return label("brief.demonstration_suffix", lang, title=title) if origin.any_synthetic else title
 
 
-def case_source(lang: str, *, synthetic: bool) -> str:
-    """The source line of a case-level figure or key number, saying when it is synthetic."""
-    return label("brief.case_records_synthetic" if synthetic else "brief.case_records_source", lang)
+def case_source(lang: str, *, origin: RecordOrigin) -> str:
+    """The source line of a case-level figure, table or key number, saying which records
+    are synthetic (all of them, or which part)."""
+    if origin.kind == MIXED:
+        return label("brief.case_records_mixed", lang, part=_synthetic_part(origin, lang))
+    key = "brief.case_records_synthetic" if origin.any_synthetic else "brief.case_records_source"
+    return label(key, lang)
+
+
+def origin_note(kind: str, origin: RecordOrigin, lang: str) -> str:
+    """Say, for one kind of case record, how many are synthetic; ``""`` when none is.
+
+    Examples
+    --------
+    >>> from caretrends.cases.origin import RecordOrigin
+    >>> origin_note("counselling", RecordOrigin(real=0, synthetic=90), "en")
+    'Counselling records: synthetic demonstration records, not real people.'
+    """
+    if not origin.any_synthetic:
+        return ""
+    name = label(f"file_kind.{kind}", lang)
+    if origin.kind == MIXED:
+        return label("brief.mixed_kind", lang, kind=name, part=_synthetic_part(origin, lang))
+    return label("brief.synthetic_kind", lang, kind=name)
+
+
+def _synthetic_part(origin: RecordOrigin, lang: str) -> str:
+    """ "12 of 40" synthetic records; a count of 1 to 4 as "fewer than 5"."""
+    return label(
+        "brief.part_of",
+        lang,
+        part=count_text(origin.synthetic, lang),
+        total=count_text(origin.total, lang),
+    )
+
+
+def count_text(count: int, lang: str) -> str:
+    """A count from case records as a sentence may give it: "fewer than 5" for 1 to 4.
+
+    Examples
+    --------
+    >>> count_text(0, "en"), count_text(3, "en"), count_text(1234, "sr")
+    ('0', 'fewer than 5', '1.234')
+    """
+    if count_shown(count) == SUPPRESSED:
+        return label("fewer_than", lang, n=format_number(fewest_shown(), lang, decimals=0))
+    return format_number(count, lang, decimals=0)
+
+
+def withheld_text(code: str, lang: str) -> str:
+    """Why a case-derived number is not shown, from its ``withheld`` code, in ``lang``.
+
+    Examples
+    --------
+    >>> withheld_text("few_at_risk", "en")
+    'not shown: fewer than 5 children still followed'
+    """
+    return label(
+        f"withheld.{code}",
+        lang,
+        children=format_number(MIN_GROUP_CHILDREN, lang, decimals=0),
+        at_risk=format_number(fewest_shown(), lang, decimals=0),
+    )
+
+
+def model_withheld_sentence(check: ModelCheck, lang: str) -> str:
+    """Say why a model of the case records was not fitted, and what it would need.
+
+    Examples
+    --------
+    >>> from caretrends.disclosure.cases import ModelCheck
+    >>> model_withheld_sentence(ModelCheck(6, 4, 20, 2, "few_events"), "en")  # doctest: +ELLIPSIS
+    'The model was not fitted: fewer than 5 children in the records reached a permanent ...'
+    """
+    return label(
+        f"model.cox.withheld_{check.reason}",
+        lang,
+        events=count_text(check.events, lang),
+        needed=format_number(check.needed_events, lang, decimals=0),
+        per=format_number(EVENTS_PER_COVARIATE, lang, decimals=0),
+        more=format_number(max(check.needed_events - check.events, 0), lang, decimals=0),
+        at_risk=format_number(fewest_shown(), lang, decimals=0),
+    )
 
 
 #: The terms the models name their estimates with, and the catalog key of each.

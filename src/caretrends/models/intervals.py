@@ -15,7 +15,7 @@ from numpy.typing import ArrayLike
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from caretrends.disclosure import RELIABLE_EVENTS
+from caretrends.disclosure.rules import RELIABLE_EVENTS
 from caretrends.errors import DataValidationError
 
 #: Beyond this a log-scale bound overflows ``exp`` (about 709.8): a ratio whose interval

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from caretrends.disclosure import RELIABLE_EVENTS
+from caretrends.disclosure.rules import RELIABLE_EVENTS
 
 #: Columns of a derived-indicator table.
 DERIVED_COLUMNS: list[str] = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import platform
 import subprocess
 from importlib.metadata import PackageNotFoundError, version
@@ -90,3 +91,20 @@ def shown_path(file: Path) -> str:
     root = paths.project_root()
     resolved = file.resolve()
     return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else str(file)
+
+
+#: The table a notebook writes of the analyses the disclosure rules held back
+#: (:func:`caretrends.analysis.withheld_analyses`).
+WITHHELD_TABLE = "withheld_analyses.csv"
+
+
+def withheld_analyses(data_dir: Path) -> list[dict[str, str]]:
+    """The analyses, or curves of an analysis, a run did not publish in full, and why.
+
+    Read from the run's ``data/withheld_analyses.csv`` (none when no notebook wrote it).
+    """
+    table = data_dir / WITHHELD_TABLE
+    if not table.is_file():
+        return []
+    with table.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))

@@ -61,6 +61,7 @@ from caretrends.report.manifest import (
     input_checksums,
     package_versions,
     shown_path,
+    withheld_analyses,
 )
 from caretrends.report.zygote import Zygote
 
@@ -320,6 +321,7 @@ def run_report(
                 "kernel": {"name": kernel_name, "python": kernel_argv[0]},
                 "execution_timeout": config.execution_timeout,
                 "notebooks": {name: _manifest_entry(o, outputs) for name, o in outcomes.items()},
+                "withheld_analyses": withheld_analyses(outputs.data),
                 "inputs": input_checksums(
                     raw_dir=raw_dir,
                     processed_dir=processed_dir,

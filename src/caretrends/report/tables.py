@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from caretrends.disclosure import MARKERS
+from caretrends.disclosure.rules import MARKERS
 from caretrends.labels import (
     CODE_GROUPS,
     LANGUAGES,

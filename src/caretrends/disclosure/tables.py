@@ -1,4 +1,4 @@
-"""Small-cell protection before any count or rate leaves the project.
+"""Small-cell protection of tables before any count or rate leaves the project.
 
 Official publishers (the UK Department for Education among them) hide small counts
 and mark them ``c``; a hidden count must also not be recoverable by subtracting the
@@ -22,68 +22,24 @@ saying why, so that charts can show ``c`` instead of drawing a zero.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
+from caretrends.disclosure.rules import (
+    DEFAULT_RULES,
+    MARKERS,
+    PRIMARY,
+    SECONDARY,
+    SUPPRESSED,
+    UNRELIABLE,
+    DisclosureRules,
+)
 from caretrends.errors import DataValidationError, ParameterError
-
-#: Marker of a suppressed value (DfE, ONS).
-SUPPRESSED = "c"
-#: Marker of a value that does not apply (DfE).
-NOT_APPLICABLE = "z"
-#: Marker of a rate on too few events to be reliable (ONS).
-UNRELIABLE = "u"
-#: Markers official tables use for a missing value, with their meaning.
-MARKERS: dict[str, str] = {
-    SUPPRESSED: "suppressed",
-    NOT_APPLICABLE: "not applicable",
-    "x": "not available",
-    "..": "not available",
-    ":": "not available",
-    "low": "fewer than 0.5 (rounded to zero)",
-}
-
-#: Values of the ``suppression`` column.
-PRIMARY = "primary"
-SECONDARY = "secondary"
 
 # A hidden count whose feasible range is narrower than this is treated as recovered.
 _MIN_RANGE = 1.0
-
-
-#: Fewer events than this make a rate unreliable (Office for National Statistics convention).
-#: The one reliability threshold of the project: models, tables, figures and briefs read it.
-RELIABLE_EVENTS = 20
-
-
-@dataclass(frozen=True)
-class DisclosureRules:
-    """Thresholds of the disclosure policy."""
-
-    #: The smallest count suppressed (zeros are published).
-    low: int = 1
-    #: The largest count suppressed: counts from ``low`` to ``high`` inclusive are hidden.
-    high: int = 4
-    #: Rates on fewer events than this are flagged unreliable (ONS: 20).
-    unreliable_below: int = RELIABLE_EVENTS
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.low <= self.high:
-            raise ParameterError(f"disclosure rules: need 0 <= low <= high, got {self}")
-
-    def is_small(self, counts: pd.Series) -> pd.Series:
-        """Return True for counts that primary suppression hides."""
-        return counts.between(self.low, self.high)
-
-    def hides(self, count: float) -> bool:
-        """Return True when primary suppression hides this one count."""
-        return bool(self.low <= count <= self.high)
-
-
-DEFAULT_RULES = DisclosureRules()
 
 
 def suppress(
