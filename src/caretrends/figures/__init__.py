@@ -23,7 +23,7 @@ from caretrends.figures.export import ExportedFigure, export_figure
 from caretrends.figures.key_numbers import key_numbers, key_numbers_table
 from caretrends.figures.prevention import prevention_chart
 from caretrends.figures.style import PALETTE, SIZES, contrast_ratio, use_style
-from caretrends.figures.survival import survival_chart
+from caretrends.figures.survival import survival_chart, withheld_notes
 from caretrends.figures.trends import its_chart, joinpoint_chart, trend_chart
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "key_numbers_table",
     "prevention_chart",
     "survival_chart",
+    "withheld_notes",
     "trend_chart",
     "use_style",
 ]

@@ -33,6 +33,8 @@ def _value_cell(row: pd.Series, lang: str) -> tuple[str, bool]:
     """
     rules = disclosure.DEFAULT_RULES
     unit, decimals = row["unit"], int(row["decimals"])
+    if pd.isna(row["value"]):  # withheld by the case rules: its note says why
+        return disclosure.SUPPRESSED, True
     if unit == "count" and rules.hides(row["value"]):
         return disclosure.SUPPRESSED, True
     events = row.get("numerator", np.nan)
