@@ -50,6 +50,11 @@ class RecordOrigin:
         return SYNTHETIC if self.synthetic else REAL
 
     @property
+    def mixed(self) -> bool:
+        """True when some records are real and some synthetic."""
+        return self.kind == MIXED
+
+    @property
     def any_synthetic(self) -> bool:
         """True when any record is synthetic: the figure must say so."""
         return self.synthetic > 0

@@ -8,7 +8,6 @@ import math
 import re
 from typing import TYPE_CHECKING
 
-from caretrends.cases.origin import MIXED
 from caretrends.disclosure.rules import (
     EVENTS_PER_COVARIATE,
     MIN_GROUP_CHILDREN,
@@ -102,7 +101,7 @@ def case_title(key: str, lang: str, *, origin: RecordOrigin) -> str:
     'Time to a permanent family (partly demonstration data: fewer than 5 of 33 records)'
     """
     title = label(key, lang)
-    if origin.kind == MIXED:
+    if origin.mixed:
         return label("brief.mixed_suffix", lang, title=title, part=_synthetic_part(origin, lang))
     return label("brief.demonstration_suffix", lang, title=title) if origin.any_synthetic else title
 
@@ -110,7 +109,7 @@ def case_title(key: str, lang: str, *, origin: RecordOrigin) -> str:
 def case_source(lang: str, *, origin: RecordOrigin) -> str:
     """The source line of a case-level figure, table or key number, saying which records
     are synthetic (all of them, or which part)."""
-    if origin.kind == MIXED:
+    if origin.mixed:
         return label("brief.case_records_mixed", lang, part=_synthetic_part(origin, lang))
     key = "brief.case_records_synthetic" if origin.any_synthetic else "brief.case_records_source"
     return label(key, lang)
@@ -128,7 +127,7 @@ def origin_note(kind: str, origin: RecordOrigin, lang: str) -> str:
     if not origin.any_synthetic:
         return ""
     name = label(f"file_kind.{kind}", lang)
-    if origin.kind == MIXED:
+    if origin.mixed:
         return label("brief.mixed_kind", lang, kind=name, part=_synthetic_part(origin, lang))
     return label("brief.synthetic_kind", lang, kind=name)
 
