@@ -13,11 +13,39 @@ import numpy as np
 import pandas as pd
 
 from caretrends import disclosure
-from caretrends.analysis.cases import exit_incidence, milestones, permanency_incidence
+from caretrends.analysis.cases import (
+    PERMANENT_FAMILY,
+    exit_incidence,
+    milestones,
+    permanency_incidence,
+)
+from caretrends.cases.origin import RecordOrigin
 from caretrends.models import kaplan_meier, median_survival
+from caretrends.models.survival import KM_COLUMNS
 
+#: :func:`caretrends.models.median_survival`'s table without a curve.
+NO_MEDIANS = pd.DataFrame(
+    {"group": pd.Series(dtype=object)}
+    | {column: pd.Series(dtype=float) for column in ["median", "conf_low", "conf_high"]}
+)
 #: Entry reasons of the infants whose legal status the page follows.
 ABANDONED_INFANTS = ("abandoned_at_birth", "relinquished")
+
+
+def _kaplan_meier(
+    data: pd.DataFrame, *, duration: str, event: str, group: str | None = None
+) -> tuple[pd.DataFrame, dict[object, int]]:
+    """Kaplan-Meier curves of the groups large enough to publish, and every group's size.
+
+    A group of fewer than 20 children is not fitted at all: its curve is withheld, and
+    fitting it could only bring warnings that quote its few records.
+    """
+    keys = data[group] if group else pd.Series("all", index=data.index)
+    sizes = keys.value_counts().to_dict() or {"all": 0}
+    fitted = data[keys.map(sizes) >= disclosure.MIN_GROUP_CHILDREN]
+    if fitted.empty:
+        return pd.DataFrame(columns=KM_COLUMNS), sizes
+    return kaplan_meier(fitted, duration=duration, event=event, group=group), sizes
 
 
 def protected_milestones(
@@ -25,7 +53,12 @@ def protected_milestones(
 ) -> pd.DataFrame:
     """Read the full curves at ``times`` (:func:`~caretrends.analysis.milestones`) and
     withhold what ``curves``, their published form, may not show."""
-    return curves.protect_readings(milestones(full, times, estimate=curves.estimate))
+    readings = curves.protect_readings(milestones(full, times, estimate=curves.estimate))
+    unread = [g for g in curves.withheld if g not in set(readings["group"])]
+    missing = pd.DataFrame(
+        [{"group": g, "time": t, "withheld": curves.withheld[g]} for g in unread for t in times]
+    )
+    return pd.concat([readings, missing], ignore_index=True) if unread else readings
 
 
 def protected_medians(full: pd.DataFrame, curves: disclosure.ProtectedCurves) -> pd.DataFrame:
@@ -37,25 +70,22 @@ def protected_medians(full: pd.DataFrame, curves: disclosure.ProtectedCurves) ->
     DataFrame
         :func:`caretrends.models.median_survival`'s table with a ``withheld`` column.
     """
-    if full.empty:
-        return pd.DataFrame(
-            {
-                "group": list(curves.withheld),
-                "median": np.nan,
-                "conf_low": np.nan,
-                "conf_high": np.nan,
-                "withheld": list(curves.withheld.values()),
-            }
-        )
-    medians = median_survival(full)
+    medians = median_survival(full) if not full.empty else NO_MEDIANS
     stop = medians["group"].map(curves.stops).astype(float)
     unknown = medians["median"].isna() | ~np.isfinite(medians["conf_high"])
     past = stop.notna() & (unknown | (medians["conf_high"] > stop))
-    withheld = medians["group"].map(curves.withheld).fillna("")
+    withheld = medians["group"].map(lambda g: curves.withheld.get(g, ""))
     withheld = withheld.mask(withheld.eq("") & past, disclosure.FEW_AT_RISK)
     hidden = withheld.ne("")
     masked = {c: medians[c].mask(hidden) for c in ["median", "conf_low", "conf_high"]}
-    return medians.assign(**masked, withheld=withheld)
+    unfitted = [g for g in curves.withheld if g not in set(medians["group"])]
+    return pd.concat(
+        [
+            medians.assign(**masked, withheld=withheld),
+            pd.DataFrame({"group": unfitted, "withheld": [curves.withheld[g] for g in unfitted]}),
+        ],
+        ignore_index=True,
+    )
 
 
 def permanency_milestones(children: pd.DataFrame, times: list[float]) -> pd.DataFrame:
@@ -71,28 +101,64 @@ def permanency_milestones(children: pd.DataFrame, times: list[float]) -> pd.Data
         :func:`protected_milestones`' table of the cumulative incidence with ``km_reached``.
     """
     incidence = permanency_incidence(children)
-    reached = protected_milestones(
-        incidence,
-        disclosure.protect_curves(incidence, estimate="cumulative_incidence", sizes=len(children)),
-        times,
+    curves = disclosure.protect_curves(
+        incidence, estimate="cumulative_incidence", sizes={PERMANENT_FAMILY: len(children)}
     )
-    km = kaplan_meier(children, duration="duration_months", event="event")
-    km_curves = disclosure.protect_curves(km, estimate="survival", sizes=len(children))
+    reached = protected_milestones(incidence, curves, times)
+    km, sizes = _kaplan_meier(children, duration="duration_months", event="event")
+    km_curves = disclosure.protect_curves(km, estimate="survival", sizes=sizes)
     km_reached = 1 - protected_milestones(km, km_curves, times)["survival"]
     return reached.assign(km_reached=km_reached.to_numpy())
 
 
+def permanency_within(children: pd.DataFrame, months: int) -> pd.DataFrame:
+    """The share of children in a permanent family within ``months`` of entering care, one
+    row: the Aalen-Johansen cumulative incidence (:func:`permanency_incidence`) with its
+    interval, as it may be published (:mod:`caretrends.disclosure.cases`).
+
+    Returns
+    -------
+    DataFrame
+        ``months``, ``estimate``, ``conf_low``, ``conf_high``, ``withheld`` (why the
+        estimate is not published, else ``""``), ``first_entry_year``, ``last_entry_year``,
+        ``origin`` (``real``, ``synthetic`` or ``mixed``) and ``synthetic`` (any record
+        synthetic). The number of children is not given: a key number says "fewer than
+        20" instead of a count that may be small.
+    """
+    full = permanency_incidence(children)
+    curves = disclosure.protect_curves(
+        full, estimate="cumulative_incidence", sizes={PERMANENT_FAMILY: len(children)}
+    )
+    reading = protected_milestones(full, curves, [months]).iloc[0]
+    origin = RecordOrigin.of(children["synthetic"])
+    return pd.DataFrame(
+        [
+            {
+                "months": months,
+                "estimate": reading["cumulative_incidence"],
+                "conf_low": reading["conf_low"],
+                "conf_high": reading["conf_high"],
+                "withheld": reading["withheld"],
+                "first_entry_year": int(children["entry_year"].min()),
+                "last_entry_year": int(children["entry_year"].max()),
+                "origin": origin.kind,
+                "synthetic": origin.any_synthetic,
+            }
+        ]
+    )
+
+
 def permanency_median(children: pd.DataFrame) -> pd.DataFrame:
     """The median time to a permanent family (Kaplan-Meier), as it may be published."""
-    km = kaplan_meier(children, duration="duration_months", event="event")
-    curves = disclosure.protect_curves(km, estimate="survival", sizes=len(children))
-    return protected_medians(km, curves)
+    km, sizes = _kaplan_meier(children, duration="duration_months", event="event")
+    return protected_medians(km, disclosure.protect_curves(km, estimate="survival", sizes=sizes))
 
 
 def placement_curves(children: pd.DataFrame) -> disclosure.ProtectedCurves:
     """Kaplan-Meier curves of the time to a permanent family by first placement."""
-    km = kaplan_meier(children, duration="duration_months", event="event", group="first_placement")
-    sizes = children["first_placement"].value_counts().to_dict()
+    km, sizes = _kaplan_meier(
+        children, duration="duration_months", event="event", group="first_placement"
+    )
     return disclosure.protect_curves(km, estimate="survival", sizes=sizes)
 
 
@@ -119,25 +185,11 @@ def legal_status(
         curve. Without such infants every part is withheld (none of them: no curve).
     """
     infants = children[children["entry_reason"].isin(ABANDONED_INFANTS)]
-    if infants.empty:
-        empty = pd.DataFrame(
-            columns=["group", "time", "at_risk", "events", "survival", "conf_low", "conf_high"]
-        )
-        curves = disclosure.ProtectedCurves(
-            empty, "survival", {"all": disclosure.FEW_CHILDREN}, {}, disclosure.fewest_shown()
-        )
-        readings = pd.DataFrame(
-            {"group": "all", "time": times, "resolved": np.nan, "withheld": disclosure.FEW_CHILDREN}
-        )
-        return protected_medians(empty, curves), readings, curves
-    km = kaplan_meier(infants, duration="legal_months", event="legal_resolved")
-    curves = disclosure.protect_curves(km, estimate="survival", sizes=len(infants))
+    km, sizes = _kaplan_meier(infants, duration="legal_months", event="legal_resolved")
+    curves = disclosure.protect_curves(km, estimate="survival", sizes=sizes)
     readings = protected_milestones(km, curves, times)
-    return (
-        protected_medians(km, curves),
-        readings.assign(resolved=1 - readings["survival"]),
-        curves,
-    )
+    resolved = 1 - readings["survival"] if "survival" in readings else np.nan
+    return protected_medians(km, curves), readings.assign(resolved=resolved), curves
 
 
 def withheld_analyses(

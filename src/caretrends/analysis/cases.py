@@ -83,43 +83,6 @@ def permanency_incidence(children: pd.DataFrame) -> pd.DataFrame:
     return permanent.rename(columns={"cause": "group"}).reset_index(drop=True)
 
 
-def permanency_within(children: pd.DataFrame, months: int) -> pd.DataFrame:
-    """The share of children in a permanent family within ``months`` of entering care, one
-    row: the Aalen-Johansen cumulative incidence (:func:`permanency_incidence`) with its
-    interval, as it may be published (:mod:`caretrends.disclosure.cases`).
-
-    Returns
-    -------
-    DataFrame
-        ``months``, ``estimate``, ``conf_low``, ``conf_high``, ``withheld`` (why the
-        estimate is not published, else ``""``), ``first_entry_year``, ``last_entry_year``,
-        ``origin`` (``real``, ``synthetic`` or ``mixed``) and ``synthetic`` (any record
-        synthetic). The number of children is not given: a key number says "fewer than
-        20" instead of a count that may be small.
-    """
-    full = permanency_incidence(children)
-    curves = disclosure.protect_curves(full, estimate="cumulative_incidence", sizes=len(children))
-    reading = curves.protect_readings(
-        milestones(full, [months], estimate="cumulative_incidence")
-    ).iloc[0]
-    origin = RecordOrigin.of(children["synthetic"])
-    return pd.DataFrame(
-        [
-            {
-                "months": months,
-                "estimate": reading["cumulative_incidence"],
-                "conf_low": reading["conf_low"],
-                "conf_high": reading["conf_high"],
-                "withheld": reading["withheld"],
-                "first_entry_year": int(children["entry_year"].min()),
-                "last_entry_year": int(children["entry_year"].max()),
-                "origin": origin.kind,
-                "synthetic": origin.any_synthetic,
-            }
-        ]
-    )
-
-
 def milestones(table: pd.DataFrame, times: list[float], *, estimate: str) -> pd.DataFrame:
     """Read each group's curve (Kaplan-Meier or cumulative incidence) at the given times.
 
@@ -147,7 +110,8 @@ def milestones(table: pd.DataFrame, times: list[float], *, estimate: str) -> pd.
                     "reason": reading.reason,
                 }
             )
-    return pd.DataFrame(rows)
+    columns = ["group", "time", estimate, "conf_low", "conf_high", "at_risk", "reason"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def counselling_outcomes(counselling: pd.DataFrame) -> pd.DataFrame:

@@ -186,6 +186,12 @@ def protect_curves(
             stops[key] = float(published["time"].max())
             curve = curve[curve["time"] <= stops[key]]
         kept.append(curve)
+    if not isinstance(sizes, int):  # groups too small to have been fitted at all
+        withheld |= {
+            key: FEW_CHILDREN
+            for key, children in sizes.items()
+            if key not in withheld and children < MIN_GROUP_CHILDREN
+        }
     protected = pd.concat(kept) if kept else table.iloc[0:0]
     return ProtectedCurves(protected, estimate, withheld, stops, fewest)
 

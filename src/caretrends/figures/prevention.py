@@ -143,7 +143,8 @@ def prevention_chart(
                 color=PALETTE[number % len(PALETTE)],
                 edgecolor="white",
                 linewidth=0.6,
-                label=text_or_label(outcome, "outcome", lang),
+                # An outcome hidden in every year draws no bar and needs no legend entry.
+                label=text_or_label(outcome, "outcome", lang) if visible.any() else "_hidden",
             )
             bottom += drawn[outcome].fillna(0).to_numpy()
         block = hidden_block.drop(index=unknown_years)

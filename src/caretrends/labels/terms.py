@@ -31,7 +31,6 @@ CODE_GROUPS: dict[str, str] = {
     "first_placement": "placement",
     "campaign": "campaign_name",
     "indicator": "indicator",
-    "withheld": "withheld",
 }
 
 #: Language codes of the catalogs, in the order briefs list them.

@@ -29,6 +29,7 @@ from caretrends.labels import (
     model_term,
     provisional_terms,
     text_or_label,
+    withheld_text,
 )
 
 #: Shown for a missing value (a published table's dash).
@@ -163,6 +164,8 @@ def _namer(column: str) -> Callable[[str, str], str] | None:
         return country_name
     if column == "term":
         return model_term
+    if column == "withheld":  # why the disclosure rules held a reading back
+        return lambda value, lang: withheld_text(value, lang) if value else ""
     if column in TABLE_CODE_GROUPS:
         return lambda value, lang: text_or_label(value, TABLE_CODE_GROUPS[column], lang)
     return None
