@@ -20,10 +20,10 @@ def small_run(small_report):
 
 def test_every_notebook_runs_with_small_parameters(small_run) -> None:
     manifest = json.loads((small_run / MANIFEST_NAME).read_text())
-    assert {name: n["status"] for name, n in manifest["notebooks"].items()} == {
+    assert {name: n["status"] for name, n in manifest["notebooks"]["sq"].items()} == {
         spec["name"]: "succeeded" for spec in SMALL_NOTEBOOKS
     }
-    assert manifest["notebooks"]["02_abandonment"]["parameters"]["start_year"] == 2010
+    assert manifest["notebooks"]["sq"]["02_abandonment"]["parameters"]["start_year"] == 2010
 
 
 def test_the_parameters_shape_the_outputs(small_run) -> None:
