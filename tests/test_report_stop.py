@@ -16,13 +16,13 @@ import pytest
 import caretrends
 from caretrends.cli import main
 from caretrends.report import ReportRunError, load_run_config, run_report
-from caretrends.report.layout import MANIFEST_NAME, run_paths
 from caretrends.report.folders import (
     RUN_FOLDER_MODE,
     owned_run_folder,
     point_latest,
     remove_abandoned_runs,
 )
+from caretrends.report.layout import MANIFEST_NAME, run_paths
 from tests.report_helpers import write_config, write_notebook
 
 #: The last good report, which a stopped run must leave as ``latest``.
