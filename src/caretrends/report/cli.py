@@ -31,7 +31,7 @@ EXIT_UP_TO_DATE = 3
 
 def add_subcommand(subparsers: argparse._SubParsersAction) -> None:
     """Register ``run`` (``--config``, ``--only``, ``--language``, ``--output``, ``--force``,
-    ``--exit-code``, ``--debug``)."""
+    ``--prepare``, ``--exit-code``, ``--debug``)."""
     run = subparsers.add_parser(
         "run",
         help="execute the report notebooks into reports/<run-id>/ and point reports/latest at "
@@ -57,6 +57,11 @@ def add_subcommand(subparsers: argparse._SubParsersAction) -> None:
     )
     run.add_argument(
         "--force", action="store_true", help="run even when the latest report is up to date"
+    )
+    run.add_argument(
+        "--prepare",
+        action="store_true",
+        help="first run `caretrends prepare` when the report is not up to date (make report)",
     )
     run.add_argument(
         "--exit-code",
@@ -99,6 +104,10 @@ def handle_run(args: argparse.Namespace) -> int:
             # The kernels' zygote imports their stack on one core while this process
             # imports the runner's (papermill, nbformat) on the other.
             with warm_zygote(kernel_command(KERNEL_NAME)) as zygote:
+                if args.prepare:  # while the zygote imports on the other core
+                    from caretrends.pipeline.cli import run_prepare
+
+                    run_prepare(argparse.Namespace(raw_dir=None, processed_dir=None, force=False))
                 from caretrends.report.run import RunStopped
 
                 try:
