@@ -121,3 +121,15 @@ def test_the_digest_covers_raw_files_configuration_notebooks_code_and_lock(proje
     (project / "requirements.lock").write_text("pandas==2.2.3\n")
     locked = input_digest(config_path=config, notebooks=[notebook], languages=["en"])
     assert locked.value != digest.value
+
+
+def test_the_workflow_restores_the_previous_report_before_the_one_command() -> None:
+    import yaml
+
+    workflow = Path(__file__).parents[1] / ".github" / "workflows" / "scheduled-report.yml"
+    steps = yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"]["report"]["steps"]
+    uses = [step.get("uses", "") for step in steps]
+    runs = [step.get("run", "") for step in steps]
+    restore = uses.index("actions/cache/restore@v4")
+    assert steps[restore]["with"]["path"] == "reports"
+    assert restore < runs.index("make report") < uses.index("actions/cache/save@v4")
