@@ -80,6 +80,7 @@ def changes_html(changes: dict, lang: str) -> str:
     )
     if not body and not any(n["language"] == "" for n in changes["numbers"]):
         body = f"<p>{_escaped(label('index.changes_none', lang, date=date))}</p>"
-    links = " · ".join(f'<a href="{name}">{name}</a>' for name in (CHANGES_CSV, CHANGES_JSON))
+    names = (CHANGES_CSV, CHANGES_JSON)
+    links = " · ".join(f'<a href="{name}"><code>{name}</code></a>' for name in names)
     title = _escaped(label("index.changes_since", lang, date=date))
     return f'<section id="changes"><h2>{title}</h2>\n{body}\n<p>{links}</p></section>'

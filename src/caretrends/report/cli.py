@@ -14,6 +14,7 @@ import argparse
 import logging
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,9 +30,12 @@ if TYPE_CHECKING:
 EXIT_UP_TO_DATE = 3
 
 
-def add_subcommand(subparsers: argparse._SubParsersAction) -> None:
+def add_subcommand(
+    subparsers: argparse._SubParsersAction, prepare: Callable[[], object] | None = None
+) -> None:
     """Register ``run`` (``--config``, ``--only``, ``--language``, ``--output``, ``--force``,
-    ``--prepare``, ``--exit-code``, ``--debug``)."""
+    ``--exit-code``, ``--debug``; and ``--prepare``, which calls ``prepare`` before a run
+    that is needed, when the CLI gives one: the runner imports no pipeline module)."""
     run = subparsers.add_parser(
         "run",
         help="execute the report notebooks into reports/<run-id>/ and point reports/latest at "
@@ -58,11 +62,12 @@ def add_subcommand(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument(
         "--force", action="store_true", help="run even when the latest report is up to date"
     )
-    run.add_argument(
-        "--prepare",
-        action="store_true",
-        help="first run `caretrends prepare` when the report is not up to date (make report)",
-    )
+    if prepare is not None:
+        run.add_argument(
+            "--prepare",
+            action="store_true",
+            help="first run `caretrends prepare` when the report is not up to date (make report)",
+        )
     run.add_argument(
         "--exit-code",
         action="store_true",
@@ -77,7 +82,7 @@ def add_subcommand(subparsers: argparse._SubParsersAction) -> None:
         default=argparse.SUPPRESS,  # keeps ``caretrends --debug run``'s value
         help="also print the traceback of an error",
     )
-    run.set_defaults(handler=handle_run)
+    run.set_defaults(handler=handle_run, prepare_data=prepare)
 
 
 def handle_run(args: argparse.Namespace) -> int:
@@ -104,10 +109,8 @@ def handle_run(args: argparse.Namespace) -> int:
             # The kernels' zygote imports their stack on one core while this process
             # imports the runner's (papermill, nbformat) on the other.
             with warm_zygote(kernel_command(KERNEL_NAME)) as zygote:
-                if args.prepare:  # while the zygote imports on the other core
-                    from caretrends.pipeline.cli import run_prepare
-
-                    run_prepare(argparse.Namespace(raw_dir=None, processed_dir=None, force=False))
+                if getattr(args, "prepare", False):  # while the zygote imports on the other core
+                    args.prepare_data()
                 from caretrends.report.run import RunStopped
 
                 try:

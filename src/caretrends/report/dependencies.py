@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol, TypeVar
 
-if TYPE_CHECKING:
-    from caretrends.report.config import NotebookSpec
+
+class Ordered(Protocol):
+    """What ordering needs of a notebook: its name and what it depends on."""
+
+    @property
+    def name(self) -> str:
+        """The notebook's name."""
+        ...
+
+    @property
+    def depends_on(self) -> tuple[str, ...]:
+        """The notebooks that must finish first."""
+        ...
+
+
+NotebookSpec = TypeVar("NotebookSpec", bound=Ordered)
 
 
 def dependency_problems(specs: list[NotebookSpec], path: Path) -> list[str]:
