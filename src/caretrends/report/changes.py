@@ -131,14 +131,21 @@ def _raw_changes(old: dict, new: dict) -> list[dict[str, object]]:
     return changes
 
 
-def _language_changes(old: Path, new: Path, lang: str) -> dict[str, list[dict[str, object]]]:
+def _language_changes(
+    old: Path, new: Path, lang: str, *, partial: bool
+) -> dict[str, list[dict[str, object]]]:
+    """Key numbers, sentences and figures of ``lang`` that changed; for a ``partial`` run
+    (``--only``), only its own pages and the figures it added, since the pages and
+    figures of the notebooks it did not run were not removed from the report."""
     was, now = run_paths(old, lang), run_paths(new, lang)
     key_file = f"key_numbers-{lang}.csv"
     numbers = []
     for row in _keyed_rows(_read_csv(was.tables / key_file), _read_csv(now.tables / key_file)):
         numbers.append({"language": lang, "file": f"{lang}/tables/{key_file}", **row})
     sentences = []
-    pages = sorted({p.name for p in [*was.pages.glob("*.html"), *now.pages.glob("*.html")]})
+    pages = sorted({p.name for p in [*now.pages.glob("*.html"), *was.pages.glob("*.html")]})
+    if partial:
+        pages = [name for name in pages if (now.pages / name).is_file()]
     for name in pages:
         before, after = (
             page_sentences(f.read_text(encoding="utf-8")) if f.is_file() else []
@@ -154,6 +161,7 @@ def _language_changes(old: Path, new: Path, lang: str) -> dict[str, list[dict[st
     figures = [
         {"language": lang, "figure": name, "change": "added" if name in after else "removed"}
         for name in sorted(before ^ after)
+        if name in after or not partial
     ]
     return {"numbers": numbers, "sentences": sentences, "figures": figures}
 
@@ -215,13 +223,16 @@ def _compare(
         "figures": [],
     }
     was, now = run_paths(old, ""), run_paths(new, "")
+    partial = not manifest.get("complete", True)
     tables = sorted({p.name for p in [*was.data.glob("*.csv"), *now.data.glob("*.csv")]})
+    if partial:  # the tables of the notebooks it did not run are still the report's
+        tables = [name for name in tables if (now.data / name).is_file()]
     for name in tables:
         for row in table_changes(_read_csv(was.data / name), _read_csv(now.data / name)):
             changes["numbers"].append({"language": "", "file": f"data/{name}", **row})
     for lang in manifest.get("languages", [manifest["language"]]):
         if lang in old_manifest.get("languages", [old_manifest["language"]]):
-            for section, rows in _language_changes(old, new, lang).items():
+            for section, rows in _language_changes(old, new, lang, partial=partial).items():
                 changes[section] += rows
     return changes
 
