@@ -117,7 +117,7 @@ def test_the_index_lists_pages_figures_and_tables_in_the_run_language(small_run)
 
 def test_each_page_links_back_and_images_carry_alt_text_in_the_run_language(small_run) -> None:
     outputs = published_paths(small_run)
-    back = Path(os.path.relpath(outputs.index, outputs.pages)).as_posix()
+    back = Path(os.path.relpath(outputs.language_index, outputs.pages)).as_posix()
     for page in sorted(outputs.pages.glob("*.html")):
         text = page.read_text(encoding="utf-8")
         assert f'href="{back}"' in text, page.name
