@@ -152,7 +152,7 @@ def test_a_hung_cell_fails_its_notebook_naming_the_cell(project: Path) -> None:
     failed = caught.value.result.folder
     assert failed.stat().st_mode & 0o777 == RUN_FOLDER_MODE
     manifest = json.loads((failed / MANIFEST_NAME).read_text())
-    assert manifest["execution_timeout"] == 2 and manifest["reason"].endswith(": slow")
+    assert manifest["execution_timeout"] == 2 and manifest["reason"].endswith(": slow (en)")
     assert os.readlink(reports / "latest") == GOOD_RUN
     assert not list(reports.glob(".tmp-*"))
 
