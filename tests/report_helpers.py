@@ -70,7 +70,11 @@ def figure_notebook(folder: Path, name: str, pause: float = 0.0) -> Path:
 
 
 def write_config(path: Path, notebooks: list[dict], **top: object) -> Path:
-    """Write a run configuration with ``notebooks`` entries and top-level keys ``top``."""
+    """Write a run configuration with ``notebooks`` entries and top-level keys ``top``;
+    in English only unless ``top`` names the language or languages (one language runs
+    each notebook once: quicker)."""
+    if "language" not in top and "languages" not in top:
+        top["language"] = "en"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump({**top, "notebooks": notebooks}, sort_keys=False))
     return path

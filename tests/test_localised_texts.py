@@ -84,11 +84,18 @@ def test_table_headers_and_the_index_page_have_no_english_word(lang: str, tmp_pa
         "started": "s",
         "finished": "f",
         "git": {"commit": "abc", "dirty": False},
+        "languages": [lang, "en"],
         "notebooks": {
-            "01_data_quality": {"html": "html/01_data_quality.html", "status": "succeeded"}
+            lang: {"01_data_quality": {"html": "html/01_data_quality.html", "status": "succeeded"}}
+        },
+        "changes": {
+            "previous": {"run_id": "r0", "finished": "2026-01-01T05:30:00Z"},
+            "current": {"run_id": "r1", "finished": "f"},
+            **{section: [] for section in ("raw_files", "numbers", "sentences", "figures")},
         },
     }
     page = index_html(manifest, tmp_path)
+    assert "2026-01-01" in page.split('<section id="changes">')[1]
     visible = re.sub(r"<[^>]+>", " ", page.split("<body>")[1])
     assert not english_words(visible), english_words(visible)
     assert f'href="{lang}/figures/trend-' in page and "Titulli" in page

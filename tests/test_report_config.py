@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from caretrends.errors import CaretrendsError, ParameterError
 from caretrends.report import add_subcommand, load_run_config, run_report
+from caretrends.report.folders import point_latest
 from caretrends.report.html import embed_local_images
 from caretrends.report.params import TypeSpec, parse_parameters_source, type_of_value
-from caretrends.report.run import point_latest
 from tests.report_helpers import figure_notebook, write_config, write_notebook
 
 

@@ -31,8 +31,19 @@ def test_default_report_succeeds_with_a_complete_manifest(default_report) -> Non
     assert manifest["status"] == "succeeded"
     config = load_run_config()
     names = [spec.name for spec in config.notebooks]
-    assert set(manifest["notebooks"]) == set(names)
-    assert all(entry["status"] == "succeeded" for entry in manifest["notebooks"].values())
+    # One run, every language, one manifest.
+    assert manifest["languages"] == ["en", "sq", "sr"] == list(manifest["notebooks"])
+    for lang, entries in manifest["notebooks"].items():
+        assert list(entries) == names
+        assert all(entry["status"] == "succeeded" for entry in entries.values())
+        outputs = published_paths(folder, lang)
+        assert (outputs.brief / f"brief-{lang}.pdf").is_file()
+        assert (outputs.tables / f"key_numbers-{lang}.csv").is_file()
+        assert outputs.language_index.is_file()
+        for name in names:
+            page = (outputs.pages / f"{name}.html").read_text(encoding="utf-8")
+            others = [code for code in manifest["languages"] if code != lang]
+            assert all(f'href="../../{code}/html/{name}.html"' in page for code in others)
     inputs = manifest["inputs"]
     assert any(key.endswith("kosovo_figures.csv") for key in inputs)
     assert any(key.endswith("transmonee_see_2020.csv") for key in inputs)
@@ -43,7 +54,7 @@ def test_default_report_succeeds_with_a_complete_manifest(default_report) -> Non
 def test_no_notebook_has_an_error_and_the_html_hides_code(default_report) -> None:
     reports, _ = default_report
     folder = reports / "latest"
-    for executed in sorted((published_paths(folder).notebooks).glob("*.ipynb")):
+    for executed in sorted(folder.glob("*/notebooks/*.ipynb")):
         notebook = nbformat.read(executed, as_version=4)
         errors = [
             output

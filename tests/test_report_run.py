@@ -143,7 +143,7 @@ def test_the_manifest_traces_code_inputs_parameters_and_software(published, proj
     assert manifest["outputs"][table.relative_to(published.folder).as_posix()] == sha256_file(table)
     assert manifest["packages"]["papermill"] and manifest["packages"]["pandas"]
     assert manifest["kernel"]["name"] == "caretrends"
-    trend, brief = manifest["notebooks"]["trend"], manifest["notebooks"]["brief"]
+    trend, brief = manifest["notebooks"]["sq"]["trend"], manifest["notebooks"]["sq"]["brief"]
     assert trend["status"] == "succeeded" and trend["seconds"] > 0
     assert trend["parameters"]["years"] == [2019, 2020, 2021]
     assert trend["parameters"]["ref_areas"] == ["XKX", "ALB", "SRB"]
@@ -157,7 +157,7 @@ def test_the_manifest_traces_code_inputs_parameters_and_software(published, proj
 
 
 def test_independent_notebooks_overlap_and_dependents_wait(published) -> None:
-    trend, care, brief = (published.notebooks[n] for n in ("trend", "care", "brief"))
+    trend, care, brief = (published.notebooks["sq", n] for n in ("trend", "care", "brief"))
     assert trend.started < care.finished and care.started < trend.finished
     assert brief.started >= max(trend.finished, care.finished)
 
@@ -204,8 +204,8 @@ def test_a_failing_notebook_keeps_latest_and_names_notebook_cell_and_error(
     message = str(caught.value)
     # cells: title, parameters, papermill's injected parameters, x = 1, raise
     cell = "cell 4 (In [4]) of the executed notebook `raise ValueError('bad data')`"
-    assert f"broken: failed in {cell}: ValueError: bad data" in message
-    assert "after: skipped, depends on broken" in message
+    assert f"broken (en): failed in {cell}: ValueError: bad data" in message
+    assert "after (en): skipped, depends on broken" in message
     failed = caught.value.result.folder
     assert failed == reports / f"{caught.value.result.run_id}-failed"
     assert (published_paths(failed).notebooks / "broken.ipynb").is_file()
@@ -240,4 +240,5 @@ def test_two_runs_at_once_from_the_command_line_do_not_collide(
     for folder in folders[:2]:
         manifest = json.loads((reports / folder / MANIFEST_NAME).read_text())
         assert manifest["selected"] == ["trend", "care", "brief"] and manifest["language"] == "sr"
-        assert manifest["notebooks"]["care"]["parameters"]["output_dir"].endswith(f".tmp-{folder}")
+        care = manifest["notebooks"]["sr"]["care"]
+        assert care["parameters"]["output_dir"].endswith(f".tmp-{folder}")

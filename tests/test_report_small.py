@@ -20,10 +20,10 @@ def small_run(small_report):
 
 def test_every_notebook_runs_with_small_parameters(small_run) -> None:
     manifest = json.loads((small_run / MANIFEST_NAME).read_text())
-    assert {name: n["status"] for name, n in manifest["notebooks"].items()} == {
+    assert {name: n["status"] for name, n in manifest["notebooks"]["sq"].items()} == {
         spec["name"]: "succeeded" for spec in SMALL_NOTEBOOKS
     }
-    assert manifest["notebooks"]["02_abandonment"]["parameters"]["start_year"] == 2010
+    assert manifest["notebooks"]["sq"]["02_abandonment"]["parameters"]["start_year"] == 2010
 
 
 def test_the_parameters_shape_the_outputs(small_run) -> None:
@@ -117,7 +117,7 @@ def test_the_index_lists_pages_figures_and_tables_in_the_run_language(small_run)
 
 def test_each_page_links_back_and_images_carry_alt_text_in_the_run_language(small_run) -> None:
     outputs = published_paths(small_run)
-    back = Path(os.path.relpath(outputs.index, outputs.pages)).as_posix()
+    back = Path(os.path.relpath(outputs.language_index, outputs.pages)).as_posix()
     for page in sorted(outputs.pages.glob("*.html")):
         text = page.read_text(encoding="utf-8")
         assert f'href="{back}"' in text, page.name

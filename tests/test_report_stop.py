@@ -16,13 +16,13 @@ import pytest
 import caretrends
 from caretrends.cli import main
 from caretrends.report import ReportRunError, load_run_config, run_report
-from caretrends.report.layout import MANIFEST_NAME, run_paths
-from caretrends.report.run import (
+from caretrends.report.folders import (
     RUN_FOLDER_MODE,
     owned_run_folder,
     point_latest,
     remove_abandoned_runs,
 )
+from caretrends.report.layout import MANIFEST_NAME, run_paths
 from tests.report_helpers import write_config, write_notebook
 
 #: The last good report, which a stopped run must leave as ``latest``.
@@ -130,7 +130,7 @@ def test_a_signal_mid_notebook_stops_the_run_cleanly(project: Path, stop: signal
     assert {p.stat().st_mode & 0o777 for p in inside if p.is_dir()} <= {0o700}
     manifest = json.loads((failed / MANIFEST_NAME).read_text())
     assert manifest["status"] == "failed" and manifest["reason"] == f"stopped by {stop.name}"
-    slow, after = manifest["notebooks"]["slow"], manifest["notebooks"]["after"]
+    slow, after = manifest["notebooks"]["en"]["slow"], manifest["notebooks"]["en"]["after"]
     assert slow["error"]["ename"] == "Stopped" and slow["error"]["source"] == "time.sleep(nap)"
     assert after["status"] == "skipped"
     assert after["error"]["reason"] == f"not started, the run was stopped by {stop.name}"
@@ -146,13 +146,13 @@ def test_a_hung_cell_fails_its_notebook_naming_the_cell(project: Path) -> None:
     assert time.monotonic() - clock < 30
     # cells: title, parameters, papermill's injected parameters, the pid, the sleep
     assert (
-        "slow: failed in cell 4 (In [4]) of the executed notebook `time.sleep(nap)`: "
+        "slow (en): failed in cell 4 (In [4]) of the executed notebook `time.sleep(nap)`: "
         "CellTimeoutError: the cell ran longer than execution_timeout (2 s)"
     ) in str(caught.value)
     failed = caught.value.result.folder
     assert failed.stat().st_mode & 0o777 == RUN_FOLDER_MODE
     manifest = json.loads((failed / MANIFEST_NAME).read_text())
-    assert manifest["execution_timeout"] == 2 and manifest["reason"].endswith(": slow")
+    assert manifest["execution_timeout"] == 2 and manifest["reason"].endswith(": slow (en)")
     assert os.readlink(reports / "latest") == GOOD_RUN
     assert not list(reports.glob(".tmp-*"))
 
@@ -168,11 +168,11 @@ def test_a_kernel_that_dies_fails_its_notebook_and_the_run_goes_on(project: Path
     # cells: title, parameters, papermill's injected parameters, the exit; its count is
     # there only if the kernel announced the cell before it died
     assert re.search(
-        r"dies: failed in cell 3 (\(In \[3\]\) )?of the executed notebook `import os`: "
+        r"dies \(en\): failed in cell 3 (\(In \[3\]\) )?of the executed notebook `import os`: "
         r"DeadKernelError: Kernel died",
         str(caught.value),
     )
-    assert caught.value.result.notebooks["after"].status == "succeeded"
+    assert caught.value.result.notebooks["en", "after"].status == "succeeded"
     assert not list((project / "reports").glob(".tmp-*"))
 
 
@@ -371,7 +371,7 @@ def test_only_runs_whose_process_is_gone_are_removed(tmp_path: Path, capsys) -> 
     reports = tmp_path / "reports"
     being_made = reports / ".tmp-20000101T000000Z-bbbbbb"  # no .owner yet (or any more)
     being_made.mkdir(parents=True)
-    with owned_run_folder(reports, "20000101T000000Z-cccccc", "en") as running:
+    with owned_run_folder(reports, "20000101T000000Z-cccccc", ["en"]) as running:
         assert (running / ".owner").read_text() == f"{os.getpid()}\n"
         assert remove_abandoned_runs(reports) == []
     assert remove_abandoned_runs(reports) == [running]  # its lock is free now

@@ -18,7 +18,8 @@ from caretrends import paths
 from caretrends._version import __version__
 from caretrends.cases.cli import add_synth_subcommand
 from caretrends.errors import CaretrendsError
-from caretrends.pipeline.cli import add_prepare_subcommand, add_validate_subcommand
+from caretrends.pipeline.cli import add_prepare_subcommand, add_validate_subcommand, run_prepare
+from caretrends.report.cli import add_diff_subcommand
 from caretrends.report.cli import add_subcommand as add_run_subcommand
 from caretrends.sources.cli import add_extract_subcommand, add_fetch_subcommand
 
@@ -37,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_synth_subcommand(commands)
     add_fetch_subcommand(commands)
     add_extract_subcommand(commands)
-    add_run_subcommand(commands)
+    add_run_subcommand(commands, prepare=prepare_with_defaults)
+    add_diff_subcommand(commands)
     for command in commands.choices.values():
         if "--debug" not in command._option_string_actions:
             # SUPPRESS: a subcommand's default must not undo ``caretrends --debug COMMAND``
@@ -48,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 DEBUG_HELP = "also print the traceback of an error"
+
+
+def prepare_with_defaults() -> None:
+    """``caretrends prepare`` with its defaults: what ``caretrends run --prepare`` runs
+    first when the report is not up to date."""
+    run_prepare(argparse.Namespace(raw_dir=None, processed_dir=None, force=False))
 
 
 def describe_error(exc: BaseException) -> str:

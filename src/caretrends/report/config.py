@@ -2,7 +2,7 @@
 
 A run configuration looks like::
 
-    language: en                  # en | sq | sr
+    languages: [en, sq, sr]       # every language, one run; default all three
     execution_timeout: 900        # seconds any one cell may run; default 15 minutes
     parameters:                   # global: given to every notebook that declares them
       ref_areas: [XKX, ALB]
@@ -38,6 +38,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from caretrends import paths
 from caretrends.errors import ParameterError
 from caretrends.labels import LANGUAGES
+from caretrends.report.dependencies import dependency_order, dependency_problems
 from caretrends.report.params import DeclaredParameter, declared_parameters
 from caretrends.report.values import value_problem
 
@@ -82,7 +83,8 @@ class RunFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    language: str = LANGUAGES[0]
+    language: str | None = None  # one language: an older spelling of ``languages: [x]``
+    languages: list[str] | None = Field(None, min_length=1)
     execution_timeout: int = Field(DEFAULT_EXECUTION_TIMEOUT, gt=0)
     parameters: Annotated[dict[str, Any], _empty_when_none(dict)] = Field(default_factory=dict)
     notebooks: list[NotebookEntry] = Field(min_length=1)
@@ -91,6 +93,7 @@ class RunFile(BaseModel):
 #: How each key must look, for messages: pydantic's own wording names no YAML terms.
 _EXPECTED: dict[str, str] = {
     "language": f"must be one of {', '.join(LANGUAGES)}",
+    "languages": f"must be a non-empty list of {', '.join(LANGUAGES)}",
     "execution_timeout": "must be a whole number of seconds above 0",
     "parameters": "must be a mapping of parameter names to values",
     "notebooks": "must be a non-empty list of notebook entries (each a mapping with a 'name')",
@@ -135,8 +138,8 @@ class RunConfig:
 
     #: The configuration file.
     path: Path
-    #: Language of the run (after any override).
-    language: str
+    #: The run's languages (after any override), the first the index's.
+    languages: tuple[str, ...]
     #: Global parameters.
     parameters: dict[str, object]
     #: In dependency order (configured order where free).
@@ -145,6 +148,11 @@ class RunConfig:
     loaded: dict[str, object] = field(repr=False)
     #: Seconds one cell may run before its notebook fails.
     execution_timeout: int = DEFAULT_EXECUTION_TIMEOUT
+
+    @property
+    def language(self) -> str:
+        """The run's first language: its front page's."""
+        return self.languages[0]
 
     def notebook(self, name: str) -> NotebookSpec:
         """Return the notebook called ``name``."""
@@ -184,14 +192,17 @@ class RunConfig:
         selected = [name for name in order if name in needed]
         return selected, [name for name in selected if name not in wanted]
 
-    def parameters_for(self, name: str, *, run_id: str, output_dir: str) -> dict[str, object]:
-        """Return the values passed to notebook ``name``: only what it declares.
+    def parameters_for(
+        self, name: str, *, run_id: str, output_dir: str, lang: str | None = None
+    ) -> dict[str, object]:
+        """Return the values passed to notebook ``name`` in ``lang`` (default the first
+        language): only what it declares.
 
         Globals come first, the notebook's own values override them, and the runner's
         ``language``, ``output_dir`` and ``run_id`` are added where declared.
         """
         spec = self.notebook(name)
-        runner = {"language": self.language, "output_dir": output_dir, "run_id": run_id}
+        runner = {"language": lang or self.language, "output_dir": output_dir, "run_id": run_id}
         values = {k: v for k, v in self.parameters.items() if k in spec.declared}
         values.update(spec.parameters)
         values.update({k: v for k, v in runner.items() if k in spec.declared})
@@ -213,7 +224,8 @@ def load_run_config(
     notebooks_dir : Path, optional
         Where ``<name>.ipynb`` are found; default ``notebooks/``.
     language : str, optional
-        Overrides the file's ``language``.
+        Narrows the run to this language (``--language``), whatever the file's
+        ``languages``.
 
     Returns
     -------
@@ -234,22 +246,34 @@ def load_run_config(
         run_file = RunFile.model_validate(loaded)
     except ValidationError as exc:
         raise ParameterError("\n".join(schema_problems(exc, loaded, path))) from None
-    language = language if language is not None else run_file.language
     problems: list[str] = []
-    if language not in LANGUAGES:
-        problems.append(f"{path}: language {language!r} is not one of {', '.join(LANGUAGES)}")
+    if run_file.language is not None and run_file.languages is not None:
+        problems.append(f"{path}: give 'languages' or 'language', not both")
+    if language is not None:
+        languages = [language]
+    elif run_file.languages is not None:
+        languages = run_file.languages
+    else:
+        languages = [run_file.language] if run_file.language else list(LANGUAGES)
+    problems += [
+        f"{path}: language {code!r} is not one of {', '.join(LANGUAGES)}"
+        for code in languages
+        if code not in LANGUAGES
+    ]
+    if len(set(languages)) < len(languages):
+        problems.append(f"{path}: languages names a language twice: {', '.join(languages)}")
     specs = _notebook_specs(run_file.notebooks, path, notebooks_dir, problems)
     if problems:  # the checks below need every notebook's declarations
         raise ParameterError("\n".join(problems))
-    problems += _dependency_problems(specs, path)
+    problems += dependency_problems(specs, path)
     problems += _parameter_problems(specs, run_file.parameters, path)
     if problems:
         raise ParameterError("\n".join(problems))
     return RunConfig(
         path=path,
-        language=language,
+        languages=tuple(languages),
         parameters=run_file.parameters,
-        notebooks=tuple(_dependency_order(specs)),
+        notebooks=tuple(dependency_order(specs)),
         loaded=loaded,
         execution_timeout=run_file.execution_timeout,
     )
@@ -364,41 +388,6 @@ def _notebook_specs(
             )
         )
     return specs
-
-
-def _dependency_problems(specs: list[NotebookSpec], path: Path) -> list[str]:
-    names = {spec.name for spec in specs}
-    problems = [
-        f"{path}: notebook {spec.name}: depends_on names unknown notebook {dependency!r}"
-        for spec in specs
-        for dependency in spec.depends_on
-        if dependency not in names
-    ]
-    if not problems:
-        ordered = {spec.name for spec in _dependency_order(specs)}
-        stuck = [spec.name for spec in specs if spec.name not in ordered]
-        if stuck:
-            problems.append(f"{path}: depends_on has a cycle among {', '.join(stuck)}")
-    return problems
-
-
-def _dependency_order(specs: list[NotebookSpec]) -> list[NotebookSpec]:
-    """Order notebooks after their dependencies, keeping configured order where free.
-
-    Notebooks caught in a cycle are left out, which is how a cycle is detected.
-    """
-    done: set[str] = set()
-    ordered: list[NotebookSpec] = []
-    progress = True
-    while progress:
-        progress = False
-        for spec in specs:
-            if spec.name not in done and set(spec.depends_on) <= done:
-                ordered.append(spec)
-                done.add(spec.name)
-                progress = True
-                break
-    return ordered
 
 
 def _parameter_problems(

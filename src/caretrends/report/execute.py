@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 from caretrends import paths
 from caretrends.report.config import RunConfig
 from caretrends.report.kernels import KERNEL_NAME, RunKernels, utc_now, write_run_kernel_spec
-from caretrends.report.layout import run_paths
+from caretrends.report.layout import DATA_LANGUAGE_ENV, run_paths
 from caretrends.report.narrative import SOURCE_LANGUAGE, read_translated
 
 
@@ -41,21 +41,24 @@ class NotebookOutcome:
     #: For a skip: ``reason``.
     error: dict[str, object] | None = None
     html: str | None = field(default=None)
+    #: The language it ran in.
+    lang: str = SOURCE_LANGUAGE
 
     def describe(self) -> str:
         """One line saying what went wrong (or that it went right)."""
+        name = f"{self.name} ({self.lang})"
         if self.status == "succeeded":
-            return f"{self.name}: succeeded in {self.seconds} s"
+            return f"{name}: succeeded in {self.seconds} s"
         error = self.error or {}
         if self.status == "skipped":
-            return f"{self.name}: skipped, {error.get('reason')}"
+            return f"{name}: skipped, {error.get('reason')}"
         where = ""
         if error.get("cell_index") is not None:
             where = f" in cell {error['cell_index']} "
             if error.get("exec_count") is not None:  # a cell that never answered has none
                 where += f"(In [{error['exec_count']}]) "
             where += f"of the executed notebook `{error['source']}`"
-        return f"{self.name}: failed{where}: {error.get('ename')}: {error.get('evalue')}"
+        return f"{name}: failed{where}: {error.get('ename')}: {error.get('evalue')}"
 
 
 def execute_all(
@@ -68,15 +71,20 @@ def execute_all(
     progress: bool,
     kernels: RunKernels,
     on_finished: Callable[[NotebookOutcome], None] = lambda _outcome: None,
-) -> dict[str, NotebookOutcome]:
-    """Run the notebooks, each as soon as what it depends on has succeeded.
+) -> dict[tuple[str, str], NotebookOutcome]:
+    """Run the notebooks in each of the run's languages, each as soon as what it depends
+    on (in its language) has succeeded; the outcomes keyed ``(language, name)``.
 
     Threads suffice: each notebook runs in its own kernel process, and a thread only
-    waits for it. After a failure the notebooks that depend on it are skipped while the
-    independent ones still run, so one run reports every problem it can find; once the
-    run is stopped, no notebook starts. The notebooks share the case files they clean
-    through ``work/.case-cache`` (:mod:`caretrends.cases.cache`), and start their kernels
-    from ``work/.kernels`` (:func:`caretrends.report.kernels.write_run_kernel_spec`), both
+    waits for it. The languages' notebooks run side by side; a notebook in another
+    language than the first waits for the first language's, whose notebooks alone write
+    ``data/`` (:func:`caretrends.report.write_table`), so that every language shows the
+    same numbers.
+    After a failure the notebooks that depend on it are skipped while the independent
+    ones still run, so one run reports every problem it can find; once the run is
+    stopped, no notebook starts. The notebooks share the case files they clean through
+    ``work/.case-cache`` (:mod:`caretrends.cases.cache`), and start their kernels from
+    ``work/.kernels`` (:func:`caretrends.report.kernels.write_run_kernel_spec`), both
     removed when the last one has finished. ``on_finished`` is called with each notebook's
     outcome once what could start next has started, while it runs (the runner writes the
     notebook's page); if it fails the notebook, what depends on it and has not started
@@ -84,9 +92,10 @@ def execute_all(
     """
     case_cache = paths.run_case_cache(work)
     kernel_dir = paths.run_kernel_dir(work)
-    workers = max(1, min(max_workers, len(selected)))
-    pending = waited_for_first(selected, config)
-    outcomes: dict[str, NotebookOutcome] = {}
+    order = waited_for_first(selected, config)
+    pending = [(lang, name) for lang in config.languages for name in order]
+    workers = max(1, min(max_workers, len(pending)))
+    outcomes: dict[tuple[str, str], NotebookOutcome] = {}
     running: dict[Future[NotebookOutcome], int] = {}
     free_rows = list(range(1, workers + 1))  # terminal rows for the cell bars
     just_finished: list[NotebookOutcome] = []
@@ -95,23 +104,32 @@ def execute_all(
         removed_at_exit(case_cache),
         removed_at_exit(kernel_dir),
         ThreadPoolExecutor(workers, thread_name_prefix="notebook") as pool,
-        tqdm(total=len(selected), desc="notebooks", unit="nb", disable=disable) as bar,
+        tqdm(total=len(pending), desc="notebooks", unit="nb", disable=disable) as bar,
     ):
         write_run_kernel_spec(kernel_name, kernel_dir)
         while pending or running or just_finished:
-            for name in list(pending):
-                parameters = config.parameters_for(name, run_id=run_id, output_dir=str(work))
-                depends_on = config.notebook(name).depends_on
+            for lang, name in list(pending):
+                parameters = config.parameters_for(
+                    name, run_id=run_id, output_dir=str(work), lang=lang
+                )
+                depends_on = [(lang, d) for d in config.notebook(name).depends_on]
+                if lang != config.language:  # it reads the data/ the first language writes
+                    depends_on.append((config.language, name))
                 reason = _skip_reason(depends_on, outcomes, kernels.stopped_by)
                 if reason:
-                    outcomes[name] = NotebookOutcome(
-                        name, "skipped", parameters, error={"reason": reason}
+                    outcomes[lang, name] = NotebookOutcome(
+                        name, "skipped", parameters, error={"reason": reason}, lang=lang
                     )
-                    pending.remove(name)
+                    pending.remove((lang, name))
                     bar.update()
                 elif free_rows and all(d in outcomes for d in depends_on):
                     row = free_rows.pop(0)
-                    cells = {"desc": name, "position": row, "leave": False, "disable": disable}
+                    cells = {
+                        "desc": f"{name} ({lang})",
+                        "position": row,
+                        "leave": False,
+                        "disable": disable,
+                    }
                     future = pool.submit(
                         execute_notebook,
                         config.notebook(name).path,
@@ -122,9 +140,11 @@ def execute_all(
                         execution_timeout=config.execution_timeout,
                         kernels=kernels,
                         case_cache=case_cache,
+                        lang=lang,
+                        data_language=config.language,
                     )
                     running[future] = row
-                    pending.remove(name)
+                    pending.remove((lang, name))
             for outcome in just_finished:  # while the notebooks started above run
                 on_finished(outcome)
             just_finished.clear()
@@ -133,10 +153,10 @@ def execute_all(
                 for future in finished:
                     free_rows.append(running.pop(future))
                     outcome = future.result()
-                    outcomes[outcome.name] = outcome
+                    outcomes[outcome.lang, outcome.name] = outcome
                     just_finished.append(outcome)
                     bar.update()
-    return {name: outcomes[name] for name in selected}
+    return {(lang, name): outcomes[lang, name] for lang in config.languages for name in selected}
 
 
 def waited_for_first(selected: list[str], config: RunConfig) -> list[str]:
@@ -178,14 +198,17 @@ def removed_at_exit(folder: Path) -> Iterator[None]:
 
 
 def _skip_reason(
-    depends_on: tuple[str, ...],
-    outcomes: dict[str, NotebookOutcome],
+    depends_on: list[tuple[str, str]],
+    outcomes: dict[tuple[str, str], NotebookOutcome],
     stopped_by: signal.Signals | None,
 ) -> str | None:
-    """Why a notebook must not start: the run was stopped, or a dependency did not succeed."""
+    """Why a notebook must not start: the run was stopped, or a dependency (in its
+    language) did not succeed."""
     if stopped_by:
         return f"not started, the run was stopped by {stopped_by.name}"
-    failed = [d for d in depends_on if d in outcomes and outcomes[d].status != "succeeded"]
+    failed = [
+        key[1] for key in depends_on if key in outcomes and outcomes[key].status != "succeeded"
+    ]
     return f"depends on {', '.join(failed)}, which did not succeed" if failed else None
 
 
@@ -199,13 +222,15 @@ def execute_notebook(
     execution_timeout: int | None = None,
     kernels: RunKernels | None = None,
     case_cache: Path | None = None,
+    lang: str = SOURCE_LANGUAGE,
+    data_language: str | None = None,
 ) -> NotebookOutcome:
     """Execute one notebook with papermill into the run ``work``'s notebooks folder of its
     language (:mod:`caretrends.report.layout`) and say how it went.
 
     The notebook runs with ``work`` as its working directory; the executed copy is
-    written even when a cell fails, so that the error can be read in it. In a run whose
-    ``language`` parameter is not English, its Markdown cells are first replaced by their
+    written even when a cell fails, so that the error can be read in it. In a language
+    ``lang`` other than English, its Markdown cells are first replaced by their
     translations (:mod:`caretrends.report.narrative`).
 
     Parameters
@@ -219,7 +244,15 @@ def execute_notebook(
     case_cache : Path, optional
         Folder where the run's notebooks share cleaned case files
         (:mod:`caretrends.cases.cache`); by default each cleans its own.
+    lang : str
+        The language it runs in.
+    data_language : str, optional
+        The run's language whose notebooks write ``data/``
+        (:func:`caretrends.report.write_table`); by default ``lang``.
     """
+    env = {DATA_LANGUAGE_ENV: data_language or lang}
+    if case_cache is not None:
+        env[paths.CASE_CACHE_ENV] = str(case_cache)
     kernels = kernels or RunKernels()
     started, clock = utc_now(), time.perf_counter()
     current: dict[str, object] = {}  # the cell running, to name it when its kernel dies
@@ -229,7 +262,6 @@ def execute_notebook(
 
     error: dict[str, object] | None = None
     try:
-        lang = str(parameters.get("language", SOURCE_LANGUAGE))
         papermill.execute_notebook(
             str(notebook) if lang == SOURCE_LANGUAGE else read_translated(notebook, lang),
             str(run_paths(work, lang).notebooks / notebook.name),
@@ -240,7 +272,7 @@ def execute_notebook(
             kernel_manager_class=kernels.manager_class(
                 paths.run_kernel_dir(work),
                 cwd=work,
-                env={paths.CASE_CACHE_ENV: str(case_cache)} if case_cache is not None else None,
+                env=env,
             ),
             on_cell_start=cell_started,
             shutdown_kernel="immediate",
@@ -277,6 +309,7 @@ def execute_notebook(
         finished=utc_now(),
         seconds=round(time.perf_counter() - clock, 2),
         error=error,
+        lang=lang,
     )
 
 

@@ -6,6 +6,7 @@ import base64
 import html
 import mimetypes
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -14,7 +15,8 @@ from nbconvert import HTMLExporter
 
 from caretrends.errors import CaretrendsError
 from caretrends.labels import has_label, label
-from caretrends.report.layout import INDEX_NAME, MANIFEST_NAME, run_paths
+from caretrends.report.changes_page import changes_html
+from caretrends.report.layout import MANIFEST_NAME, run_paths
 
 # JupyterLab's look, without the scripts it loads from a CDN (require.js, MathJax,
 # mermaid): the report must open offline and from an e-mail attachment.
@@ -41,11 +43,14 @@ _HTML_LANG = re.compile(r"<html\b[^>]*", re.IGNORECASE)
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)
 
 
-def notebook_html(notebook: Path, base_dir: Path, *, lang: str = "en") -> str:
+def notebook_html(
+    notebook: Path, base_dir: Path, *, lang: str = "en", languages: Iterable[str] = ()
+) -> str:
     """Return ``notebook`` as one HTML page: outputs and text only, no code cells.
 
-    The page opens with a link back to the report's index (in ``lang``); each image
-    carries the alt text its output gave (a chart's alt text in the run's language).
+    The page opens with a link back to the report's index in ``lang`` and links to the
+    same page in the run's other ``languages``; each image carries the alt text its
+    output gave (a chart's alt text in the run's language).
 
     Parameters
     ----------
@@ -71,16 +76,32 @@ def notebook_html(notebook: Path, base_dir: Path, *, lang: str = "en") -> str:
     body, _ = exporter.from_filename(
         str(notebook), resources={"metadata": {"path": str(base_dir), "name": notebook.stem}}
     )
+    index = run_paths(Path("../.."), lang).language_index.as_posix()
+    others = {code: f"../../{code}/html/{notebook.stem}.html" for code in languages if code != lang}
     body = _BODY_OPEN.sub(
         lambda m: (
-            f'{m.group(0)}\n<nav class="caretrends-back"><a href="../../{INDEX_NAME}">'
-            f"{html.escape(label('index.back', lang))}</a></nav>"
+            f'{m.group(0)}\n<nav class="caretrends-back"><a href="{index}">'
+            f"{html.escape(label('index.back', lang))}</a>{language_switch(others, lang)}</nav>"
         ),
         body,
         count=1,
     )
     body = _HTML_LANG.sub(f'<html lang="{html.escape(lang)}"', body, count=1)
     return embed_local_images(body, base_dir, where=str(notebook))
+
+
+def language_switch(links: dict[str, str], lang: str) -> str:
+    """Links to the same page in other languages, each named in its own language
+    (``Shqip`` for Albanian), under the localised "Languages"; empty without any."""
+    if not links:
+        return ""
+    items = " · ".join(
+        f'<a href="{html.escape(href)}" hreflang="{code}" lang="{code}">'
+        f"{html.escape(label(f'language_name.{code}', code))}</a>"
+        for code, href in links.items()
+    )
+    name = html.escape(label("index.languages", lang))
+    return f' <span class="caretrends-languages">{name}: {items}</span>'
 
 
 def embed_local_images(page: str, base_dir: Path, *, where: str) -> str:
@@ -146,21 +167,28 @@ def _links(items: list[tuple[str, str]], lang: str, *, files: bool = False) -> s
     return f"<ul>\n{rows}\n</ul>"
 
 
-def index_html(manifest: dict, folder: Path | None = None) -> str:
-    """Return the report's front page in the run's language, with links to everything.
+def index_html(manifest: dict, folder: Path | None = None, lang: str | None = None) -> str:
+    """Return the report's front page in ``lang`` (default the run's first language).
+
+    It is titled by the report's title and the day the run finished, opens with what
+    changed since the previous published run (the manifest's ``changes``), links to the
+    page in the run's other languages, to every page, and gives the run id in its footer.
 
     Parameters
     ----------
     manifest : dict
-        The run's manifest (run id, language, notebooks and their pages, git state).
+        The run's manifest (run id, languages, notebooks and their pages, git state,
+        changes).
     folder : Path, optional
         The run folder: when given, the brief (``brief-<lang>.pdf``/``.docx``), figures
-        (titled from their ``.txt``), tables and key numbers of the run's language found
-        there (:func:`caretrends.report.layout.run_paths`) are listed.
+        (titled from their ``.txt``), tables and key numbers of ``lang`` found there
+        (:func:`caretrends.report.layout.run_paths`) are listed.
+    lang : str, optional
+        One of the manifest's ``languages``.
     """
-    lang = manifest["language"]
+    lang = lang or manifest["language"]
     pages = []
-    for name, entry in manifest["notebooks"].items():
+    for name, entry in manifest["notebooks"][lang].items():
         title = label(f"page.{name}", lang) if has_label(f"page.{name}", lang) else name
         if entry["html"] and entry["status"] == "succeeded":
             pages.append((entry["html"], title))
@@ -179,7 +207,9 @@ def index_html(manifest: dict, folder: Path | None = None) -> str:
             if path.suffix in {".csv", ".xlsx"}:
                 kind.append((path.relative_to(folder).as_posix(), path.name))
     commit = (manifest["git"]["commit"] or "–")[:12]
-    title = label("index.title", lang, run=manifest["run_id"])
+    title = label(
+        "index.title", lang, title=label("document.title", lang), date=manifest["finished"][:10]
+    )
     summary = label(
         "index.summary",
         lang,
@@ -202,16 +232,26 @@ def index_html(manifest: dict, folder: Path | None = None) -> str:
         f"{_links(items, lang, files=files)}</section>"
         for key, items, files in sections
     )
+    others = {
+        code: run_paths(Path("."), code).language_index.as_posix()
+        for code in manifest.get("languages", [lang])
+        if code != lang
+    }
+    changes = changes_html(manifest["changes"], lang) if "changes" in manifest else ""
     return f"""<!DOCTYPE html>
 <html lang="{html.escape(lang)}">
 <head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<style>body{{font-family:sans-serif;margin:2em;max-width:60em}}li{{margin:.2em 0}}</style>
+<style>body{{font-family:sans-serif;margin:2em;max-width:60em}}li{{margin:.2em 0}}
+del{{color:#8a1c1c}}ins{{color:#1c5e20;text-decoration:none}}</style>
 </head>
 <body>
+<nav>{language_switch(others, lang)}</nav>
 <h1>{html.escape(title)}</h1>
+{changes}
 <p>{html.escape(summary)}
 <a href="{MANIFEST_NAME}">{html.escape(label("index.details", lang))}</a></p>
 {body}
+<footer><p>{html.escape(label("index.footer", lang, run=manifest["run_id"]))}</p></footer>
 </body>
 </html>
 """

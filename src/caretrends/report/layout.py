@@ -4,7 +4,10 @@
 
     reports/<run-id>/
         manifest.json      the run's record: configuration, inputs, outputs, checksums
-        index.html         the run's front page
+        index.html         the run's front page, in its first language
+        index-<lang>.html  the front page in each of its languages
+        changes.json       what changed since the previous published run
+        changes.csv        the same, one row per change
         data/              the tables the notebooks declare (config/report.yaml), machine
                            readable: codes, dot decimals, the same in every language
         <lang>/
@@ -28,8 +31,13 @@ from pathlib import Path
 MANIFEST_NAME = "manifest.json"
 #: The run's front page.
 INDEX_NAME = "index.html"
+#: What changed since the previous published run, as JSON and as one row per change.
+CHANGES_JSON, CHANGES_CSV = "changes.json", "changes.csv"
 #: The machine-readable tables, at the top of the run folder.
 DATA_FOLDER = "data"
+#: Environment variable naming the one language of a run whose notebooks write ``data/``
+#: (the runner sets it in every kernel): the tables are computed once, the same for all.
+DATA_LANGUAGE_ENV = "CARETRENDS_DATA_LANGUAGE"
 #: A language's folders, inside ``<lang>/``.
 LANGUAGE_FOLDERS: tuple[str, ...] = ("notebooks", "html", "figures", "tables", "brief")
 
@@ -52,6 +60,21 @@ class RunPaths:
     def index(self) -> Path:
         """``index.html``: the run's front page."""
         return self.root / INDEX_NAME
+
+    @property
+    def language_index(self) -> Path:
+        """``index-<lang>.html``: the run's front page in :attr:`lang`."""
+        return self.root / f"index-{self.lang}.html"
+
+    @property
+    def changes_json(self) -> Path:
+        """``changes.json``: what changed since the previous published run."""
+        return self.root / CHANGES_JSON
+
+    @property
+    def changes_csv(self) -> Path:
+        """``changes.csv``: the same, one row per change."""
+        return self.root / CHANGES_CSV
 
     @property
     def data(self) -> Path:
@@ -93,12 +116,15 @@ class RunPaths:
         return (self.data, *(self.language_root / name for name in LANGUAGE_FOLDERS))
 
 
-def published_paths(root: Path) -> RunPaths:
-    """The layout of a written run folder, in the language its manifest records."""
+def published_paths(root: Path, lang: str | None = None) -> RunPaths:
+    """The layout of a written run folder in ``lang``; by default in the first language
+    its manifest records."""
     import json
 
-    manifest = json.loads((Path(root) / MANIFEST_NAME).read_text(encoding="utf-8"))
-    return run_paths(root, manifest["language"])
+    if lang is None:
+        manifest = json.loads((Path(root) / MANIFEST_NAME).read_text(encoding="utf-8"))
+        lang = manifest["language"]
+    return run_paths(root, lang)
 
 
 def run_paths(root: Path, lang: str) -> RunPaths:

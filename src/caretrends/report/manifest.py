@@ -86,6 +86,17 @@ def input_checksums(
     return {shown_path(file): sha256_file(file) if file.is_file() else None for file in files}
 
 
+def raw_sources(raw_dir: Path | None = None) -> dict[str, str]:
+    """Return who published each registered raw file, keyed by its path as the digest
+    shows it (:mod:`caretrends.report.digest`): ``producer: title (url)``, so that a
+    change to a raw file can be told with its source."""
+    raw_dir = raw_dir or paths.raw_dir()
+    return {
+        shown_path(raw_dir / record.path): f"{record.producer}: {record.title} ({record.url})"
+        for record in load_registry(raw_dir)
+    }
+
+
 def shown_path(file: Path) -> str:
     """Return ``file`` relative to the project root when inside it, else as given."""
     root = paths.project_root()

@@ -8,13 +8,14 @@ JupyterLab gets the same clear error instead of a failure deep in the analysis.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from caretrends import paths
 from caretrends.errors import CaretrendsError, ParameterError
-from caretrends.report.layout import RunPaths, run_paths
+from caretrends.report.layout import DATA_LANGUAGE_ENV, RunPaths, run_paths
 from caretrends.report.params import declared_parameters
 from caretrends.report.values import value_problem
 
@@ -75,7 +76,9 @@ def output_folders(output_dir: str, language: str) -> RunPaths:
 
 def write_table(table: pd.DataFrame, outputs: RunPaths, name: str) -> None:
     """Write a declared machine-readable table, ``data/<name>.csv``: codes and numbers as
-    they are (dot decimals, no language), the same in every language of a run.
+    they are (dot decimals, no language), the same in every language of a run: in a run
+    of several languages only the notebooks of the language the runner names in
+    ``CARETRENDS_DATA_LANGUAGE`` write it, and the others read theirs.
 
     Parameters
     ----------
@@ -86,8 +89,14 @@ def write_table(table: pd.DataFrame, outputs: RunPaths, name: str) -> None:
     name : str
         The name the notebook's ``writes`` lists in the run configuration.
     """
-    # Nothing is returned: a notebook's last expression would print the path on its page.
-    table.to_csv(outputs.data / f"{name}.csv", index=False, lineterminator="\n")
+    if os.environ.get(DATA_LANGUAGE_ENV, outputs.lang) != outputs.lang:
+        return  # in a run of several languages, the first one's notebooks write data/
+    # One rename, so that a notebook reading it never sees half a file. Nothing is
+    # returned: a notebook's last expression would print the path on its page.
+    paths.write_atomically(
+        outputs.data / f"{name}.csv",
+        lambda part: table.to_csv(part, index=False, lineterminator="\n"),
+    )
 
 
 def read_table(outputs: RunPaths, name: str) -> pd.DataFrame:

@@ -17,26 +17,22 @@ Run folders are made readable by their owner only (0700), because the case-level
 and figures in them may derive from private case records. What goes where inside a run
 folder is :mod:`caretrends.report.layout`'s.
 
-A run that died without cleaning up (SIGKILL, a power cut) leaves its ``.tmp-`` folder,
-with the cleaned case records its notebooks shared and its kernels' connection files.
-Each run holds a lock on ``.tmp-<run-id>/.owner`` (which gives its pid) while it works;
-the next run removes every ``.tmp-`` folder whose lock nobody holds, and says so in one
-line (:func:`remove_abandoned_runs`).
+One run writes every language of the configuration side by side, with one manifest; it
+records the digest of its inputs (:mod:`caretrends.report.digest`) and what changed since
+the run ``latest`` pointed at (:mod:`caretrends.report.changes`). Making, locking and
+publishing the folder is :mod:`caretrends.report.folders`'.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 import os
 import secrets
-import shutil
 import signal
-import sys
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -44,8 +40,11 @@ from caretrends import paths
 from caretrends.errors import CaretrendsError
 from caretrends.permissions import owner_only_umask, restrict_to_owner
 from caretrends.provenance import sha256_file
+from caretrends.report.changes import compare_runs, write_changes
 from caretrends.report.config import RunConfig
+from caretrends.report.digest import PublishedRun, input_digest, read_published
 from caretrends.report.execute import NotebookOutcome, execute_all
+from caretrends.report.folders import LATEST, owned_run_folder, point_latest, publish
 from caretrends.report.html import index_html, notebook_html
 from caretrends.report.kernels import (
     KERNEL_NAME,
@@ -60,16 +59,11 @@ from caretrends.report.manifest import (
     git_state,
     input_checksums,
     package_versions,
+    raw_sources,
     shown_path,
     withheld_analyses,
 )
 from caretrends.report.zygote import Zygote
-
-LATEST = "latest"
-
-
-#: A run folder's mode: its owner only, since its outputs may derive from private records.
-RUN_FOLDER_MODE = 0o700
 
 
 class ReportRunError(CaretrendsError):
@@ -113,8 +107,8 @@ class RunResult:
     folder: Path
     #: Every notebook succeeded and the report was published.
     ok: bool
-    #: In the order they were run.
-    notebooks: dict[str, NotebookOutcome]
+    #: Keyed ``(language, name)``, each language's in the order they were run.
+    notebooks: dict[tuple[str, str], NotebookOutcome]
     #: Notebooks run because a notebook chosen with ``only`` depends on them.
     added_dependencies: list[str]
     #: The content of ``manifest.json``.
@@ -133,87 +127,6 @@ def new_run_id(now: dt.datetime | None = None) -> str:
     """
     now = now or dt.datetime.now(dt.UTC)
     return f"{now.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
-
-
-def make_run_folder(reports_dir: Path, run_id: str, lang: str) -> Path:
-    """Create ``reports_dir/.tmp-<run-id>/`` with the layout's folders for ``lang``
-    (:mod:`caretrends.report.layout`), readable by its owner only.
-
-    Raises
-    ------
-    CaretrendsError
-        In one line, when ``reports_dir`` is a file or cannot be written.
-    """
-    if reports_dir.exists() and not reports_dir.is_dir():
-        raise CaretrendsError(f"{reports_dir}: cannot hold reports: it is a file, not a folder")
-    work = reports_dir / f".tmp-{run_id}"
-    made = False
-    try:
-        reports_dir.mkdir(parents=True, exist_ok=True)
-        work.mkdir()
-        made = True
-        work.chmod(RUN_FOLDER_MODE)  # explicitly: mkdir's mode is subject to the umask
-        for folder in run_paths(work, lang).folders():
-            folder.mkdir(parents=True)
-    except OSError as exc:
-        if made:  # a full disk, say: leave no half-made folder behind
-            shutil.rmtree(work)
-        raise CaretrendsError(f"{reports_dir}: cannot hold reports: {exc.strerror}") from None
-    return work
-
-
-def remove_abandoned_runs(reports_dir: Path) -> list[Path]:
-    """Remove the ``.tmp-`` folders in ``reports_dir`` of runs whose process has gone:
-    those with an ``.owner`` file that no process holds locked. Say so in one line each.
-
-    A folder without one is left alone: its run is being created or published.
-
-    Returns
-    -------
-    list of Path
-        The folders removed.
-    """
-    removed = []
-    for folder in sorted(reports_dir.glob(".tmp-*")):
-        try:
-            with paths.run_owner_file(folder).open("r+", encoding="utf-8") as owner:
-                fcntl.flock(owner, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                pid = owner.read().strip()
-                shutil.rmtree(folder, ignore_errors=True)
-        except (FileNotFoundError, BlockingIOError, PermissionError):
-            continue  # not a run's, still running, or another user's
-        print(
-            f"removed {folder}: its run (process {pid}) ended without cleaning up",
-            file=sys.stderr,
-        )
-        removed.append(folder)
-    return removed
-
-
-@contextmanager
-def owned_run_folder(reports_dir: Path, run_id: str, lang: str) -> Iterator[Path]:
-    """Remove abandoned runs, then make this run's folder (:func:`make_run_folder`) and
-    hold its ``.owner`` lock, giving this process's pid, until the block ends.
-
-    The lock file is made and locked under another name, then renamed into place, so that
-    no other run ever sees it unlocked.
-    """
-    remove_abandoned_runs(reports_dir)
-    work = make_run_folder(reports_dir, run_id, lang)
-    owner = paths.run_owner_file(work)
-    making = owner.with_name(f"{owner.name}.new")
-    with making.open("w", encoding="utf-8") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        os.replace(making, owner)
-        yield work
-
-
-def publish(work: Path, folder: Path) -> None:
-    """Rename the run folder ``work`` to ``folder``, without its ``.owner`` file."""
-    paths.run_owner_file(work).unlink(missing_ok=True)
-    os.replace(work, folder)
 
 
 def run_report(
@@ -271,6 +184,12 @@ def run_report(
     complete = selected == config.select()[0]
     kernel_argv = kernel_command(kernel_name)
     reports_dir = Path(reports_dir) if reports_dir is not None else paths.reports_dir()
+    digest = input_digest(
+        config_path=config.path,
+        notebooks=[config.notebook(name).path for name in selected],
+        languages=config.languages,
+        raw_dir=raw_dir,
+    )
     run_id = new_run_id()
     kernels = RunKernels()
     # From the run folder's creation to its publishing a signal only stops the kernels,
@@ -280,9 +199,8 @@ def run_report(
         owner_only_umask(),
         nullcontext(zygote) if zygote is not None else warm_zygote(kernel_argv) as warm,
         kernels.forked_from(warm),
-        owned_run_folder(reports_dir, run_id, config.language) as work,
+        owned_run_folder(reports_dir, run_id, config.languages) as work,
     ):
-        outputs = run_paths(work, config.language)
         started, clock = utc_now(), time.perf_counter()
         try:
             workers = max_workers or os.cpu_count() or 1
@@ -296,11 +214,18 @@ def run_report(
                 progress,
                 kernels,
                 on_finished=lambda outcome: _finish(
-                    outcome, config.notebook(outcome.name).writes, outputs
+                    outcome,
+                    config.notebook(outcome.name).writes,
+                    run_paths(work, outcome.lang),
+                    config.languages,
                 ),
             )
             stopped_by = kernels.stopped_by  # a signal after this lets the run finish
-            failed = [name for name, o in outcomes.items() if o.status != "succeeded"]
+            failed = [
+                f"{name} ({lang})"
+                for (lang, name), o in outcomes.items()
+                if o.status != "succeeded"
+            ]
             reason = f"stopped by {stopped_by.name}" if stopped_by else None
             if failed and not reason:
                 reason = f"notebooks did not succeed: {', '.join(failed)}"
@@ -315,25 +240,32 @@ def run_report(
                 "config_file": shown_path(config.path),
                 "configuration": config.loaded,
                 "language": config.language,
+                "languages": list(config.languages),
                 "selected": selected,
                 "complete": complete,
                 "added_dependencies": added,
                 "kernel": {"name": kernel_name, "python": kernel_argv[0]},
                 "execution_timeout": config.execution_timeout,
-                "notebooks": {name: _manifest_entry(o, outputs) for name, o in outcomes.items()},
-                "withheld_analyses": withheld_analyses(outputs.data),
+                "notebooks": {
+                    lang: {
+                        name: _manifest_entry(o, run_paths(work, lang))
+                        for (language, name), o in outcomes.items()
+                        if language == lang
+                    }
+                    for lang in config.languages
+                },
+                "withheld_analyses": withheld_analyses(run_paths(work, config.languages[0]).data),
+                "digest": digest.as_record(),
+                "sources": raw_sources(raw_dir),
                 "inputs": input_checksums(
                     raw_dir=raw_dir,
                     processed_dir=processed_dir,
                     extra=[config.path, *(config.notebook(name).path for name in selected)],
                 ),
-                "outputs": _output_checksums(outputs),
+                "outputs": _output_checksums(work, config.languages),
                 "packages": package_versions(),
             }
-            outputs.manifest.write_text(
-                json.dumps(manifest, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
-            )
-            outputs.index.write_text(index_html(manifest, work), encoding="utf-8")
+            _record(work, manifest, None if reason else read_published(reports_dir / LATEST))
         except BaseException:
             restrict_to_owner(work)
             publish(work, reports_dir / f"{run_id}-failed")
@@ -361,9 +293,32 @@ def run_report(
     return RunResult(run_id, final, True, outcomes, added, manifest, complete)
 
 
-def _finish(outcome: NotebookOutcome, writes: tuple[str, ...], outputs: RunPaths) -> None:
+def _record(work: Path, manifest: dict, previous: PublishedRun | None) -> None:
+    """Write the run's manifest and its index page in each language; for a run that
+    succeeded, first compare it with the ``previous`` published run and write what
+    changed (``changes.json``, ``changes.csv``, the manifest's ``changes``)."""
+    if manifest["status"] == "succeeded":
+        manifest["changes"] = compare_runs(previous, work, manifest)
+        write_changes(manifest["changes"], work)
+    outputs = run_paths(work, manifest["language"])
+    outputs.manifest.write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+    )
+    for lang in manifest["languages"]:
+        page = index_html(manifest, work, lang)
+        run_paths(work, lang).language_index.write_text(page, encoding="utf-8")
+        if lang == manifest["language"]:
+            outputs.index.write_text(page, encoding="utf-8")
+
+
+def _finish(
+    outcome: NotebookOutcome,
+    writes: tuple[str, ...],
+    outputs: RunPaths,
+    languages: Iterable[str],
+) -> None:
     """Check the tables a notebook that succeeded declares, and write its page into the
-    language's ``html/``.
+    language's ``html/``, linked to the same page in the run's other ``languages``.
 
     A declared table it did not write, or a page that cannot be made (an image it shows is
     missing), fails the notebook.
@@ -382,7 +337,8 @@ def _finish(outcome: NotebookOutcome, writes: tuple[str, ...], outputs: RunPaths
     try:
         executed = outputs.notebooks / f"{outcome.name}.ipynb"
         page.write_text(
-            notebook_html(executed, outputs.language_root, lang=outputs.lang), encoding="utf-8"
+            notebook_html(executed, outputs.language_root, lang=outputs.lang, languages=languages),
+            encoding="utf-8",
         )
     except CaretrendsError as exc:
         outcome.status = "failed"
@@ -399,42 +355,9 @@ def _manifest_entry(outcome: NotebookOutcome, outputs: RunPaths) -> dict[str, ob
     return entry
 
 
-def _output_checksums(outputs: RunPaths) -> dict[str, str]:
-    """Checksums of the run's data and of its language's figures, tables and brief."""
-    folders = (outputs.data, outputs.figures, outputs.tables, outputs.brief)
+def _output_checksums(work: Path, languages: Iterable[str]) -> dict[str, str]:
+    """Checksums of the run's data and of each language's figures, tables and brief."""
+    each = [run_paths(work, lang) for lang in languages]
+    folders = [each[0].data, *(f for o in each for f in (o.figures, o.tables, o.brief))]
     files = [f for folder in folders for f in sorted(folder.rglob("*"))]
-    return {f.relative_to(outputs.root).as_posix(): sha256_file(f) for f in files if f.is_file()}
-
-
-@contextmanager
-def _locked(lock_file: Path) -> Iterator[None]:
-    with lock_file.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def point_latest(reports_dir: Path, run_id: str) -> bool:
-    """Point ``reports/latest`` at ``run_id`` atomically, unless it names a newer run.
-
-    A new symlink is made beside it and renamed over it, under a lock shared by every
-    run. ``latest`` never moves back to an older run: when two runs overlap, the one that
-    started last is the latest, whichever finishes first.
-
-    Returns
-    -------
-    bool
-        Whether ``latest`` was moved.
-    """
-    latest = reports_dir / LATEST
-    with _locked(reports_dir / ".lock"):
-        if latest.exists() and not latest.is_symlink():
-            raise CaretrendsError(f"{latest} is not a symlink; move it away so runs can update it")
-        if latest.is_symlink() and os.readlink(latest) > run_id:
-            return False
-        link = reports_dir / f".latest-{run_id}"
-        link.symlink_to(run_id)  # relative: the reports folder can be moved as a whole
-        os.replace(link, latest)
-    return True
+    return {f.relative_to(work).as_posix(): sha256_file(f) for f in files if f.is_file()}
