@@ -57,7 +57,6 @@ COUNT_COLUMNS = {
 #: Tables without counts of people (sources, coverage in years, rejected rows, models).
 NO_PEOPLE_COUNTS = {
     "sources.csv",
-    "provisional_terms.csv",
     "coverage.csv",
     "rejects.csv",
     "case_rejects.csv",

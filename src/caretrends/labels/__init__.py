@@ -45,7 +45,6 @@ from caretrends.labels.terms import (
     label,
     label_key,
     locale_of,
-    provisional_terms,
     text_or_label,
 )
 
@@ -70,6 +69,5 @@ __all__ = [
     "locale_of",
     "median_sentence",
     "model_term",
-    "provisional_terms",
     "text_or_label",
 ]

@@ -105,8 +105,7 @@ def _coverings(pieces: pd.DataFrame, lang: str) -> list[tuple[frozenset[int], fl
 
 
 def _span(months: frozenset[int], lang: str) -> str:
-    key = "consistency.months" if len(months) > 1 else "consistency.month"
-    return label(key, lang, n=len(months), first=min(months), last=max(months))
+    return label("consistency.months", lang, n=len(months), first=min(months), last=max(months))
 
 
 def check_subannual(

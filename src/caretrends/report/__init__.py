@@ -34,6 +34,6 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "notebook": ["check_parameters", "output_folders", "read_table", "write_table"],
         "params": ["declared_parameters"],
         "run": ["ReportRunError", "RunResult", "RunStopped", "run_report"],
-        "tables": ["display_table", "headers", "provisional_table"],
+        "tables": ["display_table", "headers"],
     },
 )

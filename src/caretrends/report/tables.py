@@ -20,14 +20,12 @@ from pandas.io.formats.style import Styler
 from caretrends.disclosure import MARKERS
 from caretrends.labels import (
     CODE_GROUPS,
-    LANGUAGES,
     country_name,
     format_number,
     format_percent,
     has_label,
     label,
     model_term,
-    provisional_terms,
     text_or_label,
 )
 
@@ -53,7 +51,6 @@ CODE_COLUMNS: frozenset[str] = frozenset(
         "file",
         "path",
         "source_file",
-        "label_key",
         "sha256",
         "column",
         "identifier_columns_dropped",
@@ -63,15 +60,8 @@ CODE_COLUMNS: frozenset[str] = frozenset(
 #: Columns quoted as their publisher wrote them (producers' names, licence terms): shown
 #: as citations, in the language they were published in.
 CITED_COLUMNS: frozenset[str] = frozenset({"producer", "licence"})
-#: Columns quoting a wording under review, in the language it is written in (the catalog
-#: texts the data-quality page lists): shown as quotations.
-QUOTED_COLUMNS: frozenset[str] = frozenset({"label_text"})
 #: The HTML element each of these columns' cells is marked up with.
-_TAGS: dict[str, str] = (
-    dict.fromkeys(CODE_COLUMNS, "code")
-    | dict.fromkeys(CITED_COLUMNS, "cite")
-    | dict.fromkeys(QUOTED_COLUMNS, "q")
-)
+_TAGS: dict[str, str] = dict.fromkeys(CODE_COLUMNS, "code") | dict.fromkeys(CITED_COLUMNS, "cite")
 #: A code left as it is because the catalog has no name for it (``CT_UCCK_NEWBORNS_LEFT``).
 _BARE_CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
 
@@ -253,34 +243,6 @@ def _cell_markup(column: str) -> Callable[[str], str]:
     if _namer(column) is not None:
         return lambda text: f"<code>{text}</code>" if _BARE_CODE.fullmatch(text) else text
     return str
-
-
-def provisional_table(languages: Sequence[str] | None = None) -> pd.DataFrame:
-    """Return the terms awaiting a native speaker's review, for the data-quality page.
-
-    Parameters
-    ----------
-    languages : sequence of str, optional
-        Catalogs to list; default Albanian and Serbian (English is the source language).
-
-    Returns
-    -------
-    DataFrame
-        ``language``, ``label_key``, ``label_text`` and ``review`` (why the wording awaits
-        review, in English, for the translator).
-
-    Examples
-    --------
-    >>> provisional_table(["sq"]).iloc[0]["language"]
-    'sq'
-    """
-    chosen = [x for x in LANGUAGES if x != "en"] if languages is None else list(languages)
-    rows = [
-        {"language": other, "label_key": key, "label_text": text, "review": why}
-        for other in chosen
-        for key, text, why in provisional_terms(other)
-    ]
-    return pd.DataFrame(rows, columns=["language", "label_key", "label_text", "review"])
 
 
 def _year_text(value: object, lang: str) -> str:
