@@ -37,8 +37,9 @@ def run_export(args: argparse.Namespace) -> int:
     from caretrends.labels.po import export
 
     written = export()
+    root = paths.project_root()
     for path in written:
-        print(f"wrote {path.relative_to(paths.project_root())}")
+        print(f"wrote {path.relative_to(root) if path.is_relative_to(root) else path}")
     if not written:
         print("catalogs up to date")
     return 0

@@ -21,25 +21,29 @@ from __future__ import annotations
 
 import copy
 import csv
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 import nbformat
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import write_po
 
 from caretrends import paths
 from caretrends.labels.terms import (
     CATALOG_FOLDERS,
+    GLOSSARY_NOTE,
     GLOSSARY_PATH,
     LABELS_DOMAIN,
+    PROVISIONAL_NOTE,
     Entry,
     catalog_file,
     english,
+    read_catalog,
+    review_note,
 )
 from caretrends.report.narrative import NARRATIVE_DOMAIN
 
@@ -65,10 +69,6 @@ SAMPLE_VALUES: dict[str, str] = {
     "minimum": "5",
     "total": "8",
 }
-
-#: Translator comments carrying the review notes.
-GLOSSARY_NOTE = "glossary: "
-PROVISIONAL_NOTE = "provisional: "
 
 #: A quoted text that may be a catalog key (``"no_data"``, ``"model.its.details"``).
 _QUOTED_KEY = re.compile(r"""["']([\w.]+)["']""")
@@ -165,16 +165,11 @@ def templates() -> dict[str, Catalog]:
     return {LABELS_DOMAIN: labels, NARRATIVE_DOMAIN: narrative}
 
 
-def read_catalog(path: Path, locale: str | None = None) -> Catalog:
-    """Read a ``.po`` or ``.pot`` file with Babel."""
-    with path.open("rb") as handle:
-        return read_po(handle, locale=locale, abort_invalid=True)
-
-
-def po_bytes(catalog: Catalog, *, omit_header: bool = False) -> bytes:
+def po_bytes(catalog: Catalog) -> bytes:
     """Return ``catalog`` as PO text, as :func:`export` writes it."""
     out = io.BytesIO()
-    write_po(out, catalog, ignore_obsolete=True, include_previous=True, omit_header=omit_header)
+    # locations without line numbers: moving code must not rewrite every catalog
+    write_po(out, catalog, ignore_obsolete=True, include_previous=True, include_lineno=False)
     return out.getvalue()
 
 
@@ -211,7 +206,9 @@ def merge(po: Catalog, template: Catalog) -> None:
     Babel's :meth:`~babel.messages.catalog.Catalog.update` keeps every translation whose
     key and English are unchanged; a key whose English changed keeps its old translation
     here, marked fuzzy with the previous English, rather than Babel's guess from similar
-    texts under other keys.
+    texts under other keys. The previous English is written as ``#| msgid`` for the PO
+    editor's diff; Babel's reader does not read it back (python-babel/babel#206), so the
+    next export drops it while the entry stays fuzzy.
     """
     before = {message.context: message for message in po if message.id and translated(message)}
     # a copy: Babel adds the template's own Message objects, which the next language shares
@@ -241,7 +238,11 @@ def export() -> list[Path]:
     written = []
     for domain, template in templates().items():
         pot = template_file(domain)
-        written += _write_if_changed(pot, po_bytes(template, omit_header=True))
+        if pot.exists():  # an unchanged template keeps its date, so nothing is rewritten
+            template.creation_date = read_catalog(pot).creation_date
+            if pot.read_bytes() != po_bytes(template):
+                template.creation_date = dt.datetime.now(dt.UTC)
+        written += _write_if_changed(pot, po_bytes(template))
         for lang in CATALOG_FOLDERS:
             path = catalog_file(lang, domain)
             po = read_catalog(path) if path.exists() else new_catalog(lang, domain)
@@ -257,31 +258,6 @@ def _write_if_changed(path: Path, content: bytes) -> list[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     paths.write_atomically(path, lambda part: part.write_bytes(content))
     return [path]
-
-
-def _notes(message: Message) -> dict[str, str]:
-    notes = {}
-    for comment in message.user_comments:
-        for prefix in (GLOSSARY_NOTE, PROVISIONAL_NOTE):
-            if comment.startswith(prefix):
-                notes[prefix] = comment.removeprefix(prefix).strip()
-    return notes
-
-
-@cache
-def review_notes(lang: str) -> dict[str, tuple[str | None, str | None]]:
-    """Return ``key → (glossary row, why it awaits review)`` of the labels of ``lang``.
-
-    The second item is None for a reviewed entry; a fuzzy one without a ``provisional``
-    comment awaits review because its English is new or changed.
-    """
-    notes = {}
-    for message in read_catalog(catalog_file(lang)):
-        if message.id:
-            found = _notes(message)
-            why = found.get(PROVISIONAL_NOTE, "new or changed English") if message.fuzzy else None
-            notes[message.context] = (found.get(GLOSSARY_NOTE), why)
-    return notes
 
 
 @dataclass
@@ -315,7 +291,7 @@ def check(lang: str) -> CheckReport:
             if message is None or not translated(message):
                 report.untranslated.append(where)
             elif message.fuzzy:
-                why = _notes(message).get(PROVISIONAL_NOTE, "new or changed English")
+                why = review_note(message, PROVISIONAL_NOTE) or "new or changed English"
                 report.fuzzy.append((where, why))
     report.inconsistent = glossary_problems(lang)
     return report
@@ -368,7 +344,7 @@ def glossary_problems(lang: str) -> list[str]:
     terms = glossary_terms(lang)
     problems = []
     for message in read_catalog(catalog_file(lang)):
-        row = _notes(message).get(GLOSSARY_NOTE) if message.id else None
+        row = review_note(message, GLOSSARY_NOTE) if message.id else None
         if row is None:
             continue
         text = " ".join(message.string) if message.pluralizable else message.string

@@ -13,6 +13,9 @@ from typing import Any
 
 import yaml
 from babel.dates import format_date as _babel_format_date
+from babel.messages.catalog import Catalog as BabelCatalog
+from babel.messages.catalog import Message
+from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.numbers import format_percent as _babel_format_percent
 
@@ -50,6 +53,11 @@ CATALOG_FOLDERS: dict[str, str] = {"sq": "sq", "sr": "sr_Latn"}
 
 #: Gettext domain of the labels (the narrative of the notebooks has its own).
 LABELS_DOMAIN = "messages"
+
+#: Translator comments of a ``.po`` entry carrying its review notes: the glossary row
+#: the term was taken from, and why a fuzzy entry awaits a native speaker's review.
+GLOSSARY_NOTE = "glossary: "
+PROVISIONAL_NOTE = "provisional: "
 
 #: Runs of characters that are not letters or digits (:func:`label_key`).
 _NOT_A_WORD = re.compile(r"[^a-z0-9]+")
@@ -138,14 +146,12 @@ def catalog(lang: str) -> Catalog:
 
     English comes from ``en.yaml``; another language is each English entry as its
     compiled catalog translates it, with the glossary row and the review note of its
-    ``.po`` entry (:func:`caretrends.labels.po.review_notes`).
+    ``.po`` entry (:func:`review_notes`).
     """
     _check_language(lang)
     source = english()
     if lang == SOURCE_LANGUAGE:
         return Catalog(language=lang, locale=LOCALES[lang], entries=source)
-    from caretrends.labels.po import review_notes  # Babel's PO reader, only when asked
-
     notes = review_notes(lang)
     entries = {
         key: Entry(
@@ -158,6 +164,38 @@ def catalog(lang: str) -> Catalog:
         for key, entry in source.items()
     }
     return Catalog(language=lang, locale=LOCALES[lang], entries=entries)
+
+
+def read_catalog(path: Path) -> BabelCatalog:
+    """Read a ``.po`` or ``.pot`` file with Babel."""
+    with path.open("rb") as handle:
+        return read_po(handle, abort_invalid=True)
+
+
+def review_note(message: Message, prefix: str) -> str | None:
+    """Return the note of ``message`` after ``prefix`` (:data:`GLOSSARY_NOTE`, ...), if any."""
+    for comment in message.user_comments:
+        if comment.startswith(prefix):
+            return comment.removeprefix(prefix).strip()
+    return None
+
+
+@cache
+def review_notes(lang: str) -> dict[str, tuple[str | None, str | None]]:
+    """Return ``key → (glossary row, why it awaits review)`` of the labels of ``lang``.
+
+    The second item is None for a reviewed entry; a fuzzy one without a ``provisional``
+    note awaits review because its English is new or changed.
+    """
+    notes = {}
+    for message in read_catalog(catalog_file(lang)):
+        if message.id:
+            why = review_note(message, PROVISIONAL_NOTE) or "new or changed English"
+            notes[message.context] = (
+                review_note(message, GLOSSARY_NOTE),
+                why if message.fuzzy else None,
+            )
+    return notes
 
 
 def _check_language(lang: str) -> None:
