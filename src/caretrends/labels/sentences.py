@@ -122,12 +122,14 @@ def model_term(term: str, lang: str) -> str:
 
 
 def cited_text(cited_as: str, lang: str) -> str:
-    """Return a producer as a series cites it, with its acronym in ``lang``.
+    """Return a producer as a series cites it (``KAS, via Botapress``: the machine-readable
+    ``cited_as`` of :func:`caretrends.analysis.kosovo.with_publishers`), in ``lang``.
 
     Examples
     --------
     >>> cited_text("KAS, via Botapress", "sq"), cited_text("MPMS", "sr")
-    ('ASK, via Botapress', 'MPMS')
+    ('ASK, sipas Botapress', 'MPMS')
     """
-    producer, _, via = cited_as.partition(", ")
-    return ", ".join(filter(None, [text_or_label(producer, "organisation", lang), via]))
+    producer, _, via = cited_as.partition(", via ")
+    name = text_or_label(producer, "organisation", lang)
+    return label("organisation.cited_via", lang, producer=name, publisher=via) if via else name
