@@ -47,6 +47,7 @@ from caretrends.labels.terms import (
     label,
     label_key,
     locale_of,
+    source_text,
     text_or_label,
 )
 
@@ -71,5 +72,6 @@ __all__ = [
     "locale_of",
     "median_sentence",
     "model_term",
+    "source_text",
     "text_or_label",
 ]

@@ -39,16 +39,21 @@ from caretrends.labels.terms import (
     GLOSSARY_PATH,
     LABELS_DOMAIN,
     PROVISIONAL_NOTE,
+    SOURCES_DOMAIN,
     Entry,
     catalog_file,
     english,
     read_catalog,
     review_note,
 )
+from caretrends.provenance import load_registry
 from caretrends.report.narrative import NARRATIVE_DOMAIN
 
-#: Both domains, in the order they are written and checked.
-DOMAINS: tuple[str, ...] = (LABELS_DOMAIN, NARRATIVE_DOMAIN)
+#: The domains, in the order they are written and checked.
+DOMAINS: tuple[str, ...] = (LABELS_DOMAIN, NARRATIVE_DOMAIN, SOURCES_DOMAIN)
+
+#: The raw file whose ``publication`` column describes where each figure was published.
+PUBLISHED_FIGURES = Path("kosovo") / "kosovo_figures.csv"
 
 #: Glossary column of each translated language.
 GLOSSARY_COLUMNS: dict[str, str] = {"sq": "sq", "sr": "sr_latn"}
@@ -162,7 +167,33 @@ def templates() -> dict[str, Catalog]:
             locations=[(f"notebooks/{path.name}", 0)],
             auto_comments=[f"Markdown cell {cell_id} of the notebook {notebook}."],
         )
-    return {LABELS_DOMAIN: labels, NARRATIVE_DOMAIN: narrative}
+    return {
+        LABELS_DOMAIN: labels,
+        NARRATIVE_DOMAIN: narrative,
+        SOURCES_DOMAIN: _source_descriptions(),
+    }
+
+
+def _source_descriptions() -> Catalog:
+    """The source descriptions of the raw data: each publication (with the rows citing
+    it), each registered file's producer and licence. The raw files stay as they are."""
+    descriptions = Catalog(project="caretrends", domain=SOURCES_DOMAIN, fuzzy=False)
+    rows: dict[str, list[int]] = {}
+    with (paths.raw_dir() / PUBLISHED_FIGURES).open(encoding="utf-8", newline="") as handle:
+        for number, row in enumerate(csv.DictReader(handle), 2):
+            if text := (row.get("publication") or "").strip():
+                rows.setdefault(text, []).append(number)
+    where = f"data/raw/{PUBLISHED_FIGURES.as_posix()}"
+    for text, numbers in rows.items():
+        lines = ", ".join(map(str, numbers))
+        descriptions.add(text, auto_comments=[f"Publication of rows {lines} of {where}."])
+    for record in load_registry():
+        for name in ("producer", "licence"):
+            text = getattr(record, name)
+            if text and text not in descriptions:
+                comment = f"The {name} of data/raw/{record.path} (data/raw/sources.yaml)."
+                descriptions.add(text, auto_comments=[comment])
+    return descriptions
 
 
 def po_bytes(catalog: Catalog) -> bytes:

@@ -54,6 +54,13 @@ CATALOG_FOLDERS: dict[str, str] = {"sq": "sq", "sr": "sr_Latn"}
 #: Gettext domain of the labels (the narrative of the notebooks has its own).
 LABELS_DOMAIN = "messages"
 
+#: Gettext domain of the source descriptions this project wrote (a publication column's
+#: values, a registered file's producer and licence), keyed by their English text.
+SOURCES_DOMAIN = "sources"
+
+#: A bracketed source description inside a cell (``MPMS [Ministry … statement]: 61``).
+_CITED = re.compile(r"\[([^\[\]]+)\]")
+
 #: Translator comments of a ``.po`` entry carrying its review notes: the glossary row
 #: the term was taken from, and why a fuzzy entry awaits a native speaker's review.
 GLOSSARY_NOTE = "glossary: "
@@ -201,6 +208,27 @@ def review_notes(lang: str) -> dict[str, tuple[str | None, str | None]]:
 def _check_language(lang: str) -> None:
     if lang not in LANGUAGES:
         raise ParameterError(f"language {lang!r} is not one of {', '.join(LANGUAGES)}")
+
+
+def source_text(text: str, lang: str) -> str:
+    """Return a source description in ``lang``: the whole text, or each bracketed one in it.
+
+    A publication's title stays as published (its translation is the title itself).
+
+    Examples
+    --------
+    >>> source_text("MIT (generated data)", "sq")
+    'MIT (të dhëna të gjeneruara)'
+    >>> source_text("KAS [KAS Birth Statistics 2016]: 23", "en")
+    'KAS [KAS Birth Statistics 2016]: 23'
+    """
+    if lang == SOURCE_LANGUAGE:
+        return text
+    found = translations(lang, SOURCES_DOMAIN)
+    whole = found.gettext(text)
+    if whole != text:
+        return whole
+    return _CITED.sub(lambda m: f"[{found.gettext(m[1])}]", text)
 
 
 def count_of(value: object) -> int:

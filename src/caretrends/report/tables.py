@@ -20,12 +20,14 @@ from pandas.io.formats.style import Styler
 from caretrends.disclosure import MARKERS
 from caretrends.labels import (
     CODE_GROUPS,
+    cited_text,
     country_name,
     format_number,
     format_percent,
     has_label,
     label,
     model_term,
+    source_text,
     text_or_label,
 )
 
@@ -134,7 +136,8 @@ def cell_text(
     if isinstance(value, bool | np.bool_):
         return label("answer.yes" if value else "answer.no", lang)
     if isinstance(value, str):
-        return value if value.strip() else MISSING
+        # a source description this project wrote reads in the reader's language
+        return source_text(value, lang) if value.strip() else MISSING
     if isinstance(value, int | float | np.integer | np.floating):
         number = float(value)
         if math.isnan(number):
@@ -153,6 +156,8 @@ def _namer(column: str) -> Callable[[str, str], str] | None:
         return country_name
     if column == "term":
         return model_term
+    if column == "cited_as":
+        return cited_text
     if column in TABLE_CODE_GROUPS:
         return lambda value, lang: text_or_label(value, TABLE_CODE_GROUPS[column], lang)
     return None
