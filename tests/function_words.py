@@ -42,9 +42,10 @@ SHARED: dict[str, frozenset[str]] = {
     "sr": frozenset({"a", "to", "on", "do", "no", "me"}),
 }
 
-#: Runs of word characters: a code (``lost_to_follow_up``) or a checksum is one run, not
-#: a word, so only runs of letters alone count.
-_RUN = re.compile(r"\w+")
+#: Runs of word characters, joined by hyphens: a code (``lost_to_follow_up``), a checksum
+#: or an Albanian acronym with its ending (``UNICEF-it``) is one run, not an English word;
+#: only runs of letters alone count.
+_RUN = re.compile(r"\w+(?:-\w+)*")
 
 
 def function_words(text: str, lang: str, *, titles: Iterable[str] = ()) -> list[str]:
@@ -55,6 +56,8 @@ def function_words(text: str, lang: str, *, titles: Iterable[str] = ()) -> list[
     >>> function_words("Burimi: KAS, via Botapress; to je broj", "sr")
     ['via']
     >>> function_words("Report of the year", "sq", titles=["Report of the year"])
+    []
+    >>> function_words("të dhënat e UNICEF-it; lost_to_follow_up; 8be0c", "sq")
     []
     """
     for title in sorted(titles, key=len, reverse=True):
