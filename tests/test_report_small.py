@@ -53,7 +53,7 @@ COUNT_COLUMNS = {
     "residential_exits.csv": ["value"],
     "adoptions_young.csv": ["adopted_0_2"],
     "prevention_outcomes.csv": ["value"],
-    "prevention_by_risk.csv": ["counselled", "stayed_in_family", "value"],
+    "prevention_by_risk.csv": ["mothers", "stayed"],
     "ucck_neonatology.csv": ["left", "reunited", "placed"],
 }
 #: Tables without counts of people (sources, coverage in years, rejected rows, models).
