@@ -30,6 +30,7 @@ from caretrends.labels.sentences import (
     cited_text,
     median_sentence,
     model_term,
+    reject_reason,
 )
 from caretrends.labels.terms import (
     CODE_GROUPS,
@@ -72,6 +73,7 @@ __all__ = [
     "locale_of",
     "median_sentence",
     "model_term",
+    "reject_reason",
     "source_text",
     "text_or_label",
 ]

@@ -27,6 +27,7 @@ from caretrends.labels import (
     has_label,
     label,
     model_term,
+    reject_reason,
     source_text,
     text_or_label,
 )
@@ -39,11 +40,11 @@ MISSING = "–"
 TABLE_CODE_GROUPS: dict[str, str] = {
     **CODE_GROUPS,
     "check": "consistency.check",
-    "reason": "reject",
     "kind": "file_kind",
     "risk_factor": "risk_factor",
     "source": "organisation",
     "language": "language_name",
+    "records": "records",
 }
 
 #: Columns of identifiers a reader copies rather than reads (files, label keys,
@@ -158,6 +159,8 @@ def _namer(column: str) -> Callable[[str, str], str] | None:
         return model_term
     if column == "cited_as":
         return cited_text
+    if column == "reason":
+        return reject_reason
     if column in TABLE_CODE_GROUPS:
         return lambda value, lang: text_or_label(value, TABLE_CODE_GROUPS[column], lang)
     return None
