@@ -128,7 +128,7 @@ def cited_text(cited_as: str, lang: str) -> str:
     Examples
     --------
     >>> cited_text("KAS, via Botapress", "sq"), cited_text("MPMS", "sr")
-    ('ASK, sipas Botapress', 'MPMS')
+    ('ASK, sipas Botapress', 'MRSZ')
     """
     producer, _, via = cited_as.partition(", via ")
     name = text_or_label(producer, "organisation", lang)
