@@ -45,7 +45,7 @@ def test_a_run_states_no_direction_its_interval_does_not_support(small_report, l
     assert not found, found
 
     # The latest two counts: a percent change only when both reach the threshold.
-    series = pd.read_csv(published_paths(folder).tables / "kosovo_abandoned_per_year.csv")
+    series = pd.read_csv(published_paths(folder).data / "kosovo_series.csv")
     latest, previous = series["value"].iloc[-1], series["value"].iloc[-2]
     change = table[label("key.change", lang)].iloc[0]
     small = min(latest, previous) < disclosure.DEFAULT_RULES.unreliable_below

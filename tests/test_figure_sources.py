@@ -67,7 +67,7 @@ def test_per_births_source_names_each_numerator_producer_with_its_years(births_c
 
 def test_sources_use_the_readers_acronyms() -> None:
     rows = _series()
-    assert figures.cited_sources(rows, "sq").startswith("ASK (2016, 2019–2023); MPMS, via")
+    assert figures.cited_sources(rows, "sq").startswith("ASK (2016, 2019–2023); MPMS, sipas")
 
 
 def test_a_year_without_births_breaks_the_rate_line_and_says_why(births_chart) -> None:
@@ -168,4 +168,4 @@ def test_hospital_rows_carry_their_producer_into_the_caption() -> None:
     hospital = analysis.hospital_series(reconciled)
     assert hospital["cited_as"].tolist() == ["UCCK, via Botapress"]
     long = analysis.hospital_outcomes_long(hospital.assign(placed=3.0))
-    assert figures.cited_sources(long, "sr") == "UKCK, via Botapress"
+    assert figures.cited_sources(long, "sr") == "UKCK, preko Botapress"

@@ -14,6 +14,7 @@ from caretrends.pipeline.prepare import prepare
 from caretrends.report import load_run_config, run_report
 from caretrends.report.browser import check_page
 from caretrends.report.layout import INDEX_NAME, MANIFEST_NAME, published_paths
+from caretrends.report.tables import header
 
 
 @pytest.fixture(scope="module")
@@ -120,12 +121,13 @@ def test_each_analysis_figure_is_shown_once_where_it_is_made(default_report) -> 
 def test_case_count_tables_of_the_report_show_no_small_counts(default_report) -> None:
     reports, _ = default_report
     tables = published_paths(reports / "latest").tables
+    # reader tables, headed in the run's language (English here)
     for name, columns in (
         ("prevention_outcomes.csv", ["value"]),
         ("prevention_by_risk.csv", ["mothers", "stayed"]),
     ):
-        table = pd.read_csv(tables / name, dtype=str)
-        counts = pd.to_numeric(table[columns].stack(), errors="coerce")
+        table = pd.read_csv(tables / name, dtype=str, encoding="utf-8-sig")
+        counts = pd.to_numeric(table[[header(c, "en") for c in columns]].stack(), errors="coerce")
         assert not counts.between(1, 4).any(), name
-    published = pd.read_csv(tables / "prevention_outcomes.csv", dtype=str)
-    assert published["value"].eq("c").any()  # the demo data has small cells to hide
+    published = pd.read_csv(tables / "prevention_outcomes.csv", dtype=str, encoding="utf-8-sig")
+    assert published[header("value", "en")].eq("c").any()  # the demo data has small cells

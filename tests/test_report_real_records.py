@@ -19,7 +19,7 @@ import pytest
 
 from caretrends import paths
 from caretrends.cases.pseudonymise import SALT_ENV
-from caretrends.labels import label
+from caretrends.labels import label, withheld_text
 from caretrends.report.layout import published_paths
 from tests._cases_helpers import TEST_SALT
 from tests._real_shaped import RealShaped, write_real_shaped
@@ -27,8 +27,17 @@ from tests.report_helpers import SMALL_NOTEBOOKS, run_texts, write_config
 
 REPO = paths.project_root()
 
-#: Columns of case tables and figure data that hold counts of children or mothers.
-COUNT_COLUMNS = ("value", "at_risk", "mothers", "stayed", "children", "events", "total")
+#: Headers of case tables and figure data (as English readers see them) over counts.
+COUNT_HEADERS = {
+    label(f"column.{name}", "en") for name in ("value", "at_risk", "mothers", "stayed", "events")
+}
+
+
+def _header(column: str) -> str:
+    """A column's header in an English reader table."""
+    return label(f"column.{column}", "en")
+
+
 #: The case outputs of page 03, tables and figure data.
 CASE_FILES = (
     "permanency_milestones.csv",
@@ -92,7 +101,7 @@ def _small_counts(rows: dict[str, list[dict[str, str]]]) -> list[str]:
     small = []
     for name, table in rows.items():
         for number, row in enumerate(table, start=2):
-            for column in COUNT_COLUMNS:
+            for column in COUNT_HEADERS:
                 cell = (row.get(column) or "").strip()
                 if re.fullmatch(r"[1-4](\.0)?", cell):
                     small.append(f"{name}: row {number}: {column} = {cell}")
@@ -113,10 +122,9 @@ def test_real_episodes_beside_demonstration_counselling_are_each_labelled_by_ori
     real = label("brief.case_records_source", "en")
     prevention = (outputs.figures / "prevention_outcomes-en.txt").read_text(encoding="utf-8")
     assert synthetic in prevention and "(demonstration data)" in prevention
-    with (outputs.tables / "prevention_by_risk.csv").open(encoding="utf-8") as handle:
-        assert {row["records"] for row in csv.DictReader(handle)} == {synthetic}
-    with (outputs.tables / "permanency_milestones.csv").open(encoding="utf-8") as handle:
-        assert {row["records"] for row in csv.DictReader(handle)} == {real}
+    rows = _case_rows(folder)
+    assert {row[_header("records")] for row in rows["tables/prevention_by_risk.csv"]} == {synthetic}
+    assert {row[_header("records")] for row in rows["tables/permanency_milestones.csv"]} == {real}
     page = (outputs.pages / "03_care_outcomes.html").read_text(encoding="utf-8")
     assert "Counselling records: synthetic demonstration records" in page
     assert "Care episodes: synthetic" not in page
@@ -146,11 +154,11 @@ def test_six_real_children_publish_the_report_with_every_small_number_withheld(
     # No curve of six children: no survival figure, every milestone withheld with its reason.
     assert not any("permanency_by_first_placement" in name for name in rows)
     milestones = rows["tables/permanency_milestones.csv"]
-    assert {row["withheld"] for row in milestones} == {"few_children"}
-    assert {row["cumulative_incidence"] for row in milestones} == {""}
+    assert {row[_header("withheld")] for row in milestones} == {withheld_text("few_children", "en")}
+    assert {row[_header("cumulative_incidence")] for row in milestones} == {"–"}
     # Shares of 8 mothers are flagged, never bare.
     for row in rows["tables/prevention_by_risk.csv"]:
-        assert row["share_flag"] in {"u", "c"}, row
+        assert row[_header("share_flag")] in {"u", "c"}, row
     status = label("column.status", "en")
     shares = [
         row

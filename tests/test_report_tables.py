@@ -9,7 +9,7 @@ import pytest
 from caretrends import disclosure
 from caretrends.analysis.hospital import published_hospital
 from caretrends.analysis.region import published_country_rates, published_parts
-from caretrends.report.tables import display_table, provisional_table
+from caretrends.report.tables import display_table
 
 RAW = pd.DataFrame(
     {
@@ -89,17 +89,6 @@ def test_display_table_has_no_row_index() -> None:
 
     page = display_table(RAW, "en").to_html()
     assert "394" not in page and "Montenegro" in page
-
-
-def test_provisional_terms_are_listed_for_review_in_the_run_language() -> None:
-    terms = provisional_table()
-    assert {"sq", "sr"} == set(terms["language"]) and terms["review"].str.len().min() > 0
-    table = display_table(terms, "sr", columns=["language", "label_key", "label_text"]).data
-    assert list(table.columns) == ["Jezik", "Oznaka", "Tekst"]
-    assert {"albanski", "srpski"} == set(table["Jezik"])
-    assert "pa të dhëna" in set(table["Tekst"])
-    page = display_table(terms.head(2), "sr", columns=["language", "label_key"]).to_html()
-    assert "<code>interval</code>" in page
 
 
 def test_hospital_table_hides_what_the_chart_hides() -> None:

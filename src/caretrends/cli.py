@@ -18,6 +18,7 @@ from caretrends import paths
 from caretrends._version import __version__
 from caretrends.cases.cli import add_synth_subcommand
 from caretrends.errors import CaretrendsError
+from caretrends.labels.cli import add_translations_subcommand
 from caretrends.pipeline.cli import add_prepare_subcommand, add_validate_subcommand, run_prepare
 from caretrends.report.cli import add_diff_subcommand
 from caretrends.report.cli import add_subcommand as add_run_subcommand
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_extract_subcommand(commands)
     add_run_subcommand(commands, prepare=prepare_with_defaults)
     add_diff_subcommand(commands)
+    add_translations_subcommand(commands)
     for command in commands.choices.values():
         if "--debug" not in command._option_string_actions:
             # SUPPRESS: a subcommand's default must not undo ``caretrends --debug COMMAND``

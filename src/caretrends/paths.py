@@ -101,6 +101,15 @@ def config_dir() -> Path:
     return project_root() / "config"
 
 
+def locale_dir() -> Path:
+    """Return the translation catalogs: ``<language>/LC_MESSAGES/<domain>.po`` and ``.mo``.
+
+    They ship with the package (``caretrends/labels/locale``), beside the English catalog
+    their template is generated from.
+    """
+    return PACKAGE_DIR / "labels" / "locale"
+
+
 def notebooks_dir() -> Path:
     """Return ``notebooks``: the parameterised report notebooks."""
     return project_root() / "notebooks"

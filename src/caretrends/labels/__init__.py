@@ -1,12 +1,14 @@
 """Labels and number formats in English, Albanian and Serbian (Latin).
 
-Every word a figure or a table shows comes from a catalog in this folder (``en.yaml``,
-``sq.yaml``, ``sr.yaml``), so that a brief reads the same in all three languages and a
-translator has one place to look. Albanian and Serbian entries either cite the row of
-the project glossary ``glossary.csv`` (in this folder: each term with the public page and
-the quote it was found in) where the term was found in a Kosovo source
-(``glossary: key``) or are marked ``provisional`` with the reason, for a native speaker
-to review.
+Every word a figure or a table shows comes from the English catalog ``en.yaml`` and
+its translations, the gettext catalogs under ``locale/`` (``sq`` and ``sr_Latn``: the
+key as message context, the English as msgid, plural forms for a text that carries a
+count), so that a brief reads the same in all three languages and a translator works in
+any PO editor (:mod:`caretrends.labels.po`, ``caretrends translations export|check``).
+Albanian and Serbian entries either cite the row of the project glossary
+``glossary.csv`` (in this folder: each term with the public page and the quote it was
+found in) where the term was found in a Kosovo source (``# glossary: key``) or are fuzzy
+with the reason (``# provisional: why``), for a native speaker to review.
 
 Numbers and dates are formatted by Babel for the locale of each language: Kosovo's
 Albanian (``sq_XK``: ``1 234,5``) and Serbian Latin (``sr_Latn_XK``: ``1.234,5``), and
@@ -31,6 +33,7 @@ from caretrends.labels.sentences import (
     model_term,
     model_withheld_sentence,
     origin_note,
+    reject_reason,
     withheld_text,
 )
 from caretrends.labels.terms import (
@@ -49,7 +52,7 @@ from caretrends.labels.terms import (
     label,
     label_key,
     locale_of,
-    provisional_terms,
+    source_text,
     text_or_label,
 )
 
@@ -77,7 +80,8 @@ __all__ = [
     "model_term",
     "model_withheld_sentence",
     "origin_note",
-    "provisional_terms",
+    "reject_reason",
+    "source_text",
     "text_or_label",
     "withheld_text",
 ]

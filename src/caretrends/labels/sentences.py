@@ -226,12 +226,41 @@ def model_term(term: str, lang: str) -> str:
 
 
 def cited_text(cited_as: str, lang: str) -> str:
-    """Return a producer as a series cites it, with its acronym in ``lang``.
+    """Return a producer as a series cites it (``KAS, via Botapress``: the machine-readable
+    ``cited_as`` of :func:`caretrends.analysis.kosovo.with_publishers`), in ``lang``.
 
     Examples
     --------
     >>> cited_text("KAS, via Botapress", "sq"), cited_text("MPMS", "sr")
-    ('ASK, via Botapress', 'MPMS')
+    ('ASK, sipas Botapress', 'MRSZ')
     """
-    producer, _, via = cited_as.partition(", ")
-    return ", ".join(filter(None, [text_or_label(producer, "organisation", lang), via]))
+    producer, _, via = cited_as.partition(", via ")
+    name = text_or_label(producer, "organisation", lang)
+    return label("organisation.cited_via", lang, producer=name, publisher=via) if via else name
+
+
+#: Reject reasons that name a row, a file or a value, and the catalog key of each.
+_REJECT_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"exact duplicate of row (?P<row>\d+)"), "reject.duplicate_of_row"),
+    (
+        re.compile(r"overlaps the episode of the same child in (?P<file>.+) row (?P<row>\d+)"),
+        "reject.overlaps_episode",
+    ),
+    (re.compile(r"period (?P<value>.+): not a year, quarter .+"), "reject.not_a_period"),
+)
+
+
+def reject_reason(reason: str, lang: str) -> str:
+    """Return why a row was rejected in ``lang``, with the row, file or value it names.
+
+    Examples
+    --------
+    >>> reject_reason("exact duplicate of row 175", "sq")
+    'dublikatë e saktë e rreshtit 175'
+    >>> reject_reason("date in the future", "sr")
+    'datum u budućnosti'
+    """
+    for pattern, key in _REJECT_REASONS:
+        if found := pattern.fullmatch(reason):
+            return label(key, lang, **found.groupdict())
+    return text_or_label(reason, "reject", lang)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -12,9 +13,13 @@ from typing import Any
 
 import yaml
 from babel.dates import format_date as _babel_format_date
+from babel.messages.catalog import Catalog as BabelCatalog
+from babel.messages.catalog import Message
+from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.numbers import format_percent as _babel_format_percent
 
+from caretrends import paths
 from caretrends.errors import ParameterError
 
 #: The project glossary: sourced Albanian and Serbian terms, one row per concept.
@@ -36,6 +41,31 @@ CODE_GROUPS: dict[str, str] = {
 #: Language codes of the catalogs, in the order briefs list them.
 LANGUAGES: tuple[str, ...] = ("en", "sq", "sr")
 
+#: The language every text is written in: ``en.yaml`` is the source of the catalogs.
+SOURCE_LANGUAGE = "en"
+
+#: Babel locale of each language, for its numbers, dates and plural forms.
+LOCALES: dict[str, str] = {"en": "en_GB", "sq": "sq_XK", "sr": "sr_Latn_XK"}
+
+#: Folder of each translated language under :func:`caretrends.paths.locale_dir`
+#: (``<folder>/LC_MESSAGES/<domain>.po``), named as gettext tools expect.
+CATALOG_FOLDERS: dict[str, str] = {"sq": "sq", "sr": "sr_Latn"}
+
+#: Gettext domain of the labels (the narrative of the notebooks has its own).
+LABELS_DOMAIN = "messages"
+
+#: Gettext domain of the source descriptions this project wrote (a publication column's
+#: values, a registered file's producer and licence), keyed by their English text.
+SOURCES_DOMAIN = "sources"
+
+#: A bracketed source description inside a cell (``MPMS [Ministry … statement]: 61``).
+_CITED = re.compile(r"\[([^\[\]]+)\]")
+
+#: Translator comments of a ``.po`` entry carrying its review notes: the glossary row
+#: the term was taken from, and why a fuzzy entry awaits a native speaker's review.
+GLOSSARY_NOTE = "glossary: "
+PROVISIONAL_NOTE = "provisional: "
+
 #: Runs of characters that are not letters or digits (:func:`label_key`).
 _NOT_A_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -47,12 +77,16 @@ MINUS = "\u2212"
 class Entry:
     """One catalog entry."""
 
-    #: The label, possibly with ``{name}`` placeholders.
+    #: The label, possibly with ``{name}`` placeholders (the singular of a plural).
     text: str
     #: Key of the :data:`GLOSSARY_PATH` row the term was taken from.
     glossary: str | None = None
-    #: Why the wording needs a native speaker's review; None when it is sourced.
+    #: Why the wording needs a native speaker's review (a fuzzy entry); None otherwise.
     provisional: str | None = None
+    #: The English plural of a text that carries a count; None for other texts.
+    plural: str | None = None
+    #: The placeholder holding the count that chooses the plural form.
+    count: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,10 +106,12 @@ def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Entry]:
         if isinstance(node, str):
             flat[key] = Entry(text=node)
         elif isinstance(node, dict) and "text" in node:
+            if ("plural" in node) != ("count" in node):
+                raise ParameterError(f"labels catalog: entry {key!r}: plural needs count")
             flat[key] = Entry(
                 text=str(node["text"]),
-                glossary=node.get("glossary"),
-                provisional=node.get("provisional"),
+                plural=node.get("plural"),
+                count=node.get("count"),
             )
         elif isinstance(node, dict):
             flat.update(_flatten(node, prefix=f"{key}."))
@@ -85,13 +121,88 @@ def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Entry]:
 
 
 @cache
-def catalog(lang: str) -> Catalog:
-    """Return the catalog of ``lang`` (one of :data:`LANGUAGES`), read once per process."""
-    _check_language(lang)
-    text = files("caretrends.labels").joinpath(f"{lang}.yaml").read_text(encoding="utf-8")
+def english() -> dict[str, Entry]:
+    """Return the English catalog, the source every translation is made from."""
+    text = files("caretrends.labels").joinpath("en.yaml").read_text(encoding="utf-8")
     # libyaml's safe loader when built in: ten times faster, which a run's checks notice
     raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    return Catalog(language=lang, locale=raw["meta"]["locale"], entries=_flatten(raw["labels"]))
+    return _flatten(raw["labels"])
+
+
+def catalog_file(lang: str, domain: str = LABELS_DOMAIN, suffix: str = "po") -> Path:
+    """Return the gettext catalog of ``lang`` (``.po``, or ``.mo`` compiled from it)."""
+    folder = CATALOG_FOLDERS.get(lang)
+    if folder is None:
+        raise ParameterError(f"language {lang!r} has no translation catalog")
+    return paths.locale_dir() / folder / "LC_MESSAGES" / f"{domain}.{suffix}"
+
+
+@cache
+def translations(lang: str, domain: str = LABELS_DOMAIN) -> gettext.NullTranslations:
+    """Return the compiled catalog of ``lang`` in ``domain`` (English has none to read)."""
+    _check_language(lang)
+    if lang == SOURCE_LANGUAGE:
+        return gettext.NullTranslations()
+    with catalog_file(lang, domain, "mo").open("rb") as handle:
+        return gettext.GNUTranslations(handle)
+
+
+@cache
+def catalog(lang: str) -> Catalog:
+    """Return the catalog of ``lang`` (one of :data:`LANGUAGES`), read once per process.
+
+    English comes from ``en.yaml``; another language is each English entry as its
+    compiled catalog translates it, with the glossary row and the review note of its
+    ``.po`` entry (:func:`review_notes`).
+    """
+    _check_language(lang)
+    source = english()
+    if lang == SOURCE_LANGUAGE:
+        return Catalog(language=lang, locale=LOCALES[lang], entries=source)
+    notes = review_notes(lang)
+    entries = {
+        key: Entry(
+            text=_lookup(key, entry, lang, 1),
+            glossary=notes.get(key, (None, None))[0],
+            provisional=notes.get(key, (None, None))[1],
+            plural=entry.plural,
+            count=entry.count,
+        )
+        for key, entry in source.items()
+    }
+    return Catalog(language=lang, locale=LOCALES[lang], entries=entries)
+
+
+def read_catalog(path: Path) -> BabelCatalog:
+    """Read a ``.po`` or ``.pot`` file with Babel."""
+    with path.open("rb") as handle:
+        return read_po(handle, abort_invalid=True)
+
+
+def review_note(message: Message, prefix: str) -> str | None:
+    """Return the note of ``message`` after ``prefix`` (:data:`GLOSSARY_NOTE`, ...), if any."""
+    for comment in message.user_comments:
+        if comment.startswith(prefix):
+            return comment.removeprefix(prefix).strip()
+    return None
+
+
+@cache
+def review_notes(lang: str) -> dict[str, tuple[str | None, str | None]]:
+    """Return ``key → (glossary row, why it awaits review)`` of the labels of ``lang``.
+
+    The second item is None for a reviewed entry; a fuzzy one without a ``provisional``
+    note awaits review because its English is new or changed.
+    """
+    notes = {}
+    for message in read_catalog(catalog_file(lang)):
+        if message.id:
+            why = review_note(message, PROVISIONAL_NOTE) or "new or changed English"
+            notes[message.context] = (
+                review_note(message, GLOSSARY_NOTE),
+                why if message.fuzzy else None,
+            )
+    return notes
 
 
 def _check_language(lang: str) -> None:
@@ -99,8 +210,54 @@ def _check_language(lang: str) -> None:
         raise ParameterError(f"language {lang!r} is not one of {', '.join(LANGUAGES)}")
 
 
+def source_text(text: str, lang: str) -> str:
+    """Return a source description in ``lang``: the whole text, or each bracketed one in it.
+
+    A publication's title stays as published (its translation is the title itself).
+
+    Examples
+    --------
+    >>> source_text("MIT (generated data)", "sq")
+    'MIT (të dhëna të gjeneruara)'
+    >>> source_text("KAS [KAS Birth Statistics 2016]: 23", "en")
+    'KAS [KAS Birth Statistics 2016]: 23'
+    """
+    if lang == SOURCE_LANGUAGE:
+        return text
+    found = translations(lang, SOURCES_DOMAIN)
+    whole = found.gettext(text)
+    if whole != text:
+        return whole
+    return _CITED.sub(lambda m: f"[{found.gettext(m[1])}]", text)
+
+
+def count_of(value: object) -> int:
+    """Return the count a placeholder value holds, formatted or not (``"1 000"``).
+
+    Examples
+    --------
+    >>> count_of(5), count_of("1\xa0000"), count_of(2.0)
+    (5, 1000, 2)
+    """
+    if isinstance(value, int | float):
+        return abs(int(value))
+    digits = re.sub(r"\D", "", str(value))
+    return int(digits) if digits else 0
+
+
+def _lookup(key: str, entry: Entry, lang: str, count: int) -> str:
+    """The text of ``entry`` in ``lang``, in the plural form ``count`` asks for."""
+    found = translations(lang)
+    if entry.plural is None:
+        return found.pgettext(key, entry.text)
+    return found.npgettext(key, entry.text, entry.plural, count)
+
+
 def label(key: str, lang: str, /, **fields: object) -> str:
     """Return the label ``key`` in ``lang``, with ``{placeholders}`` filled from ``fields``.
+
+    A text that carries a count takes the plural form its count asks for in ``lang``
+    (Serbian has three: 1, 2–4 and 5 or more, as 21, 22 and 25 do).
 
     Raises
     ------
@@ -111,17 +268,22 @@ def label(key: str, lang: str, /, **fields: object) -> str:
     --------
     >>> label("source_line", "en", sources="KAS")
     'Source: KAS'
+    >>> [label("model.its.points_before", "sr", n=n) for n in (1, 2, 5)]
+    ['1 tačka pre nje', '2 tačke pre nje', '5 tačaka pre nje']
     """
-    entries = catalog(lang).entries
-    if key not in entries:
+    _check_language(lang)
+    entry = english().get(key)
+    if entry is None:
         raise ParameterError(f"label {key!r} is missing from the {lang!r} catalog")
-    text = entries[key].text
+    count = count_of(fields.get(entry.count, 0)) if entry.count else 1
+    text = _lookup(key, entry, lang, count)
     return text.format(**fields) if fields else text
 
 
 def has_label(key: str, lang: str) -> bool:
-    """Return True when ``key`` is in the catalog of ``lang``."""
-    return key in catalog(lang).entries
+    """Return True when ``key`` is in the catalog of ``lang`` (every language has every key)."""
+    _check_language(lang)
+    return key in english()
 
 
 def label_key(text: str) -> str:
@@ -157,7 +319,8 @@ def text_or_label(value: str, group: str, lang: str) -> str:
 
 def locale_of(lang: str) -> str:
     """Return the Babel locale used for numbers and dates in ``lang`` (e.g. ``sq_XK``)."""
-    return catalog(lang).locale
+    _check_language(lang)
+    return LOCALES[lang]
 
 
 def country_name(ref_area: str, lang: str) -> str:
@@ -269,26 +432,3 @@ def format_interval(
         low=show(low, lang, decimals=decimals, sign=sign),
         high=show(high, lang, decimals=decimals, sign=sign),
     )
-
-
-def provisional_terms(lang: str) -> list[tuple[str, str, str]]:
-    """Return the labels of ``lang`` still awaiting a native speaker's review.
-
-    Returns
-    -------
-    list of tuple
-        ``(key, text, why)`` for every entry marked ``provisional``, in catalog order;
-        the data-quality page lists them rather than hiding them.
-
-    Examples
-    --------
-    >>> provisional_terms("en")
-    []
-    >>> ("no_data", "pa të dhëna", "project wording") in provisional_terms("sq")
-    True
-    """
-    return [
-        (key, entry.text, entry.provisional)
-        for key, entry in catalog(lang).entries.items()
-        if entry.provisional
-    ]

@@ -160,7 +160,7 @@ class ITSResult(ModelResult):
         """Why the changes at intervention ``j`` cannot be judged (None if they can)."""
         sides = {"before": self.segment_points[j], "after": self.segment_points[j + 1]}
         short = [
-            phrase(f"model.its.point{'' if n == 1 else 's'}_{side}", n=n)
+            phrase(f"model.its.points_{side}", n=n)
             for side, n in sides.items()
             if n < EPOC_MIN_POINTS
         ]
@@ -306,7 +306,7 @@ def _check_segments(
             record_caveat(
                 caveats,
                 phrase(
-                    f"model.caveat.its_{'few_points' if n > 1 else 'one_point'}",
+                    "model.caveat.its_points",
                     n=n,
                     segment=name,
                     minimum=EPOC_MIN_POINTS,

@@ -182,12 +182,11 @@ class JoinpointResult(ModelResult):
             "end": f"{self.segments['end'].iloc[-1]:g}",
         }
         average = phrase("model.joinpoint.average", **span, measure=phrase(self.measure))
-        found = "found_many" if len(self.joinpoints) > 1 else "found_one"
         return [
             *sentences,
             change_phrase(average, self.aapc, self.level, unit),
             phrase(
-                f"model.joinpoint.{found}",
+                "model.joinpoint.found",
                 n=len(self.joinpoints),
                 where=", ".join(f"{j:g}" for j in self.joinpoints),
                 chosen_by=chosen_by,

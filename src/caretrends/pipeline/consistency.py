@@ -20,7 +20,7 @@ from itertools import combinations
 import pandas as pd
 from scipy import stats
 
-from caretrends.labels import label, text_or_label
+from caretrends.labels import label, source_text, text_or_label
 from caretrends.models.text import p_value_text
 from caretrends.sources.compiled import note_fields
 
@@ -105,8 +105,7 @@ def _coverings(pieces: pd.DataFrame, lang: str) -> list[tuple[frozenset[int], fl
 
 
 def _span(months: frozenset[int], lang: str) -> str:
-    key = "consistency.months" if len(months) > 1 else "consistency.month"
-    return label(key, lang, n=len(months), first=min(months), last=max(months))
+    return label("consistency.months", lang, n=len(months), first=min(months), last=max(months))
 
 
 def check_subannual(
@@ -279,7 +278,8 @@ def check_stated_totals(
         summed = float(used["value"].sum())
         if summed == total.value:
             continue
-        publication = f"{text_or_label(total.source, 'organisation', lang)} [{total.source_table}]"
+        cited = source_text(total.source_table, lang)
+        publication = f"{text_or_label(total.source, 'organisation', lang)} [{cited}]"
         findings.append(
             {
                 "check": "stated total",

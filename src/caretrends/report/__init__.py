@@ -31,9 +31,15 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "kernels": ["KERNEL_NAME"],
         "manifest": ["git_state"],
         "layout": ["RunPaths", "published_paths", "run_paths"],
-        "notebook": ["check_parameters", "output_folders", "read_table", "write_table"],
+        "notebook": [
+            "check_parameters",
+            "output_folders",
+            "read_table",
+            "write_reader_table",
+            "write_table",
+        ],
         "params": ["declared_parameters"],
         "run": ["ReportRunError", "RunResult", "RunStopped", "run_report"],
-        "tables": ["display_table", "headers", "provisional_table"],
+        "tables": ["display_table", "headers"],
     },
 )

@@ -19,10 +19,11 @@ from papermill.exceptions import PapermillExecutionError
 from tqdm.auto import tqdm
 
 from caretrends import paths
+from caretrends.labels.terms import SOURCE_LANGUAGE
 from caretrends.report.config import RunConfig
 from caretrends.report.kernels import KERNEL_NAME, RunKernels, utc_now, write_run_kernel_spec
 from caretrends.report.layout import DATA_LANGUAGE_ENV, run_paths
-from caretrends.report.narrative import SOURCE_LANGUAGE, read_translated
+from caretrends.report.narrative import read_translated
 
 
 @dataclass

@@ -99,6 +99,22 @@ def write_table(table: pd.DataFrame, outputs: RunPaths, name: str) -> None:
     )
 
 
+def write_reader_table(table: pd.DataFrame, outputs: RunPaths, name: str, **shown: object) -> None:
+    """Write a table for people, ``<lang>/tables/<name>.csv``, in the run's language.
+
+    Headers, names of codes, source descriptions, yes/no and numbers read as the page
+    shows them (:func:`caretrends.report.tables.display_table`, given ``shown``: e.g.
+    ``percent=[...]``): Albanian ``1 234,5``, Serbian ``1.234,5``, a missing value ``–``.
+    UTF-8 with a byte-order mark, so that a spreadsheet reads the letters ë, ç, č, ž.
+    The machine-readable tables are :func:`write_table`'s.
+    """
+    from caretrends.report.tables import display_table
+
+    shown_table = display_table(table, outputs.lang, **shown).data  # type: ignore[arg-type]
+    path = outputs.tables / f"{name}.csv"
+    shown_table.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+
+
 def read_table(outputs: RunPaths, name: str) -> pd.DataFrame:
     """Read a table another notebook of the run wrote with :func:`write_table`.
 

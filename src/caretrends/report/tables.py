@@ -20,14 +20,15 @@ from pandas.io.formats.style import Styler
 from caretrends.disclosure.rules import MARKERS
 from caretrends.labels import (
     CODE_GROUPS,
-    LANGUAGES,
+    cited_text,
     country_name,
     format_number,
     format_percent,
     has_label,
     label,
     model_term,
-    provisional_terms,
+    reject_reason,
+    source_text,
     text_or_label,
     withheld_text,
 )
@@ -40,11 +41,11 @@ MISSING = "–"
 TABLE_CODE_GROUPS: dict[str, str] = {
     **CODE_GROUPS,
     "check": "consistency.check",
-    "reason": "reject",
     "kind": "file_kind",
     "risk_factor": "risk_factor",
     "source": "organisation",
     "language": "language_name",
+    "records": "records",
 }
 
 #: Columns of identifiers a reader copies rather than reads (files, label keys,
@@ -54,7 +55,6 @@ CODE_COLUMNS: frozenset[str] = frozenset(
         "file",
         "path",
         "source_file",
-        "label_key",
         "sha256",
         "column",
         "identifier_columns_dropped",
@@ -64,15 +64,8 @@ CODE_COLUMNS: frozenset[str] = frozenset(
 #: Columns quoted as their publisher wrote them (producers' names, licence terms): shown
 #: as citations, in the language they were published in.
 CITED_COLUMNS: frozenset[str] = frozenset({"producer", "licence"})
-#: Columns quoting a wording under review, in the language it is written in (the catalog
-#: texts the data-quality page lists): shown as quotations.
-QUOTED_COLUMNS: frozenset[str] = frozenset({"label_text"})
 #: The HTML element each of these columns' cells is marked up with.
-_TAGS: dict[str, str] = (
-    dict.fromkeys(CODE_COLUMNS, "code")
-    | dict.fromkeys(CITED_COLUMNS, "cite")
-    | dict.fromkeys(QUOTED_COLUMNS, "q")
-)
+_TAGS: dict[str, str] = dict.fromkeys(CODE_COLUMNS, "code") | dict.fromkeys(CITED_COLUMNS, "cite")
 #: A code left as it is because the catalog has no name for it (``CT_UCCK_NEWBORNS_LEFT``).
 _BARE_CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
 
@@ -145,7 +138,8 @@ def cell_text(
     if isinstance(value, bool | np.bool_):
         return label("answer.yes" if value else "answer.no", lang)
     if isinstance(value, str):
-        return value if value.strip() else MISSING
+        # a source description this project wrote reads in the reader's language
+        return source_text(value, lang) if value.strip() else MISSING
     if isinstance(value, int | float | np.integer | np.floating):
         number = float(value)
         if math.isnan(number):
@@ -164,6 +158,10 @@ def _namer(column: str) -> Callable[[str, str], str] | None:
         return country_name
     if column == "term":
         return model_term
+    if column == "cited_as":
+        return cited_text
+    if column == "reason":
+        return reject_reason
     if column == "withheld":  # why the disclosure rules held a reading back
         return lambda value, lang: withheld_text(value, lang) if value else ""
     if column in TABLE_CODE_GROUPS:
@@ -256,34 +254,6 @@ def _cell_markup(column: str) -> Callable[[str], str]:
     if _namer(column) is not None:
         return lambda text: f"<code>{text}</code>" if _BARE_CODE.fullmatch(text) else text
     return str
-
-
-def provisional_table(languages: Sequence[str] | None = None) -> pd.DataFrame:
-    """Return the terms awaiting a native speaker's review, for the data-quality page.
-
-    Parameters
-    ----------
-    languages : sequence of str, optional
-        Catalogs to list; default Albanian and Serbian (English is the source language).
-
-    Returns
-    -------
-    DataFrame
-        ``language``, ``label_key``, ``label_text`` and ``review`` (why the wording awaits
-        review, in English, for the translator).
-
-    Examples
-    --------
-    >>> provisional_table(["sq"]).iloc[0]["language"]
-    'sq'
-    """
-    chosen = [x for x in LANGUAGES if x != "en"] if languages is None else list(languages)
-    rows = [
-        {"language": other, "label_key": key, "label_text": text, "review": why}
-        for other in chosen
-        for key, text, why in provisional_terms(other)
-    ]
-    return pd.DataFrame(rows, columns=["language", "label_key", "label_text", "review"])
 
 
 def _year_text(value: object, lang: str) -> str:
