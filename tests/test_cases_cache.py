@@ -136,7 +136,7 @@ def test_warnings_are_issued_again_from_the_cache(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             cache.clean_case_file_once(export, kind="episodes", salt=TEST_SALT)
-        assert ["not in the catalog" in str(w.message) for w in caught] == [True]
+        assert ["not in the column catalog" in str(w.message) for w in caught] == [True]
     assert len(cleanings) == 1
 
 
