@@ -13,6 +13,7 @@ from caretrends import paths
 from caretrends.cases import cache
 from caretrends.cases.clean import clean_case_file
 from caretrends.cases.load import check_case_files
+from caretrends.cases.pseudonymise import MissingSaltError
 from caretrends.errors import DataValidationError
 from tests._cases_helpers import TEST_SALT, episode_row, write_rows
 
@@ -136,15 +137,30 @@ def test_warnings_are_issued_again_from_the_cache(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             cache.clean_case_file_once(export, kind="episodes", salt=TEST_SALT)
-        assert ["not in the catalog" in str(w.message) for w in caught] == [True]
+        assert ["not in the column catalog" in str(w.message) for w in caught] == [True]
     assert len(cleanings) == 1
 
 
-def test_errors_are_not_stored(tmp_path: Path, folder: Path, cleanings: list[Path]) -> None:
+def test_a_refused_file_is_refused_from_the_cache_without_reading_it_again(
+    tmp_path: Path, folder: Path, cleanings: list[Path]
+) -> None:
     broken = write_rows(tmp_path / "broken.csv", [{"Child ID": "KS-1"}])
-    for _ in range(2):
-        with pytest.raises(DataValidationError, match="missing"):
+    refusals = []
+    for _ in range(3):
+        with pytest.raises(DataValidationError, match="missing") as refused:
             cache.clean_case_file_once(broken, kind="episodes", salt=TEST_SALT)
+        refusals.append(refused.value.problems)
+    assert len(cleanings) == 1
+    assert refusals[0] == refusals[1] == refusals[2] and len(refusals[0]) > 1
+
+
+def test_a_salt_missing_is_not_stored(
+    export: Path, folder: Path, cleanings: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CARETRENDS_SALT", raising=False)
+    for _ in range(2):
+        with pytest.raises(MissingSaltError):
+            cache.clean_case_file_once(export, kind="episodes")
     assert len(cleanings) == 2
 
 

@@ -10,7 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from caretrends import paths
+from caretrends.report import load_run_config
 from caretrends.report.checks import CHECKS, registered_check
+from caretrends.report.params import declared_parameters
+from caretrends.report.values import value_problem
 from tests.report_helpers import write_config
 
 #: Runs the command line, then says which modules it loaded: the zygote's module is only
@@ -94,6 +98,20 @@ def test_an_unknown_parameter_is_refused_in_one_line_within_half_a_second(tmp_pa
             "'save_the_babies' (known: care_for_me, ",
         ),
         (
+            {"primary_analysis": _PRIMARY | {"last_year": "2017"}},
+            "parameter 'primary_analysis' years 2016-2017 must span at least 3 years for a "
+            "trend, found 2",
+        ),
+        (
+            {"campaigns": [{"campaign": 'x"); <script>', "start": "2015-05-15"}]},
+            "parameter 'campaigns' item 1 campaign must be a campaign_name label key, found "
+            "'x\"); <script>'",
+        ),
+        (
+            {"campaigns": [{"campaign": "care_for_me", "start": "2015-13-15"}]},
+            "parameter 'campaigns' item 1 start must be a real date, found '2015-13-15'",
+        ),
+        (
             {"ref_areas": ["XKX", "KOS"]},
             "parameter 'ref_areas' item 2 must be an area code of codelists/ref_areas.csv",
         ),
@@ -105,6 +123,27 @@ def test_a_value_the_data_refuses_stops_the_run_within_a_second(
     path = write_config(tmp_path / "bad.yaml", [{"name": "02_abandonment", "parameters": value}])
     error = refused_fast(path, 1.0)
     assert error.startswith(f"caretrends run: error: {path}: notebook 02_abandonment: {complaint}")
+
+
+def test_an_unknown_coverage_indicator_stops_the_run_within_a_second(tmp_path) -> None:
+    path = write_config(
+        tmp_path / "bad.yaml",
+        [{"name": "01_data_quality", "parameters": {"coverage_indicators": ["DM_POP_TOT", "POP"]}}],
+    )
+    assert refused_fast(path, 1.0).startswith(
+        f"caretrends run: error: {path}: notebook 01_data_quality: parameter "
+        "'coverage_indicators' item 2 must be a known indicator code, found 'POP' (codes of "
+        "data/raw/transmonee/source/CL_TMEE_INDICATORS.csv"
+    )
+
+
+def test_every_notebook_default_passes_its_checks() -> None:
+    """The defaults of the parameters cells (``coverage_indicators`` holds DM_POP_TOT, a
+    code TransMonEE's code list lacks) and of ``config/report.yaml`` mean what they must."""
+    for notebook in sorted(paths.notebooks_dir().glob("*.ipynb")):
+        for name, declared in declared_parameters(notebook).items():
+            assert value_problem(name, declared.default, declared.type) is None, notebook.name
+    load_run_config(paths.config_dir() / "report.yaml")
 
 
 def test_a_case_source_is_checked_by_the_cases_package(tmp_path) -> None:

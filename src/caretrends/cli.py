@@ -4,7 +4,8 @@ Every failure reaches the user as one line, ``caretrends COMMAND: error: ...`` (
 the list of problems when there are several), and exit code 1. Errors the project raises
 on purpose say what is wrong with which file; anything else is named by its type only,
 since a library's message may quote a row of a private file. ``--debug`` (before or after
-the command) prints the traceback as well.
+the command) prints the traceback as well. The project's warnings are shown one line each
+(:func:`caretrends.warnings.show_one_line`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+import warnings
 from collections.abc import Sequence
 
 from caretrends import paths
@@ -23,6 +25,7 @@ from caretrends.pipeline.cli import add_prepare_subcommand, add_validate_subcomm
 from caretrends.report.cli import add_diff_subcommand
 from caretrends.report.cli import add_subcommand as add_run_subcommand
 from caretrends.sources.cli import add_extract_subcommand, add_fetch_subcommand
+from caretrends.warnings import show_one_line
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,7 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         problem = paths.root_problem()
         if problem:
             raise CaretrendsError(problem)
-        return int(args.handler(args))
+        with warnings.catch_warnings():  # the hook below is undone when the command ends
+            show_one_line()
+            return int(args.handler(args))
     except Exception as exc:
         if args.debug:
             traceback.print_exc()

@@ -12,9 +12,9 @@ import csv
 import functools
 
 from caretrends import paths
-from caretrends.codelists import ABANDONED, KOSOVO, LIVE_BIRTHS
+from caretrends.codelists import ABANDONED, KOSOVO, KOSOVO_FIGURES, LIVE_BIRTHS
 from caretrends.labels import LANGUAGES, catalog
-from caretrends.models.families import FAMILIES
+from caretrends.models.families import FAMILIES, TREND_MIN_POINTS
 from caretrends.rules import each, iso_date, one_of
 
 #: Keys of one campaign of a run's ``campaigns``.
@@ -79,7 +79,7 @@ campaigns_problem = each(campaign_entry)
 def kosovo_years(indicator: str) -> tuple[int, int] | None:
     """Return the first and last year of Kosovo's annual ``indicator`` in the compiled
     figures (``data/raw/kosovo/kosovo_figures.csv``), or None when it has none."""
-    path = paths.raw_dir() / "kosovo" / "kosovo_figures.csv"
+    path = paths.raw_dir() / KOSOVO_FIGURES
     with path.open(encoding="utf-8", newline="") as file:
         years = [
             int(row["period"])
@@ -92,7 +92,8 @@ def kosovo_years(indicator: str) -> tuple[int, int] | None:
 
 def primary_analysis_problem(value: object) -> str | None:
     """Check ``primary_analysis``: known keys, denominator and family, and years (text,
-    as the notebooks' ``dict[str, str]``) in order and inside the Kosovo series.
+    as the notebooks' ``dict[str, str]``) in order, enough for a trend and inside the
+    Kosovo series.
 
     Examples
     --------
@@ -119,10 +120,15 @@ def primary_analysis_problem(value: object) -> str | None:
     span = kosovo_years(_DENOMINATOR_INDICATORS[denominator])
     if first > last:
         return f"first_year {first} must not be after last_year {last}"
+    if last - first + 1 < TREND_MIN_POINTS:
+        return (
+            f"years {first}-{last} must span at least {TREND_MIN_POINTS} years for a trend, "
+            f"found {last - first + 1}"
+        )
     if span is not None and not (span[0] <= first and last <= span[1]):
         what = "with live births" if denominator else "of abandoned children"
         return (
             f"years {first}-{last} must lie inside the Kosovo series {what}, "
-            f"{span[0]}-{span[1]} (data/raw/kosovo/kosovo_figures.csv)"
+            f"{span[0]}-{span[1]} (data/raw/{KOSOVO_FIGURES})"
         )
     return None

@@ -9,7 +9,10 @@ it. Without the variable (an analyst's notebook, plain ``papermill``) nothing is
 An entry is keyed on everything the cleaning depends on: the file's bytes (sha256), its
 path, the kind, whether it is registered synthetic, the salt (given or
 ``$CARETRENDS_SALT``), today's date (future dates are rejects) and the package's code
-and version; any change is another key, so a stale entry is never read. The key is a
+and version; any change is another key, so a stale entry is never read. A file refused
+as a whole (past a bound, undecodable, a required column missing: a
+:class:`~caretrends.errors.DataValidationError`) is stored as its refusal, so that the
+next notebook is refused at once rather than after parsing it again. The key is a
 sha256 digest, so the salt cannot be read back from it. Since the cleaned rows derive from
 private records, the folder is created ``0700`` and each entry ``0600``; a folder that is
 not owned by the user, or that others may open, is not used at all.
@@ -27,12 +30,14 @@ import stat
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from caretrends import paths
 from caretrends._version import __version__
 from caretrends.cases.clean import CaseCleaningResult, clean_case_file
 from caretrends.cases.pseudonymise import SALT_ENV
+from caretrends.errors import DataValidationError
 from caretrends.permissions import PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE
 
 
@@ -49,9 +54,11 @@ def entry_key(path: Path, *, kind: str, salt: str | None, synthetic: bool, today
     """The cache key of cleaning ``path`` on ``today`` with this code (a sha256 digest)."""
     given_salt = salt if salt is not None else os.environ.get(SALT_ENV)
     digest = hashlib.sha256(code_fingerprint().encode())
+    with path.open("rb") as file:  # in chunks: a refused export may be hundreds of megabytes
+        content = hashlib.file_digest(file, "sha256").hexdigest()
     for part in (
         str(path.resolve()),
-        hashlib.sha256(path.read_bytes()).hexdigest(),
+        content,
         kind,
         str(synthetic),
         repr(given_salt),
@@ -82,8 +89,9 @@ def clean_case_file_once(
     path: Path | str, *, kind: str = "episodes", salt: str | None = None, synthetic: bool = False
 ) -> CaseCleaningResult:
     """:func:`~caretrends.cases.clean.clean_case_file`, stored in the run's cache when there
-    is one (see the module's description); the same result, and the same warnings, either
-    way. Errors are not stored: a file that cannot be cleaned is tried again."""
+    is one (see the module's description); the same result, the same warnings and the
+    same refusal (:class:`~caretrends.errors.DataValidationError`), either way. Other
+    errors (a salt missing) are not stored: such a file is tried again."""
     path = Path(path)
     folder = cache_folder()
     if folder is None:
@@ -92,16 +100,28 @@ def clean_case_file_once(
     entry = folder / f"{key}.pickle"
     with _locked(entry.with_suffix(".lock")):  # a notebook beside waits, then reads it
         if entry.exists():
-            result, caught = pickle.loads(entry.read_bytes())
+            outcome, caught = pickle.loads(entry.read_bytes())
         else:
             with warnings.catch_warnings(record=True) as recorded:
-                result = clean_case_file(path, kind=kind, salt=salt, synthetic=synthetic)
+                try:
+                    outcome = clean_case_file(path, kind=kind, salt=salt, synthetic=synthetic)
+                except DataValidationError as refused:
+                    outcome = Refusal(refused.problems)
             caught = [(w.message, w.category, w.filename, w.lineno) for w in recorded]
-            stored = pickle.dumps((result, caught))
+            stored = pickle.dumps((outcome, caught))
             paths.write_atomically(entry, lambda target: _write_private(target, stored))
     for message, category, filename, lineno in caught:  # as the cleaning issued them
         warnings.warn_explicit(message, category, filename, lineno)
-    return result
+    if isinstance(outcome, Refusal):
+        raise DataValidationError(outcome.problems)
+    return outcome
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A file cleaning refused as a whole, as the cache stores it: the error's lines."""
+
+    problems: list[str]
 
 
 def _write_private(target: Path, data: bytes) -> None:

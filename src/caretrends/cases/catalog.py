@@ -8,6 +8,7 @@ caller, never guessed.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -119,7 +120,8 @@ class ColumnMatch:
     renames: dict[str, str]
     #: Source columns holding direct identifiers (dropped).
     identifiers: list[str]
-    #: Source columns matching nothing (dropped and reported).
+    #: Source columns matching nothing (dropped), each described by :func:`unknown_column`,
+    #: never by its text.
     unknown: list[str]
 
 
@@ -134,10 +136,10 @@ def match_columns(columns: list[str], kind: str, *, source_file: str) -> ColumnM
     index = column_index(kind)
     renames: dict[str, str] = {}
     identifiers, unknown = [], []
-    for column in columns:
+    for position, column in enumerate(columns, start=1):
         canonical = index.get(normalise_name(str(column)))
         if canonical is None:
-            unknown.append(str(column))
+            unknown.append(unknown_column(position, str(column)))
         elif canonical == IDENTIFIERS:
             identifiers.append(str(column))
         else:
@@ -153,6 +155,23 @@ def match_columns(columns: list[str], kind: str, *, source_file: str) -> ColumnM
     if problems:
         raise DataValidationError(problems)
     return ColumnMatch(renames, identifiers, unknown)
+
+
+def unknown_column(position: int, header: str) -> str:
+    """Describe a column the catalog does not know by its position and a fingerprint of its
+    header, never by the header itself (one may read ``Kontakt <name> <phone>``).
+
+    The fingerprint is the first six hex digits of the header's sha256: whoever has the
+    file can tell which column is meant, and with 16.7 million values, any guessed set
+    of names and numbers larger than that fits a fingerprint many times over.
+
+    Examples
+    --------
+    >>> unknown_column(7, "Hobby")
+    'column 7 (unknown, fingerprint b848f7)'
+    """
+    digest = hashlib.sha256(header.strip().encode("utf-8")).hexdigest()
+    return f"column {position} (unknown, fingerprint {digest[:6]})"
 
 
 @dataclass(frozen=True)

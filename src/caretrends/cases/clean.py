@@ -202,7 +202,7 @@ def clean_case_file(
         raise DataValidationError([f"{source_file}: column {c!r}: missing" for c in absent])
     if match.unknown:
         warnings.warn(
-            f"{source_file}: columns not in the catalog were dropped: {match.unknown}",
+            f"{source_file}: dropped, not in the column catalog: {', '.join(match.unknown)}",
             DataQualityWarning,
             stacklevel=2,
         )

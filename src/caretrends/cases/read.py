@@ -10,7 +10,10 @@ A workbook is read in bounds: its zip members may unpack to at most
 :data:`WORKBOOK_MAX_BYTES` (``$CARETRENDS_WORKBOOK_MAX_BYTES``), checked from the zip's
 directory before anything is unpacked, and its first sheet is read for at most
 :data:`WORKBOOK_MAX_CELLS` cells (``$CARETRENDS_WORKBOOK_MAX_CELLS``), records times
-columns. The header is read alone, and checked, before any record is.
+columns. The header is read alone, and checked, before any record is. A CSV is parsed in
+blocks of :data:`RECORD_MAX_BYTES` (``$CARETRENDS_RECORD_MAX_BYTES``), which must hold
+whole records: a larger record (a document pasted into a cell) is refused naming its line
+and its largest cell's column.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import itertools
 import os
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,7 +57,16 @@ WORKBOOK_CELLS_ENV = "CARETRENDS_WORKBOOK_MAX_CELLS"
 #: Most cells (records times the header's columns) read from a workbook's sheet.
 WORKBOOK_MAX_CELLS = 2_000_000
 
-_LINE_WITH_HIGH_BYTES = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
+#: Environment variable overriding :data:`RECORD_MAX_BYTES`.
+RECORD_BYTES_ENV = "CARETRENDS_RECORD_MAX_BYTES"
+
+#: Largest CSV record, in bytes: the block pyarrow parses at a time holds whole records.
+RECORD_MAX_BYTES = 1024 * 1024
+
+#: A UTF-8 byte-order mark.
+_BOM = b"\xef\xbb\xbf"
+
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 _SAMPLE_LINES = 400
 _HEAD_BYTES = 4096
 
@@ -83,11 +96,14 @@ class Export:
             return frame.set_axis(self.header, axis="columns")[columns]
         wanted = set(columns)
         positions = [str(i) for i, name in enumerate(self.header) if name in wanted]
+        max_record = _limit(RECORD_BYTES_ENV, RECORD_MAX_BYTES)
         try:
             table = pa_csv.read_csv(
                 pa.BufferReader(self.payload),  # zero-copy, unlike a Python file object
                 read_options=pa_csv.ReadOptions(
-                    column_names=[str(i) for i in range(len(self.header))], skip_rows=1
+                    column_names=[str(i) for i in range(len(self.header))],
+                    skip_rows=1,
+                    block_size=max_record,  # a record larger than a block is an error
                 ),
                 parse_options=pa_csv.ParseOptions(delimiter=self.delimiter),
                 convert_options=pa_csv.ConvertOptions(
@@ -98,14 +114,17 @@ class Export:
             )
         except pa.ArrowInvalid:
             # pyarrow's message quotes the whole offending row: never pass it on
-            problem = misaligned_line(self.payload, self.delimiter, len(self.header))
+            problem = misaligned_line(self.payload, self.delimiter, len(self.header), max_record)
             raise DataValidationError([f"{self.source_file}: {problem}"]) from None
         frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(na_value=np.nan)}.get)
         return frame.set_axis([self.header[int(p)] for p in positions], axis="columns")
 
 
-def misaligned_line(payload: bytes, delimiter: str, n_fields: int) -> str:
-    """Describe the first record whose fields do not line up with the header, by line only.
+def misaligned_line(
+    payload: bytes, delimiter: str, n_fields: int, max_record: int = RECORD_MAX_BYTES
+) -> str:
+    """Describe the first record that does not fit, by line and column only: its fields do
+    not line up with the header, or it holds more than ``max_record`` bytes.
 
     Called only when the fast parser has failed, to say where and why without quoting
     any cell (a case row holds names and personal numbers).
@@ -114,18 +133,34 @@ def misaligned_line(payload: bytes, delimiter: str, n_fields: int) -> str:
     --------
     >>> misaligned_line(b"a;b\\n1;2\\n3;4;5\\n", ";", 2)
     "line 3: 3 fields where the header has 2 (an unquoted ';' inside a cell, or a field missing?)"
+    >>> misaligned_line(b'a;b\\n1;"22222"\\n', ";", 2, max_record=4)[:56]
+    'line 2, column 2: a cell of 5 bytes, over the limit of 4'
     """
     text = payload.decode("utf-8", errors="replace").removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    # the csv module's own limit (128 KiB) would stop at a long cell without naming it
+    previous_limit = csv.field_size_limit(max(len(text), csv.field_size_limit()))
+    line = 1  # where the record starts: a quoted cell may hold line breaks
     try:
         for record in reader:
+            sizes = [len(cell.encode("utf-8")) for cell in record]
+            if sum(sizes) > max_record:
+                column = sizes.index(max(sizes)) + 1
+                return (
+                    f"line {line}, column {column}: a cell of {max(sizes)} bytes, "
+                    f"over the limit of {max_record} bytes a record may hold (set "
+                    f"{RECORD_BYTES_ENV} to raise it)"
+                )
             if record and len(record) != n_fields:
                 return (
-                    f"line {reader.line_num}: {len(record)} fields where the header has "
+                    f"line {line}: {len(record)} fields where the header has "
                     f"{n_fields} (an unquoted {delimiter!r} inside a cell, or a field missing?)"
                 )
+            line = reader.line_num + 1
     except csv.Error:
         return f"line {reader.line_num}: a quoted cell is not closed (a quote cut short?)"
+    finally:
+        csv.field_size_limit(previous_limit)
     return "CSV cannot be parsed (its fields do not line up with the header)"
 
 
@@ -220,14 +255,54 @@ def detect_encoding(data: bytes, *, source_file: str = "<bytes>") -> str:
     """
     if data.isascii():
         return "utf_8"
-    found = _LINE_WITH_HIGH_BYTES.finditer(data)
-    lines = [m.group() for m in itertools.islice(found, _SAMPLE_LINES)]
+    if data.startswith(_BOM):
+        _check_utf8(data, source_file)
+        return "utf_8_sig"
+    found = _lines_with_high_bytes(data)
+    lines = [line for _, line in itertools.islice(found, _SAMPLE_LINES)]
     best = from_bytes(b"\n".join([data[:_HEAD_BYTES], *lines]), cp_isolation=CSV_ENCODINGS).best()
     if best is None:
         raise DataValidationError(
             [f"{source_file}: encoding not recognised (expected one of {CSV_ENCODINGS})"]
         )
     return "utf_8_sig" if best.encoding == "utf_8" and best.bom else best.encoding
+
+
+def _lines_with_high_bytes(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """Each line holding a non-ASCII byte, with where it starts, in one pass over ``data``.
+
+    A pattern for the whole line (``[^\\n]*[\\x80-\\xff]``) would be tried from every
+    byte of a long ASCII line: minutes for a 2 MB cell.
+
+    Examples
+    --------
+    >>> list(_lines_with_high_bytes(b"a\\nb\\xe9c\\nd\\xe9"))
+    [(2, b'b\\xe9c'), (6, b'd\\xe9')]
+    """
+    position = 0
+    while (high := _HIGH_BYTE.search(data, position)) is not None:
+        start = data.rfind(b"\n", 0, high.start()) + 1
+        end = data.find(b"\n", high.start())
+        end = len(data) if end < 0 else end
+        yield start, data[start:end]
+        position = end
+
+
+def _check_utf8(data: bytes, source_file: str) -> None:
+    """Refuse bytes after a UTF-8 byte-order mark that are not UTF-8 (a file saved partly in
+    another encoding), naming the first such byte; only lines with non-ASCII bytes are
+    decoded."""
+    for start, line in _lines_with_high_bytes(data):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataValidationError(
+                [
+                    f"{source_file}: byte {start + exc.start} is not UTF-8, though the "
+                    "file starts with a UTF-8 byte-order mark (saved partly in another "
+                    "encoding? save it again as UTF-8)"
+                ]
+            ) from None
 
 
 def check_text_bytes(data: bytes, *, source_file: str) -> None:
@@ -310,6 +385,6 @@ def open_export(path: Path, *, source_file: str) -> Export:
     # the header names columns, rarely holding a delimiter itself: the commonest one wins
     delimiter = max(DELIMITERS, key=first_line.count)
     header = next(csv.reader(io.StringIO(head), delimiter=delimiter), [])
-    if data.startswith(b"\xef\xbb\xbf"):
+    if data.startswith(_BOM):
         data = data[3:]
     return Export(path, source_file, [h.strip() for h in header], encoding, delimiter, data)

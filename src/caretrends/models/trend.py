@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from caretrends.errors import DataValidationError, ModelDataError, ParameterError
+from caretrends.models.families import TREND_MIN_POINTS
 from caretrends.models.glm import (
     FAMILIES,
     CountFit,
@@ -340,8 +341,8 @@ def fit_rate_trend(
             f"{time} {', '.join(f'{v:g}' for v in repeated)} appears more than once: a trend "
             "needs one count per time point (add the counts up first)"
         )
-    if y.size < 3:
-        raise ModelDataError(f"a trend needs at least 3 points; got {y.size}")
+    if y.size < TREND_MIN_POINTS:
+        raise ModelDataError(f"a trend needs at least {TREND_MIN_POINTS} points; got {y.size}")
     caveats: list[Phrase] = []
     if y.size < MIN_TREND_POINTS:
         record_caveat(

@@ -22,6 +22,7 @@ CHECKS: dict[str, str] = {
     "campaigns": "caretrends.analysis.parameters:campaigns_problem",
     "primary_analysis": "caretrends.analysis.parameters:primary_analysis_problem",
     "ref_areas": "caretrends.codelists:ref_areas_problem",
+    "coverage_indicators": "caretrends.codelists:coverage_indicators_problem",
     "case_source": "caretrends.cases.source_choice:case_source_problem",
 }
 

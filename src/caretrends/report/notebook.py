@@ -3,7 +3,9 @@ tables the run configuration declares.
 
 The runner checks parameters before anything runs; :func:`check_parameters` repeats the
 check inside the notebook, so that an analyst who edits the parameters cell by hand in
-JupyterLab gets the same clear error instead of a failure deep in the analysis.
+JupyterLab gets the same clear error instead of a failure deep in the analysis. Being every
+notebook's first call, it also sets the kernel to show the project's warnings one line each
+(:func:`caretrends.warnings.show_one_line`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from caretrends.errors import CaretrendsError, ParameterError
 from caretrends.report.layout import DATA_LANGUAGE_ENV, RunPaths, run_paths
 from caretrends.report.params import declared_parameters
 from caretrends.report.values import value_problem
+from caretrends.warnings import show_one_line
 
 if TYPE_CHECKING:  # pandas loads when a table is read or written, not with the runner
     import pandas as pd
@@ -26,7 +29,8 @@ if TYPE_CHECKING:  # pandas loads when a table is read or written, not with the 
 def check_parameters(
     notebook: str, namespace: Mapping[str, object], *, notebooks_dir: Path | None = None
 ) -> None:
-    """Check the values of a notebook's parameters: their declared types and meaning.
+    """Check the values of a notebook's parameters: their declared types and meaning; show
+    the project's warnings one line each from then on.
 
     Parameters
     ----------
@@ -43,6 +47,7 @@ def check_parameters(
         Naming every parameter that is missing, of the wrong type, or meaningless (see
         :mod:`caretrends.report.values`).
     """
+    show_one_line()
     path = (notebooks_dir or paths.notebooks_dir()) / f"{notebook}.ipynb"
     problems = []
     for name, declared in declared_parameters(path).items():

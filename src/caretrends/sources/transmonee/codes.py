@@ -9,17 +9,12 @@ from pathlib import Path
 import pandas as pd
 
 from caretrends import paths
+from caretrends.codelists import INDICATOR_CODE_LIST, TRANSMONEE_SOURCE_DIR
+from caretrends.codelists import LEGACY_MAPPING as MAPPING_NAME
 from caretrends.errors import DataValidationError
 
-#: Where UNICEF's workbook, mapping and code lists (the extract's inputs) live in ``data/raw``.
-SOURCE_MATERIAL_DIR = "transmonee/source"
-
-
-MAPPING_NAME = "content_legacy_codes_v3.csv"
-
-
 _CODE_LISTS = {
-    "INDICATOR": "CL_TMEE_INDICATORS.csv",
+    "INDICATOR": INDICATOR_CODE_LIST,
     "AGE": "CL_TMEE_AGE.csv",
     "UNIT_MEASURE": "CL_TMEE_UNITS.csv",
 }
@@ -30,7 +25,7 @@ TABLE_TITLE = re.compile(r"^\s*(?P<code>\d+\.\d+\.\d+(?:\.[A-Z])?)\.?\s+(?P<titl
 
 def transmonee_dir() -> Path:
     """Return ``data/raw/transmonee/source``: the workbook, the mapping and the code lists."""
-    return paths.raw_dir() / SOURCE_MATERIAL_DIR
+    return paths.raw_dir() / TRANSMONEE_SOURCE_DIR
 
 
 def load_legacy_mapping(path: Path | None = None) -> pd.DataFrame:
