@@ -23,6 +23,7 @@ CHECKS: dict[str, str] = {
     "primary_analysis": "caretrends.analysis.parameters:primary_analysis_problem",
     "ref_areas": "caretrends.codelists:ref_areas_problem",
     "case_source": "caretrends.cases.source_choice:case_source_problem",
+    "brief_config": "caretrends.brief.config:brief_config_problem",
 }
 
 

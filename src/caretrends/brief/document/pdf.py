@@ -31,7 +31,9 @@ from caretrends.errors import CaretrendsError
 _TEMPLATE = "brief.typ"
 
 
-def brief_data(doc: BriefDocument, figure_files: Sequence[str]) -> dict[str, object]:
+def brief_data(
+    doc: BriefDocument, figure_files: Sequence[str], logo: str | None = None
+) -> dict[str, object]:
     """The JSON the Typst template reads: ``doc``'s content, figures named by ``figure_files``.
 
     Parameters
@@ -40,14 +42,17 @@ def brief_data(doc: BriefDocument, figure_files: Sequence[str]) -> dict[str, obj
         The brief.
     figure_files : sequence of str
         The file of each figure, relative to the template's folder.
+    logo : str, optional
+        The logo's file, relative to the template's folder.
     """
     columns, rows = key_number_cells(doc.key_numbers)
     figures = [
         {"file": file, "caption": f.caption, "alt": f.alt, "width_mm": FIGURE_WIDTH_MM[f.width]}
         for f, file in zip(doc.figures, figure_files, strict=True)
     ]
-    box = doc.demonstration
-    demonstration = None if box is None else {"heading": box.heading, "lines": list(box.lines)}
+    asks = (
+        None if doc.asks is None else {"heading": doc.asks.heading, "lines": list(doc.asks.lines)}
+    )
     return {
         "lang": doc.lang,
         "title": doc.title,
@@ -57,22 +62,32 @@ def brief_data(doc: BriefDocument, figure_files: Sequence[str]) -> dict[str, obj
         "key_messages": list(doc.key_messages),
         "key_numbers": {"columns": columns, "rows": rows},
         "figure_rows": [[figures[i] for i in row] for row in figure_rows(doc.figures)],
-        "demonstration": demonstration,
+        "asks": asks,
         "sources_and_caveats": list(doc.sources_and_caveats),
         "methods": list(doc.methods),
+        "references": list(doc.references),
+        "publisher": list(doc.publisher),
+        "logo": logo,
+        "footer": doc.footer or doc.date,
+        "author": doc.publisher[0] if doc.publisher else "",
         "run_id": doc.run_id,
         "commit": doc.commit,
     }
 
 
-def _stage_figures(doc: BriefDocument, root: Path) -> list[str]:
-    """Copy each figure into ``root`` (its vector file when there is one); return the names."""
+def _stage_figures(doc: BriefDocument, root: Path) -> tuple[list[str], str | None]:
+    """Copy each figure into ``root`` (its vector file when there is one), and the logo;
+    return their names."""
     names = []
     for number, figure in enumerate(doc.figures, start=1):
         best = Path(figure.path_vector or figure.path_png)
         names.append(f"figure-{number}{best.suffix.lower()}")
         shutil.copyfile(best, root / names[-1])
-    return names
+    if doc.logo is None:
+        return names, None
+    logo = f"logo{Path(doc.logo).suffix.lower()}"
+    shutil.copyfile(doc.logo, root / logo)
+    return names, logo
 
 
 def render_pdf(doc: BriefDocument, path: Path) -> Path:
@@ -91,7 +106,7 @@ def render_pdf(doc: BriefDocument, path: Path) -> Path:
         root = Path(folder)
         template = resources.files("caretrends.brief").joinpath("templates", _TEMPLATE)
         (root / _TEMPLATE).write_bytes(template.read_bytes())
-        data = brief_data(doc, _stage_figures(doc, root))
+        data = brief_data(doc, *_stage_figures(doc, root))
         try:
             typst.compile(
                 str(root / _TEMPLATE),
