@@ -155,7 +155,8 @@ def asks_box(config: BriefConfig, messages: Sequence[KeyMessage], lang: str) -> 
     organisation = config.publisher.organisation[lang]
     return BriefBox(
         label("document.asks_heading", lang, organisation=organisation),
-        [label("document.asks_note", lang, organisation=organisation), *lines],
+        lines,
+        label("document.asks_note", lang, organisation=organisation),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 
 #: Text below this height (points from the bottom edge) is the page footer: 22 mm.
 FOOTER_TOP_PT = 22 / 25.4 * 72
@@ -30,21 +30,21 @@ def page_fill(path: Path) -> list[float]:
     ...     [round(share, 2) for share in page_fill(pdf)]
     [0.9]
     """
-    shares = []
-    for page in PdfReader(path).pages:
-        height = float(page.mediabox.height)
-        lowest: list[float] = []
+    return [_fill(page) for page in PdfReader(path).pages]
 
-        def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
-            if not text.strip():
-                return
-            y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
-            if y > FOOTER_TOP_PT:
-                lowest.append(y)
 
-        page.extract_text(visitor_text=visit)
-        shares.append((height - min(lowest)) / height if lowest else 0.0)
-    return shares
+def _fill(page: PageObject) -> float:
+    """The share of ``page`` from its top to its lowest line of text above the footer."""
+    heights: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if text.strip():
+            heights.append(cm[1] * tm[4] + cm[3] * tm[5] + cm[5])
+
+    page.extract_text(visitor_text=visit)
+    content = [y for y in heights if y > FOOTER_TOP_PT]
+    height = float(page.mediabox.height)
+    return (height - min(content)) / height if content else 0.0
 
 
 __all__ = ["FOOTER_TOP_PT", "page_fill"]

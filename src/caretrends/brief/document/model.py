@@ -58,6 +58,8 @@ class BriefBox:
 
     heading: str
     lines: Sequence[str]
+    #: A sentence before the lines, set apart (in italics) from them.
+    note: str = ""
 
 
 @dataclass(frozen=True, eq=False)

@@ -50,9 +50,10 @@ def brief_data(
         {"file": file, "caption": f.caption, "alt": f.alt, "width_mm": FIGURE_WIDTH_MM[f.width]}
         for f, file in zip(doc.figures, figure_files, strict=True)
     ]
-    asks = (
-        None if doc.asks is None else {"heading": doc.asks.heading, "lines": list(doc.asks.lines)}
-    )
+    box = doc.asks
+    asks = None
+    if box is not None:
+        asks = {"heading": box.heading, "note": box.note, "lines": list(box.lines)}
     return {
         "lang": doc.lang,
         "title": doc.title,

@@ -77,10 +77,14 @@ def _shade(cell: _Cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(_element("shd", val="clear", color="auto", fill=fill))
 
 
-def _add_box(document: Document, heading: str, lines: Sequence[str], fill: str) -> None:
-    """A section: a real heading (Word's navigation pane and screen readers list it), then
-    one bullet per line, shaded as the PDF's box."""
+def _add_box(
+    document: Document, heading: str, lines: Sequence[str], fill: str, note: str = ""
+) -> None:
+    """A section: a real heading (Word's navigation pane and screen readers list it), its
+    note in italics, then one bullet per line, shaded as the PDF's box."""
     document.add_heading(heading, level=1)
+    if note:
+        document.add_paragraph().add_run(note).italic = True
     for line in lines:
         paragraph = document.add_paragraph(line, style="List Bullet")
         paragraph.paragraph_format.keep_together = True
@@ -222,7 +226,7 @@ def render_docx(doc: BriefDocument, path: Path) -> Path:
     document.add_heading(words["key_numbers"], level=1)
     add_text_table(document, doc.key_numbers)
     if doc.asks is not None:
-        _add_box(document, doc.asks.heading, doc.asks.lines, _ASKS_FILL)
+        _add_box(document, doc.asks.heading, doc.asks.lines, _ASKS_FILL, doc.asks.note)
     _add_figures(document, doc)
     _add_box(document, words["sources_and_caveats"], doc.sources_and_caveats, _CAVEAT_FILL)
     _add_box(document, words["methods"], doc.methods, _METHODS_FILL)
