@@ -24,8 +24,6 @@ HEADING_KEYS: tuple[str, ...] = (
     "references",
     "publisher",
     "page",
-    "run",
-    "commit",
     "date",
 )
 
