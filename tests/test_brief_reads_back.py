@@ -115,3 +115,10 @@ def test_the_methods_annex_is_a_pdf_and_a_word_document(outputs) -> None:
     assert figures.sha256 in text.replace(" ", "")
     headings = [p.text for p in docx.Document(word).paragraphs if p.style.name == "Heading 1"]
     assert label("annex.heading.disclosure", "en") in headings
+
+
+def test_figure_data_files_are_rounded_with_whole_years(outputs) -> None:
+    for table in (outputs.brief / "figures").glob("*.csv"):
+        text = table.read_text(encoding="utf-8-sig")
+        assert not re.search(r"\d\.\d{4,}", text), table.name  # no raw floats
+        assert not re.search(r"\b(19|20)\d\d\.0\b", text), table.name  # years as integers
