@@ -7,18 +7,15 @@ all come from :class:`AnnexDocument` (this module holds none), its layout from
 
 from __future__ import annotations
 
-import json
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import docx
 import pandas as pd
-import typst
 
-from caretrends.brief.document.model import key_number_cells
+from caretrends.brief.document.model import key_number_cells, render_files
+from caretrends.brief.document.pdf import typeset
 from caretrends.brief.document.word import (
     WORD_LANGUAGE,
     add_page_footer,
@@ -26,7 +23,6 @@ from caretrends.brief.document.word import (
     set_a4,
     set_language,
 )
-from caretrends.errors import CaretrendsError
 
 _TEMPLATE = "annex.typ"
 
@@ -102,22 +98,7 @@ def render_annex_pdf(doc: AnnexDocument, path: Path) -> Path:
     CaretrendsError
         When Typst cannot compile it.
     """
-    path = Path(path)
-    with tempfile.TemporaryDirectory(prefix="caretrends-annex-") as folder:
-        root = Path(folder)
-        template = resources.files("caretrends.brief").joinpath("templates", _TEMPLATE)
-        (root / _TEMPLATE).write_bytes(template.read_bytes())
-        try:
-            typst.compile(
-                str(root / _TEMPLATE),
-                output=str(path),
-                root=str(root),
-                ignore_system_fonts=True,
-                sys_inputs={"annex": json.dumps(annex_data(doc), ensure_ascii=False)},
-            )
-        except typst.TypstError as error:
-            raise CaretrendsError(f"annex: Typst could not typeset {path.name}: {error}") from error
-    return path
+    return typeset(_TEMPLATE, path, "annex", lambda _root: annex_data(doc))
 
 
 def render_annex_docx(doc: AnnexDocument, path: Path) -> Path:
@@ -149,12 +130,7 @@ def render_annex_docx(doc: AnnexDocument, path: Path) -> Path:
 
 def render_annex(doc: AnnexDocument, folder: Path) -> dict[str, Path]:
     """Write ``annex-<lang>.pdf`` and ``annex-<lang>.docx`` into ``folder`` (created)."""
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    stem = Path(folder) / f"annex-{doc.lang}"
-    return {
-        "pdf": render_annex_pdf(doc, stem.with_suffix(".pdf")),
-        "docx": render_annex_docx(doc, stem.with_suffix(".docx")),
-    }
+    return render_files(doc, folder, "annex", {"pdf": render_annex_pdf, "docx": render_annex_docx})
 
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -149,6 +149,16 @@ def figure_rows(figures: Sequence[BriefFigure]) -> list[list[int]]:
         else:
             rows.append([index])
     return rows
+
+
+def render_files(
+    doc: object, folder: Path, name: str, writers: Mapping[str, Callable[[object, Path], Path]]
+) -> dict[str, Path]:
+    """Write ``doc`` into ``folder`` (created) once per writer, as ``<name>-<lang>.<kind>``
+    (``kind`` the writer's key, e.g. ``pdf``); return the files by kind."""
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    stem = Path(folder) / f"{name}-{doc.lang}"
+    return {kind: write(doc, stem.with_suffix(f".{kind}")) for kind, write in writers.items()}
 
 
 def require_figure_files(doc: BriefDocument) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -100,22 +100,42 @@ def render_pdf(doc: BriefDocument, path: Path) -> Path:
         When a figure file is missing or Typst cannot compile the brief.
     """
     require_figure_files(doc)
+    return typeset(
+        _TEMPLATE, path, "brief", lambda root: brief_data(doc, *_stage_figures(doc, root))
+    )
+
+
+def typeset(
+    template: str, path: Path, name: str, data: Callable[[Path], dict[str, object]]
+) -> Path:
+    """Compile the package's Typst ``template`` into the PDF ``path``; return ``path``.
+
+    Typst reads files only below its root: the template is staged in a scratch folder,
+    where ``data`` (called with that folder) may copy files too; what it returns is
+    handed to the template as JSON in ``sys.inputs.<name>``.
+
+    Raises
+    ------
+    CaretrendsError
+        When Typst cannot compile it.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Typst reads files only below its root: the template and figures are staged together.
-    with tempfile.TemporaryDirectory(prefix="caretrends-brief-") as folder:
+    with tempfile.TemporaryDirectory(prefix=f"caretrends-{name}-") as folder:
         root = Path(folder)
-        template = resources.files("caretrends.brief").joinpath("templates", _TEMPLATE)
-        (root / _TEMPLATE).write_bytes(template.read_bytes())
-        data = brief_data(doc, *_stage_figures(doc, root))
+        source = resources.files("caretrends.brief").joinpath("templates", template)
+        (root / template).write_bytes(source.read_bytes())
+        inputs = {name: json.dumps(data(root), ensure_ascii=False)}
         try:
             typst.compile(
-                str(root / _TEMPLATE),
+                str(root / template),
                 output=str(path),
                 root=str(root),
                 ignore_system_fonts=True,
-                sys_inputs={"brief": json.dumps(data, ensure_ascii=False)},
+                sys_inputs=inputs,
             )
         except typst.TypstError as error:
-            raise CaretrendsError(f"brief: Typst could not typeset {path.name}: {error}") from error
+            raise CaretrendsError(
+                f"{name}: Typst could not typeset {path.name}: {error}"
+            ) from error
     return path
