@@ -1,8 +1,9 @@
 """The brief as an editable Word document (python-docx), with the content of the PDF.
 
 Word's own fonts are kept (the PDF's Libertinus Serif is rarely installed where the file
-is edited); boxes are shaded single-cell tables and figures are embedded at the
-resolution they were saved at, at the printed width of the PDF.
+is edited); the PDF's boxes are sections under Word's Heading styles (its navigation pane
+and screen readers list them), and figures are embedded at the resolution they were
+saved at, at the printed width of the PDF, with their alt text.
 """
 
 from __future__ import annotations
@@ -34,11 +35,8 @@ from caretrends.brief.document.model import (
 # Word's proofing languages: the tags Word ships dictionaries under (Kosovo has none).
 WORD_LANGUAGE: dict[str, str] = {"en": "en-GB", "sq": "sq-AL", "sr": "sr-Latn-RS"}
 
-# The shades of the PDF template's boxes.
+# The shade of the key numbers' header row, as in the PDF.
 _MESSAGE_FILL = "E8F1F8"
-_CAVEAT_FILL = "F2F0EA"
-_METHODS_FILL = "F6F6F6"
-_ASKS_FILL = "FDF1E1"
 _MARGIN_MM = 20
 _TABLE_TEXT = Pt(8)
 # Width of a character of 8 pt text (generous: bold, wide fallback fonts), and a cell's
@@ -77,19 +75,14 @@ def _shade(cell: _Cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(_element("shd", val="clear", color="auto", fill=fill))
 
 
-def _add_box(
-    document: Document, heading: str, lines: Sequence[str], fill: str, note: str = ""
-) -> None:
+def _add_box(document: Document, heading: str, lines: Sequence[str], note: str = "") -> None:
     """A section: a real heading (Word's navigation pane and screen readers list it), its
-    note in italics, then one bullet per line, shaded as the PDF's box."""
+    note in italics, then one bullet per line."""
     document.add_heading(heading, level=1)
     if note:
         document.add_paragraph().add_run(note).italic = True
     for line in lines:
-        paragraph = document.add_paragraph(line, style="List Bullet")
-        paragraph.paragraph_format.keep_together = True
-        properties = paragraph._p.get_or_add_pPr()
-        properties.append(_element("shd", val="clear", color="auto", fill=fill))
+        document.add_paragraph(line, style="List Bullet").paragraph_format.keep_together = True
 
 
 def column_widths_mm(cells: Sequence[Sequence[str]], total: float) -> list[float]:
@@ -222,14 +215,14 @@ def render_docx(doc: BriefDocument, path: Path) -> Path:
     if doc.subtitle:
         document.add_paragraph(doc.subtitle, style="Subtitle")
     document.add_paragraph(f"{words['date']}: {doc.date}")
-    _add_box(document, words["key_messages"], doc.key_messages, _MESSAGE_FILL)
+    _add_box(document, words["key_messages"], doc.key_messages)
     document.add_heading(words["key_numbers"], level=1)
     add_text_table(document, doc.key_numbers)
     if doc.asks is not None:
-        _add_box(document, doc.asks.heading, doc.asks.lines, _ASKS_FILL, doc.asks.note)
+        _add_box(document, doc.asks.heading, doc.asks.lines, doc.asks.note)
     _add_figures(document, doc)
-    _add_box(document, words["sources_and_caveats"], doc.sources_and_caveats, _CAVEAT_FILL)
-    _add_box(document, words["methods"], doc.methods, _METHODS_FILL)
+    _add_box(document, words["sources_and_caveats"], doc.sources_and_caveats)
+    _add_box(document, words["methods"], doc.methods)
     if doc.references:
         document.add_heading(words["references"], level=1)
         for number, reference in enumerate(doc.references, start=1):
