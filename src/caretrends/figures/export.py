@@ -118,7 +118,8 @@ def data_table(chart: Chart) -> pd.DataFrame:
 def published_precision(values: pd.Series) -> pd.Series:
     """A numeric column as a figure's data file publishes it: whole numbers (years, counts)
     as integers, shares and other fractions to 3 decimals, numbers below 100 to 2, larger
-    ones to 1 (a model's raw floats say more than the data can); text as it is.
+    ones to 1 (a model's raw floats say more than the data can); text (a ``c`` among the
+    numbers) as it is.
 
     Examples
     --------
@@ -128,17 +129,24 @@ def published_precision(values: pd.Series) -> pd.Series:
     [153.5, 1.8, 0.5]
     >>> published_precision(pd.Series([0.51282051, float("nan")])).tolist()
     [0.513, nan]
+    >>> published_precision(pd.Series([62.60115430421107, "c", None], dtype=object)).tolist()
+    [62.6, 'c', None]
     """
-    if not pd.api.types.is_float_dtype(values):
+    if pd.api.types.is_bool_dtype(values):
         return values
-    known = values.dropna()
-    if known.empty:
+    numbers = pd.to_numeric(values, errors="coerce")
+    known = numbers.dropna()
+    if known.empty or not pd.api.types.is_float_dtype(numbers):
         return values
     if (known == known.round()).all():
-        return values.astype("Int64")
-    largest = known.abs().max()
-    decimals = 3 if largest <= 1 else 2 if largest < 100 else 1
-    return values.round(decimals)
+        rounded = numbers.astype("Int64")
+    else:
+        largest = known.abs().max()
+        rounded = numbers.round(3 if largest <= 1 else 2 if largest < 100 else 1)
+    if pd.api.types.is_float_dtype(values):
+        return rounded
+    # A column mixing numbers and markers keeps its markers and missing cells as they are.
+    return values.where(numbers.isna(), rounded.astype(object))
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
