@@ -14,13 +14,14 @@ from collections.abc import Sequence
 import pandas as pd
 
 from caretrends import disclosure
+from caretrends.analysis.sensitivity import headers as sensitivity_headers
 from caretrends.brief.document.annex import AnnexDocument, AnnexSection, AnnexTable
 from caretrends.brief.messages import KeyMessage, detectable_effect
 from caretrends.labels import label
 from caretrends.models.result import detectable_phrase
 from caretrends.models.text import phrase, sentences
 from caretrends.provenance import SourceRecord
-from caretrends.report.tables import display_table
+from caretrends.report.tables import display_table, headers
 
 #: The detectable effects the annex words, in order (rows of the detectable-effects table).
 DETECTABLE: tuple[str, ...] = ("headline_trend", "its_level", "its_slope")
@@ -51,7 +52,12 @@ def sensitivity_table(sensitivity: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
     columns = ["years", "choice", "estimate", "conf_low", "conf_high", "moves_headline"]
     decimals = dict.fromkeys(["estimate", "conf_low", "conf_high"], 1)
-    return display_table(shown, lang, columns=columns, decimals=decimals).data
+    named = {
+        **headers(columns, lang),
+        **sensitivity_headers(columns, lang),
+        "choice": label("annex.choice", lang),
+    }
+    return display_table(shown, lang, columns=named, decimals=decimals).data
 
 
 def windows_table(other_methods: pd.DataFrame, lang: str) -> pd.DataFrame:
