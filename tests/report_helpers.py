@@ -149,11 +149,23 @@ def run_texts(folder: Path, lang: str) -> dict[str, str]:
             cells = [row[i] for row in rows for i in shown if i < len(row)]
             texts[f"{figure_dir.name}/{table.name}"] = " ".join(cells)
     pdf = outputs.brief / f"brief-{lang}.pdf"
-    texts[pdf.name] = prose(" ".join(p.extract_text() or "" for p in PdfReader(pdf).pages))
+    text = prose(" ".join(p.extract_text() or "" for p in PdfReader(pdf).pages))
+    texts[pdf.name] = without_references(text, lang)
     word = docx.Document(outputs.brief / f"brief-{lang}.docx")
     cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
-    texts[f"brief-{lang}.docx"] = prose(" ".join([p.text for p in word.paragraphs] + cells))
+    text = prose(" ".join([p.text for p in word.paragraphs] + cells))
+    texts[f"brief-{lang}.docx"] = without_references(text, lang)
     return texts
+
+
+def without_references(text: str, lang: str) -> str:
+    """A brief's text without its reference list: publication titles stay as published."""
+    from caretrends.labels import label
+
+    before, found, rest = text.partition(label("document.heading.references", lang))
+    if not found:
+        return text
+    return before + " " + rest.partition(label("document.heading.publisher", lang))[2]
 
 
 #: Each report notebook with small parameters: what the language tests run.

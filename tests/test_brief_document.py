@@ -40,8 +40,9 @@ HEADINGS = {
         "figure": "Figure",
         "sources_and_caveats": "Sources and caveats",
         "methods": "Methods",
-        "run": "Run",
-        "commit": "Commit",
+        "references": "References",
+        "publisher": "Published by",
+        "page": "Page",
         "date": "Date",
     },
     "sq": {
@@ -50,8 +51,9 @@ HEADINGS = {
         "figure": "Figura",
         "sources_and_caveats": "Burimet dhe kufizimet",
         "methods": "Metodat",
-        "run": "Ekzekutimi",
-        "commit": "Versioni",
+        "references": "Referencat",
+        "publisher": "Botuar nga",
+        "page": "Faqja",
         "date": "Data",
     },
     "sr": {
@@ -60,8 +62,9 @@ HEADINGS = {
         "figure": "Slika",
         "sources_and_caveats": "Izvori i ograničenja",
         "methods": "Metode",
-        "run": "Pokretanje",
-        "commit": "Verzija",
+        "references": "Reference",
+        "publisher": "Izdavač",
+        "page": "Strana",
         "date": "Datum",
     },
 }
@@ -142,7 +145,14 @@ def _brief(lang: str, charts: tuple[Path, Path]) -> BriefDocument:
         run_id=f"2026-11-29-{lang}-r1",
         commit="9410849",
         headings=HEADINGS[lang],
-        demonstration=BriefBox("Demonstration", [SYNTHETIC_NOTE[lang], "38% within 24 months."]),
+        asks=BriefBox(
+            "What the NGO asks", ["Fund counselling in maternity wards."], "Its position."
+        ),
+        publisher=["SOS Children's Villages Kosovo", "Website: http://soskosova.org/"],
+        references=[
+            f"KAS. Birth statistics {year}. http://ask.rks-gov.net/{year}" for year in (2023, 2024)
+        ],
+        footer="SOS Children's Villages Kosovo · 29.11.2026",
     )
 
 
@@ -188,13 +198,17 @@ def test_pdf_is_two_to_four_a4_pages_with_embedded_fonts_in_its_language(rendere
 @pytest.mark.parametrize("lang", list(HEADINGS))
 def test_pdf_text_keeps_numbers_letters_and_synthetic_notes_whole(rendered, lang) -> None:
     text = _pdf_text(rendered[lang]["pdf"])
-    for word in ["1 234", "−3.1%", "2019–2024", "9410849", f"2026-11-29-{lang}-r1"]:
+    for word in ["1 234", "−3.1%", "2019–2024", "http://ask.rks-gov.net/2024"]:
         assert word in text.replace("\xa0", " ")
-    for heading in HEADINGS[lang].values():
-        assert heading in text
+    for key, heading in HEADINGS[lang].items():
+        assert heading in text or key == "date"  # the date is the footer's, unheaded
+    # The run and the code version are the file's, not the reader's: in its properties.
+    keywords = PdfReader(rendered[lang]["pdf"]).metadata["/Keywords"]
+    assert "9410849" in keywords and f"2026-11-29-{lang}-r1" in keywords
+    assert PdfReader(rendered[lang]["pdf"]).metadata["/Author"] == "SOS Children's Villages Kosovo"
     # Table cells and captions wrap but are never cut: every word is printed.
     assert set(_words(SYNTHETIC_NOTE[lang])) <= set(_words(text))
-    assert text.count(_words(SYNTHETIC_NOTE[lang])[-1]) >= 4
+    assert text.count(_words(SYNTHETIC_NOTE[lang])[-1]) >= 3
 
 
 def test_pdf_text_keeps_albanian_and_serbian_latin_letters(rendered) -> None:
@@ -245,7 +259,17 @@ def test_docx_has_the_same_content_and_the_brief_language(rendered, lang) -> Non
     assert document.core_properties.language == WORD_LANGUAGE[lang]
     normal = document.styles["Normal"].element.rPr.find(qn("w:lang"))
     assert normal.get(qn("w:val")) == WORD_LANGUAGE[lang]
-    assert HEADINGS[lang]["run"] in document.sections[0].footer.paragraphs[0].text
+    footer = document.sections[0].footer.paragraphs[0].text
+    assert (
+        "SOS Children's Villages Kosovo · 29.11.2026" in footer and HEADINGS[lang]["page"] in footer
+    )
+    # Word lists the sections in its navigation pane: every box is a real heading.
+    headed = {p.text for p in document.paragraphs if p.style.name == "Heading 1"}
+    for key in ("key_numbers", "sources_and_caveats", "methods", "references", "publisher"):
+        assert HEADINGS[lang][key] in headed
+    assert {"What the NGO asks", HEADINGS[lang]["key_messages"]} <= headed
+    assert document.core_properties.title == document.paragraphs[0].text
+    assert document.core_properties.author == "SOS Children's Villages Kosovo"
 
 
 def test_docx_embeds_the_figures_at_their_printed_width_with_descriptions(rendered) -> None:

@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 
+import caretrends
 import caretrends.models
 from caretrends.brief import build_brief
 from caretrends.errors import CaretrendsError
@@ -40,7 +41,14 @@ def run_copy(small_report, tmp_path):
     return published_paths(folder)
 
 
-def test_the_brief_is_built_with_every_fitting_function_refusing(run_copy, monkeypatch) -> None:
+@pytest.fixture(scope="module")
+def reconciled():
+    return caretrends.load_observations("reconciled")
+
+
+def test_the_brief_is_built_with_every_fitting_function_refusing(
+    run_copy, reconciled, monkeypatch
+) -> None:
     patched = _fitting_functions()
     assert len(patched) >= 8  # fit_rate_trend, fit_its, fit_joinpoint, fit_cox, kaplan_meier …
 
@@ -49,15 +57,19 @@ def test_the_brief_is_built_with_every_fitting_function_refusing(run_copy, monke
 
     for module, name in patched:
         monkeypatch.setattr(module, name, refuse)
-    for document in run_copy.brief.glob("brief-en.*"):
+    for document in run_copy.brief.glob("*-en.*"):
         document.unlink()
-    brief = build_brief(run_copy, run_id="test", commit="abc", date=dt.date(2026, 1, 5))
-    assert {path.suffix for path in brief.documents.values()} == {".pdf", ".docx"}
+    brief = build_brief(
+        run_copy, run_id="test", commit="abc", date=dt.date(2026, 1, 5), reconciled=reconciled
+    )
+    assert set(brief.documents) == {"pdf", "docx", "annex_pdf", "annex_docx"}
     assert all(path.is_file() for path in brief.documents.values())
     assert "no clear change" in brief.rows["estimate_text"].iloc[0]
 
 
-def test_a_missing_declared_table_is_named(run_copy) -> None:
+def test_a_missing_declared_table_is_named(run_copy, reconciled) -> None:
     (run_copy.data / "kosovo_headline.csv").unlink()
     with pytest.raises(CaretrendsError, match=r"kosovo_headline\.csv: table 'kosovo_headline'"):
-        build_brief(run_copy, run_id="test", commit="abc", date=dt.date(2026, 1, 5))
+        build_brief(
+            run_copy, run_id="test", commit="abc", date=dt.date(2026, 1, 5), reconciled=reconciled
+        )

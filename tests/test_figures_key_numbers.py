@@ -50,6 +50,12 @@ def test_key_numbers_written_as_csv_and_xlsx_in_albanian(tmp_path) -> None:
     workbook = load_workbook(written["xlsx"])
     sheet = workbook[label("key.sheet", "sq")]
     assert sheet["C4"].value == "c"
+    # Numbers are stored as numbers, shown with the CSV's decimals.
+    assert (sheet["C2"].value, sheet["C2"].number_format) == (31, "#,##0")
+    assert (sheet["C3"].value, sheet["C3"].number_format) == (
+        pytest.approx(1.4, abs=0.05),
+        "#,##0.0",
+    )
     assert sheet["A1"].font.bold
     assert "run-7" in workbook.properties.keywords
 

@@ -59,6 +59,12 @@ def test_palette_colours_stay_apart_for_colour_blind_readers(vision: str) -> Non
     assert closest > 10, f"two palette colours look alike with {vision} (ΔE {closest:.1f})"
 
 
+def test_adjacent_palette_colours_differ_in_greyscale() -> None:
+    lightness = [_lab(_linear(colour))[0] for colour in style.PALETTE]
+    steps = [abs(a - b) for a, b in itertools.pairwise(lightness)]
+    assert min(steps) >= 20, [round(step, 1) for step in steps]  # CIE L*, printed in grey
+
+
 def test_contrast_meets_wcag_aa() -> None:
     for colour in (*style.PALETTE, style.CONTEXT_GREY):
         assert style.contrast_ratio(colour) >= 3.0, colour  # graphical objects (1.4.11)

@@ -101,6 +101,22 @@ def test_every_page_shows_its_figures_and_fits_1280_pixels(default_report) -> No
         assert seen.overflow == 0, f"{page.name}: {seen.overflow} px wider than the window"
 
 
+def test_pages_print_without_clipped_tables_titled_in_their_language(default_report) -> None:
+    from caretrends.labels import label
+
+    reports, _ = default_report
+    for page in sorted((published_paths(reports / "latest").pages).glob("*.html")):
+        seen = check_page(page, printed=True)
+        assert seen.clipped == [], f"{page.name}: tables cut on paper: {seen.clipped}"
+        text = page.read_text(encoding="utf-8")
+        assert f"<title>{label(f'page.{page.stem}', 'en')}</title>" in text
+    trends = (published_paths(reports / "latest").pages / "02_abandonment.html").read_text(
+        encoding="utf-8"
+    )
+    assert 'class="data row0 col1 number"' in trends  # numbers right, text left
+    assert "<pre>" not in trends  # model summaries are prose in the page font
+
+
 def test_each_analysis_figure_is_shown_once_where_it_is_made(default_report) -> None:
     # Notebooks 1-3 draw every figure they write to figures/ (PNG) once; the brief then
     # gathers the standard ones again, by design.

@@ -302,6 +302,40 @@ def largest_shifts(placebo: pd.DataFrame, n: int = 3) -> pd.DataFrame:
     return placebo.assign(d=distance).nlargest(n, "d")
 
 
+def campaign_changes_by_start(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`campaign_sensitivity`'s wide table (one column per change and start year) as
+    one row per variant and start: ``variant``, ``start``, ``level_change``,
+    ``level_conf_low``, ``level_conf_high``, ``slope_change``, ``slope_conf_low``,
+    ``slope_conf_high`` (rate ratios): what a page shows in 8 columns rather than 19.
+
+    Examples
+    --------
+    >>> wide = pd.DataFrame({"variant": ["main"], "level_change_2014": [0.99],
+    ...     "level_conf_low_2014": [0.6], "level_conf_high_2014": [1.6],
+    ...     "level_change_2016": [float("nan")], "level_conf_low_2016": [float("nan")],
+    ...     "level_conf_high_2016": [float("nan")]})
+    >>> campaign_changes_by_start(wide)[["variant", "start", "level_change"]].values.tolist()
+    [['main', 2014, 0.99]]
+    """
+    parts = ("change", "conf_low", "conf_high")
+    starts = sorted(
+        {int(c.rsplit("_", 1)[1]) for c in table.columns if c.startswith("level_change_")}
+    )
+    rows = []
+    for start in starts:
+        columns = {
+            f"{kind}_{part}_{start}": f"{kind}_{part}"
+            for kind in ("level", "slope")
+            for part in parts
+            if f"{kind}_{part}_{start}" in table
+        }
+        chosen = table[["variant", *columns]].rename(columns=columns)
+        chosen = chosen[chosen["level_change"].notna()]
+        rows.append(chosen.assign(start=start))
+    long = pd.concat(rows, ignore_index=True)
+    return long[["variant", "start", *(c for c in long.columns if c not in ("variant", "start"))]]
+
+
 def campaign_text(
     campaign_its: ITSResult,
     level_power: pd.DataFrame,

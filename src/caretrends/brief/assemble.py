@@ -5,26 +5,29 @@ from what the run already computed, the key-number rows of
 :func:`~caretrends.brief.numbers.key_number_rows` and the standard figures exported into
 ``figures/``; :func:`~caretrends.brief.document.render_brief` writes it as PDF and Word.
 Every word comes
-from the label catalogs in the brief's language. Case-level results resting on synthetic
-records never become key messages or key numbers: they go to a box headed as a
-demonstration, with the note that says why, untruncated.
+from the label catalogs in the brief's language, but the NGO's asks and its contact, which
+come from ``config/brief.yaml``. Case-level results resting on synthetic records never
+appear: one sentence says what the brief shows once real records are configured.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from caretrends.brief.config import BriefConfig, logo_path
 from caretrends.brief.document import (
     HEADING_KEYS,
     BriefBox,
     BriefDocument,
     BriefFigure,
 )
+from caretrends.brief.messages import KeyMessage
 from caretrends.brief.numbers import StandardFigure
+from caretrends.brief.references import Reference, cited_numbers
 from caretrends.figures import key_numbers_table
 from caretrends.labels import format_date, label
 
@@ -43,49 +46,6 @@ CAVEATS: tuple[str, ...] = ("definition", "conflicts", "region")
 METHODS: tuple[str, ...] = ("sources", "trends", "campaigns", "outcomes", "disclosure")
 
 
-def key_messages(rows: pd.DataFrame, lang: str) -> list[str]:
-    """One message per key number, from its cells as the key-numbers table formats them.
-
-    A row carrying the headline quotes it as its own sentences: ``message_text`` (the
-    headline as page 02 states it) where given, else ``estimate_text``. A row's note (the
-    unreliable flag in words, a synthetic-records note) follows its message.
-
-    Parameters
-    ----------
-    rows : DataFrame
-        Key-number rows (see :func:`caretrends.brief.numbers.key_number_rows`).
-    lang : str
-        Language of the messages.
-    """
-    table = key_numbers_table(rows, lang=lang)
-    empty = pd.Series("", index=rows.index)
-    statements = rows.get("message_text", empty).fillna("").astype(str)
-    titles = rows.get("estimate_text", empty).fillna("").astype(str)
-    headlines = statements.where(statements != "", titles)
-    measure, period, value, estimate, source, note = (
-        label(f"key.{name}", lang)
-        for name in ("measure", "period", "value", "estimate", "source", "note")
-    )
-    messages = []
-    for row, headline in zip(table.to_dict("records"), headlines, strict=True):
-        fields = {
-            "measure": row[measure],
-            "period": row[period],
-            "value": row[value],
-            "source": row[source],
-        }
-        message = label("document.message", lang, **fields)
-        if headline:
-            message = label("document.message_headline", lang, message=message, headline=headline)
-        elif row[estimate]:
-            message = label(
-                "document.message_estimate", lang, message=message, estimate=row[estimate]
-            )
-        # The note travels with the message: a flagged value never stands without its words.
-        messages.append(f"{message}. {row[note]}" if row[note] else message)
-    return messages
-
-
 def brief_document(
     rows: pd.DataFrame,
     figures: Sequence[StandardFigure],
@@ -95,6 +55,10 @@ def brief_document(
     commit: str,
     date: dt.date,
     synthetic: bool,
+    messages: Sequence[KeyMessage],
+    config: BriefConfig,
+    references: Sequence[Reference] = (),
+    cites: Mapping[str, list[int]] | None = None,
     notes: Sequence[str] = (),
 ) -> BriefDocument:
     """Assemble the brief of a run.
@@ -102,8 +66,8 @@ def brief_document(
     Parameters
     ----------
     rows : DataFrame
-        The key-number rows; those whose ``source`` is the NGO's case records are
-        case-level.
+        The key-number rows (:func:`caretrends.brief.numbers.key_number_rows`: without
+        case-level rows unless the case records are real).
     figures : sequence of StandardFigure
         The run's exported standard figures; of two with the same name the later is
         printed (a brief-size drawing listed after the page's, see
@@ -111,12 +75,21 @@ def brief_document(
     lang : str
         Language of every word.
     run_id, commit : str
-        Printed in the footer.
+        Embedded in the documents (the methods annex prints them).
     date : datetime.date
         The brief's date.
     synthetic : bool
-        Whether the case records are synthetic: case-level results then go to the
-        demonstration box only.
+        Whether the case records are synthetic
+        (:func:`caretrends.brief.origin.case_results_are_real`): the brief then quotes no
+        case-level number, and says what appears once real records are configured.
+    messages : sequence of KeyMessage
+        The key messages (:mod:`caretrends.brief.messages`), in order.
+    config : BriefConfig
+        The NGO's asks, the publisher and the contact (``config/brief.yaml``).
+    references : sequence of Reference
+        The publications the figures rest on, numbered from 1.
+    cites : mapping, optional
+        Per figure name, the numbers of its references, cited in its caption.
     notes : sequence of str
         The run's own caveats, in ``lang``, added to the sources-and-caveats box: e.g.
         the range of the headline across the series the published figures allow.
@@ -125,17 +98,15 @@ def brief_document(
     -------
     BriefDocument
     """
-    case_level = rows["source"].isin(
-        {label(f"brief.case_records_{kind}", lang) for kind in ("source", "synthetic")}
-    )
-    evidence = rows[~case_level] if synthetic else rows
-    table = key_numbers_table(evidence, lang=lang)
     chosen = BRIEF_FIGURES | ({} if synthetic else CASE_FIGURES)
     by_name = {figure.name: figure for figure in figures}
+    cites = cites or {}
     placed = [
         BriefFigure(
             path_png=by_name[name].png,
-            caption=by_name[name].title,
+            caption=" ".join(
+                filter(None, [by_name[name].title, cited_numbers(cites.get(name, []))])
+            ),
             alt=by_name[name].alt_text,
             width=width,
             path_vector=_vector(by_name[name].png),
@@ -143,30 +114,66 @@ def brief_document(
         for name, width in chosen.items()
         if name in by_name
     ]
-    demonstration = None
-    if synthetic and case_level.any():
-        demonstration = BriefBox(
-            label("document.demonstration", lang),
-            [label("brief.synthetic_note", lang), *key_messages(rows[case_level], lang)],
-        )
+    shown = [message for message in messages if not (synthetic and message.topic == "permanency")]
     caveats = [*notes, *(label(f"document.caveats.{key}", lang) for key in CAVEATS)]
     if synthetic:
-        caveats.append(label("brief.synthetic_note", lang))
+        caveats.append(label("brief.case_pending", lang))
+    organisation = config.publisher.organisation[lang]
     return BriefDocument(
         lang=lang,
         title=label("document.title", lang),
         subtitle=label("document.subtitle", lang),
         date=format_date(date, lang),
-        key_messages=key_messages(evidence, lang),
-        key_numbers=table,
+        key_messages=[message.text for message in shown],
+        key_numbers=key_numbers_table(rows, lang=lang),
         figures=placed,
         sources_and_caveats=caveats,
         methods=[label(f"document.methods.{key}", lang) for key in METHODS],
         run_id=run_id,
         commit=commit,
         headings={key: label(f"document.heading.{key}", lang) for key in HEADING_KEYS},
-        demonstration=demonstration,
+        asks=asks_box(config, shown, lang),
+        publisher=publisher_lines(config, lang),
+        references=[reference.text(lang) for reference in references],
+        footer=label(
+            "document.footer", lang, organisation=organisation, date=format_date(date, lang)
+        ),
+        logo=logo_path(config),
     )
+
+
+def asks_box(config: BriefConfig, messages: Sequence[KeyMessage], lang: str) -> BriefBox:
+    """The NGO's asks, each with the number of the key message it rests on (when the brief
+    prints that message), under a heading naming the organisation as their author."""
+    numbers = {message.topic: number for number, message in enumerate(messages, start=1)}
+    lines = []
+    for ask in config.recommendations:
+        text = ask.text[lang].strip()
+        if ask.evidence in numbers:
+            text += " " + label("document.rests_on", lang, n=numbers[ask.evidence])
+        lines.append(text)
+    organisation = config.publisher.organisation[lang]
+    return BriefBox(
+        label("document.asks_heading", lang, organisation=organisation),
+        lines,
+        label("document.asks_note", lang, organisation=organisation),
+    )
+
+
+def publisher_lines(config: BriefConfig, lang: str) -> list[str]:
+    """Who publishes the brief and whom to contact: an organisation, a role, public
+    addresses (never a person)."""
+    return [
+        config.publisher.organisation[lang],
+        label("document.website", lang, website=config.publisher.website),
+        label(
+            "document.contact",
+            lang,
+            role=config.contact.role[lang],
+            address=config.contact.address,
+        ),
+        label("document.annex_pointer", lang, file=f"annex-{lang}.pdf"),
+    ]
 
 
 def _vector(png: Path) -> Path | None:

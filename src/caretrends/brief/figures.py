@@ -15,7 +15,7 @@ import pandas as pd
 
 from caretrends import analysis, figures
 from caretrends.brief.numbers import StandardFigure
-from caretrends.figures.captions import flagged_value
+from caretrends.figures.captions import flagged_value, years_text
 from caretrends.figures.chart import Chart
 from caretrends.labels import country_name, format_number, format_percent, label
 
@@ -154,8 +154,8 @@ def hospital_message(hospital: pd.DataFrame, lang: str) -> str:
 
 
 def region_message(rates: pd.DataFrame, lang: str) -> str:
-    """The regional chart's title: the lowest and the highest published rate, and whether
-    Kosovo has one."""
+    """The regional chart's title: the year(s) of the rates, the lowest and the highest,
+    and whether Kosovo has one."""
     shown = analysis.published_country_rates(rates)
     known = shown[pd.to_numeric(shown["value"], errors="coerce").notna()]
     known = known.assign(value=known["value"].astype(float)).sort_values("value")
@@ -166,6 +166,7 @@ def region_message(rates: pd.DataFrame, lang: str) -> str:
     return label(
         key,
         lang,
+        years=years_text(known["year"].astype(int)),
         low=_rate_text(low, lang),
         low_country=country_name(low["ref_area"], lang),
         high=_rate_text(high, lang),

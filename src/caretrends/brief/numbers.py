@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from caretrends.brief.origin import case_results_are_real
 from caretrends.figures.captions import cited_sources
 from caretrends.labels import label, withheld_text
 from caretrends.models.result import Estimate
@@ -31,7 +32,6 @@ def key_number_rows(
     lang: str,
     headline: Estimate,
     headline_label: str,
-    headline_statement: str = "",
 ) -> pd.DataFrame:
     """The headline figures, as rows for :func:`caretrends.figures.key_numbers`.
 
@@ -45,22 +45,18 @@ def key_number_rows(
         The UCCK series (:func:`caretrends.analysis.hospital_series`).
     permanency : DataFrame
         The share of children in a permanent family within some months, one row
-        (:func:`caretrends.analysis.permanency_within`).
+        (:func:`caretrends.analysis.permanency_within`): a key number only when the case
+        records are real (:func:`caretrends.brief.origin.case_results_are_real`).
     lang : str
         Language of the measure names and notes.
     headline : Estimate
         The primary analysis's annual percent change, quoted with ``headline_label``
         (:func:`caretrends.analysis.headline.headline_text`) as its label, so the brief
         quotes the same number and interval as page 02 and the figure titles.
-    headline_statement : str, optional
-        The headline as page 02 states it in sentences
-        (:func:`caretrends.analysis.headline.headline_statement`): the brief's key message
-        quotes it, with what the series could have detected and the years it depends on.
     """
     latest, previous = series.iloc[-1], series.iloc[-2]
     last_year = int(latest["year"])
     ward = hospital.iloc[-1]
-    permanent = permanency.iloc[0]
     rows = [
         {
             "measure": label("brief.key_abandoned", lang),
@@ -74,7 +70,6 @@ def key_number_rows(
             "conf_high": headline.conf_high,
             "estimate_unit": "percent",
             "estimate_text": headline_label,
-            "message_text": headline_statement,
         },
         {
             "measure": label("brief.key_babies_left", lang),
@@ -95,15 +90,15 @@ def key_number_rows(
             "estimate_unit": "percent",
         },
     ]
-    # A figure from synthetic records, even in part, is no key number (the pages keep
-    # their labelled demonstration); one withheld by the disclosure rules says why.
-    if not permanent["synthetic"]:
+    if case_results_are_real(permanency):
+        permanent = permanency.iloc[0]
+        entered = (int(permanent["first_entry_year"]), int(permanent["last_entry_year"]))
+        # A reading the disclosure rules withheld is shown as c, with why in its note.
         withheld = permanent["withheld"] if isinstance(permanent["withheld"], str) else ""
         rows.append(
             {
                 "measure": label("brief.key_permanent", lang, months=int(permanent["months"])),
-                "period": f"{int(permanent['first_entry_year'])}–"
-                f"{int(permanent['last_entry_year'])}",
+                "period": f"{entered[0]}–{entered[1]}",
                 "value": permanent["estimate"],
                 "unit": "percent",
                 "source": label("brief.case_records_source", lang),

@@ -111,8 +111,42 @@ def data_table(chart: Chart) -> pd.DataFrame:
             if not names.equals(data[column]):
                 table[label("figure_csv.code", lang, column=header)] = data[column]
         else:
-            table[header] = data[column]
+            table[header] = published_precision(data[column])
     return pd.DataFrame(table, index=data.index)
+
+
+def published_precision(values: pd.Series) -> pd.Series:
+    """A numeric column as a figure's data file publishes it: whole numbers (years, counts)
+    as integers, shares and other fractions to 3 decimals, numbers below 100 to 2, larger
+    ones to 1 (a model's raw floats say more than the data can); text (a ``c`` among the
+    numbers) as it is.
+
+    Examples
+    --------
+    >>> published_precision(pd.Series([2018.0, 2019.0])).tolist()
+    [2018, 2019]
+    >>> published_precision(pd.Series([153.54222900285566, 1.75093952, 0.51282])).tolist()
+    [153.5, 1.8, 0.5]
+    >>> published_precision(pd.Series([0.51282051, float("nan")])).tolist()
+    [0.513, nan]
+    >>> published_precision(pd.Series([62.60115430421107, "c", None], dtype=object)).tolist()
+    [62.6, 'c', None]
+    """
+    if pd.api.types.is_bool_dtype(values):
+        return values
+    numbers = pd.to_numeric(values, errors="coerce")
+    known = numbers.dropna()
+    if known.empty or not pd.api.types.is_float_dtype(numbers):
+        return values
+    if (known == known.round()).all():
+        rounded = numbers.astype("Int64")
+    else:
+        largest = known.abs().max()
+        rounded = numbers.round(3 if largest <= 1 else 2 if largest < 100 else 1)
+    if pd.api.types.is_float_dtype(values):
+        return rounded
+    # A column mixing numbers and markers keeps its markers and missing cells as they are.
+    return values.where(numbers.isna(), rounded.astype(object))
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:

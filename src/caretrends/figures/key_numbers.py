@@ -180,6 +180,36 @@ def key_numbers_table(rows: pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
     )
 
 
+def _workbook_values(rows: pd.DataFrame) -> list[tuple[float, str]]:
+    """Each row's value as a number and its Excel number format ("" where it is hidden).
+
+    >>> rows = pd.DataFrame({"measure": ["a", "b", "c"], "period": ["2024"] * 3,
+    ...     "value": [1234, 0.613, 3], "source": ["KAS"] * 3, "unit": ["count", "percent", "count"],
+    ...     "numerator": [None, 19, None]})
+    >>> _workbook_values(rows)
+    [(1234.0, '#,##0'), (0.613, '0%" u"'), (3.0, '')]
+    """
+    table = key_numbers_table(rows)  # the CSV's cells, which say what is hidden or flagged
+    shown = table.iloc[:, 2].tolist()
+    found = []
+    units = rows.get("unit", pd.Series("count", index=rows.index)).fillna("count")
+    for (_, row), unit, cell in zip(rows.iterrows(), units, shown, strict=True):
+        if cell == disclosure.SUPPRESSED:
+            found.append((float(row["value"]), ""))
+            continue
+        decimals = (
+            int(row["decimals"])
+            if "decimals" in row and pd.notna(row["decimals"])
+            else (1 if unit == "rate" else 0)
+        )
+        digits = "0" + ("." + "0" * decimals if decimals else "")
+        number_format = f"{digits}%" if unit == "percent" else "#,##" + digits
+        if cell.endswith(disclosure.UNRELIABLE):
+            number_format += f'" {disclosure.UNRELIABLE}"'
+        found.append((float(row["value"]), number_format))
+    return found
+
+
 def key_numbers(
     rows: pd.DataFrame,
     *,
@@ -206,6 +236,12 @@ def key_numbers(
     table.to_excel(xlsx_path, index=False, sheet_name=sheet)
     workbook = load_workbook(xlsx_path)
     worksheet = workbook[sheet]
+    # The Value column holds numbers a spreadsheet can compute with, shown as the CSV shows
+    # them (a flag as literal text of the format); a suppressed value stays "c".
+    for row, (value, number_format) in enumerate(_workbook_values(rows), start=2):
+        if number_format:
+            cell = worksheet.cell(row=row, column=3, value=value)
+            cell.number_format = number_format
     for cell in worksheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -18,9 +18,11 @@ from matplotlib.colors import to_rgb
 
 from caretrends.errors import ParameterError
 
-#: Colours for categories, in order of use (Okabe–Ito blue, vermillion, bluish green,
-#: reddish purple; Tol indigo; dark grey).
-PALETTE: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#332288", "#4D4D4D")
+#: Colours for categories, in order of use: Okabe–Ito blue, Tol indigo, Okabe–Ito
+#: vermillion, dark grey, Okabe–Ito bluish green, dark brick red. Dark and light alternate, so
+#: that series drawn next to each other (stacked bars, an estimate beside its data) stay
+#: at least 20 apart in CIE L* when printed in greyscale.
+PALETTE: tuple[str, ...] = ("#0072B2", "#332288", "#D55E00", "#4D4D4D", "#009E73", "#7B2D26")
 
 #: Kosovo and the series a chart is about.
 HIGHLIGHT = PALETTE[0]

@@ -35,7 +35,12 @@ window.addEventListener("load", function () {{
   // How far the page is wider than the window: a table or figure that forces sideways
   // scrolling at the window's width.
   var overflow = document.documentElement.scrollWidth - window.innerWidth;
-  out.textContent = JSON.stringify({{images: found, overflow: overflow}});
+  // Tables whose content is wider than the box they are shown in (scrolled or cut).
+  var clipped = Array.prototype.filter.call(document.querySelectorAll("table"), function (t) {{
+    return t.scrollWidth > t.clientWidth + 1 ||
+      t.getBoundingClientRect().right > document.documentElement.clientWidth + 1;
+  }}).map(function (t) {{ return (t.textContent || "").trim().slice(0, 60); }});
+  out.textContent = JSON.stringify({{images: found, overflow: overflow, clipped: clipped}});
   document.body.appendChild(out);
 }});
 </script>"""
@@ -87,13 +92,18 @@ def chromium_path() -> Path:
     return Path(found)
 
 
+#: The width of an A4 page's text in CSS pixels (210 mm less 12 mm margins, 96 px an inch).
+PRINT_WIDTH_PX = round((210 - 24) / 25.4 * 96)
+
+
 @dataclass(frozen=True)
 class PageCheck:
-    """What the browser saw of a page: its images, and how many pixels it is wider than
-    the 1280-pixel window (0 when it fits)."""
+    """What the browser saw of a page: its images, how many pixels it is wider than the
+    window (0 when it fits), and the start of each table wider than its box."""
 
     images: list[ImageLoad]
     overflow: int
+    clipped: list[str]
 
 
 def image_loads(page: Path, *, timeout: float = 120) -> list[ImageLoad]:
@@ -101,11 +111,13 @@ def image_loads(page: Path, *, timeout: float = 120) -> list[ImageLoad]:
     return check_page(page, timeout=timeout).images
 
 
-def check_page(page: Path, *, timeout: float = 120) -> PageCheck:
+def check_page(page: Path, *, timeout: float = 120, printed: bool = False) -> PageCheck:
     """Open ``page`` in headless Chromium, 1280 pixels wide; return its images and overflow.
 
     The page is copied with a probe script and a ``<base>`` pointing at its own folder,
-    so relative references resolve as they would for the original file.
+    so relative references resolve as they would for the original file. With ``printed``
+    the page is laid out as on paper: its print style sheet applies and the window is as
+    wide as an A4 page's text (:data:`PRINT_WIDTH_PX`).
 
     Raises
     ------
@@ -117,6 +129,8 @@ def check_page(page: Path, *, timeout: float = 120) -> PageCheck:
     base = f'<base href="{page.parent.as_uri()}/">'
     text = re.sub(r"<head[^>]*>", lambda m: m.group(0) + base, text, count=1)
     text = text.replace("</body>", _PROBE + "</body>") if "</body>" in text else text + _PROBE
+    if printed:
+        text = text.replace("@media print", "@media all")
     with tempfile.TemporaryDirectory(prefix="caretrends-browser-") as scratch:
         probe = Path(scratch) / page.name
         probe.write_text(text, encoding="utf-8")
@@ -124,6 +138,7 @@ def check_page(page: Path, *, timeout: float = 120) -> PageCheck:
             str(chromium_path()),
             *CHROMIUM_FLAGS,
             f"--user-data-dir={Path(scratch) / 'profile'}",
+            *([f"--window-size={PRINT_WIDTH_PX},1000"] if printed else []),
             "--dump-dom",
             probe.as_uri(),
         ]
@@ -136,4 +151,4 @@ def check_page(page: Path, *, timeout: float = 120) -> PageCheck:
         )
     result = json.loads(html.unescape(found.group(1)))
     images = [ImageLoad(**image) for image in result["images"]]
-    return PageCheck(images, max(0, int(result["overflow"])))
+    return PageCheck(images, max(0, int(result["overflow"])), result["clipped"])

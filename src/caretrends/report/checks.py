@@ -24,6 +24,7 @@ CHECKS: dict[str, str] = {
     "ref_areas": "caretrends.codelists:ref_areas_problem",
     "coverage_indicators": "caretrends.codelists:coverage_indicators_problem",
     "case_source": "caretrends.cases.source_choice:case_source_problem",
+    "brief_config": "caretrends.brief.config:brief_config_problem",
 }
 
 

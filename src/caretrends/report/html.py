@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote
 
+import nbformat
 from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 
@@ -25,6 +26,10 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 {% block html_head_js_requirejs %}{% endblock %}
 {% block html_head_js_mathjax %}{% endblock %}
 {% block html_head_js_mermaidjs %}{% endblock %}
+{% block extra_css %}
+{{ super() }}
+<style>{{ resources.caretrends_css }}</style>
+{% endblock extra_css %}
 {% block data_png scoped %}
 <div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
 <img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
@@ -35,6 +40,30 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 >
 </div>
 {%- endblock data_png %}
+"""
+
+# A reader's page, on screen and on paper: prose in the page font (a model summary is a
+# sentence, not console output), text columns left and numbers right, a wide table
+# scrolling inside the page on screen and fitting the paper's width when printed.
+PAGE_CSS = """
+.jp-OutputArea-output pre { white-space: pre-wrap; overflow-wrap: break-word;
+  font-family: var(--jp-content-font-family); font-size: var(--jp-content-font-size1); }
+.jp-RenderedHTMLCommon table.caretrends-table { display: block; max-width: 100%;
+  overflow-x: auto; }
+.jp-RenderedHTMLCommon .caretrends-table th, .jp-RenderedHTMLCommon .caretrends-table td {
+  text-align: left; vertical-align: top; }
+.jp-RenderedHTMLCommon .caretrends-table td.number { text-align: right;
+  font-variant-numeric: tabular-nums; white-space: nowrap; }
+@media print {
+  @page { size: A4; margin: 14mm 12mm; }
+  nav.caretrends-back { display: none; }
+  .jp-RenderedHTMLCommon table.caretrends-table { display: table; width: 100%;
+    table-layout: auto; overflow: visible; font-size: 7pt; }
+  .jp-RenderedHTMLCommon .caretrends-table th, .jp-RenderedHTMLCommon .caretrends-table td {
+    white-space: normal; overflow-wrap: anywhere; padding: 1px 3px; }
+  .jp-RenderedHTMLCommon .caretrends-table tr { break-inside: avoid; }
+  .jp-RenderedImage img { max-width: 100%; break-inside: avoid; }
+}
 """
 
 _IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
@@ -50,7 +79,8 @@ def notebook_html(
 
     The page opens with a link back to the report's index in ``lang`` and links to the
     same page in the run's other ``languages``; each image carries the alt text its
-    output gave (a chart's alt text in the run's language).
+    output gave (a chart's alt text in the run's language); the page's (and the browser
+    tab's) title is the notebook's title in ``lang``; its style sheet is :data:`PAGE_CSS`.
 
     Parameters
     ----------
@@ -73,8 +103,15 @@ def notebook_html(
         exclude_output_prompt=True,
         embed_images=True,
     )
-    body, _ = exporter.from_filename(
-        str(notebook), resources={"metadata": {"path": str(base_dir), "name": notebook.stem}}
+    node = nbformat.read(notebook, as_version=4)
+    key = f"page.{notebook.stem}"
+    node.metadata["title"] = label(key, lang) if has_label(key, lang) else notebook.stem
+    body, _ = exporter.from_notebook_node(
+        node,
+        resources={
+            "metadata": {"path": str(base_dir), "name": notebook.stem},
+            "caretrends_css": PAGE_CSS,
+        },
     )
     index = run_paths(Path("../.."), lang).language_index.as_posix()
     others = {code: f"../../{code}/html/{notebook.stem}.html" for code in languages if code != lang}

@@ -237,10 +237,34 @@ def display_table(
     formatters = {
         heading: _cell_markup(column) for column, heading in zip(chosen, table.columns, strict=True)
     }
+    # Numbers align right, text left (the page's style sheet): a cell is a number when its
+    # value is one, whatever its text shows ("–" for a missing one aligns with them).
+    numbers = pd.DataFrame(
+        {
+            heading: [
+                "number" if _is_number(value) and column not in YEAR_COLUMNS else ""
+                for value in frame[column]
+            ]
+            for column, heading in zip(chosen, table.columns, strict=True)
+        },
+        index=table.index,
+    )
     return (
         table.style.format(formatters, escape="html")
         .hide(axis="index")
+        .set_td_classes(numbers)
         .set_table_attributes('class="caretrends-table"')
+    )
+
+
+def _is_number(value: object) -> bool:
+    """Whether a cell's value is a number (not a flag, a code or a yes/no).
+
+    >>> _is_number(3.5), _is_number(True), _is_number("c"), _is_number(float("nan"))
+    (True, False, False, True)
+    """
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        value, bool | np.bool_
     )
 
 

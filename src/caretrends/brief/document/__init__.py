@@ -23,6 +23,7 @@ from caretrends.brief.document.model import (
     BriefDocument,
     BriefFigure,
     figure_rows,
+    render_files,
 )
 from caretrends.brief.document.pdf import brief_data, render_pdf
 from caretrends.brief.document.word import WORD_LANGUAGE, render_docx
@@ -36,12 +37,7 @@ def render_brief(doc: BriefDocument, folder: Path) -> dict[str, Path]:
     dict
         The two files, under ``"pdf"`` and ``"docx"``.
     """
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    stem = Path(folder) / f"brief-{doc.lang}"
-    return {
-        "pdf": render_pdf(doc, stem.with_suffix(".pdf")),
-        "docx": render_docx(doc, stem.with_suffix(".docx")),
-    }
+    return render_files(doc, folder, "brief", {"pdf": render_pdf, "docx": render_docx})
 
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -21,8 +21,9 @@ HEADING_KEYS: tuple[str, ...] = (
     "figure",
     "sources_and_caveats",
     "methods",
-    "run",
-    "commit",
+    "references",
+    "publisher",
+    "page",
     "date",
 )
 
@@ -51,10 +52,12 @@ class BriefFigure:
 
 @dataclass(frozen=True)
 class BriefBox:
-    """A headed box of lines, such as the demonstration of synthetic case-level results."""
+    """A headed box of lines, such as the publisher's asks."""
 
     heading: str
     lines: Sequence[str]
+    #: A sentence before the lines, set apart (in italics) from them.
+    note: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,14 +89,22 @@ class BriefDocument:
     sources_and_caveats: Sequence[str]
     #: One bullet each; the methods box is meant for about five lines.
     methods: Sequence[str]
-    #: The run, shown in the footer of every page.
+    #: The run, embedded in the files' properties.
     run_id: str
-    #: The commit, shown in the footer of every page beside the run.
+    #: The commit, embedded beside the run.
     commit: str
     #: Text of each key in :data:`HEADING_KEYS`, in ``lang``.
     headings: Mapping[str, str]
-    #: Results from synthetic case-level data, shown in a box of its own.
-    demonstration: BriefBox | None = None
+    #: What the publisher asks, in a box apart from the evidence.
+    asks: BriefBox | None = None
+    #: The publisher block: organisation, website, contact, where the methods are.
+    publisher: Sequence[str] = ()
+    #: The numbered reference list, in citation order.
+    references: Sequence[str] = ()
+    #: The foot of every page, before "page n / N" (the publisher and the date).
+    footer: str = ""
+    #: The publisher's logo (PNG or SVG), printed in the publisher block.
+    logo: Path | None = None
 
     def __post_init__(self) -> None:
         problems = _problems(self)
@@ -140,9 +151,19 @@ def figure_rows(figures: Sequence[BriefFigure]) -> list[list[int]]:
     return rows
 
 
+def render_files(
+    doc: object, folder: Path, name: str, writers: Mapping[str, Callable[[object, Path], Path]]
+) -> dict[str, Path]:
+    """Write ``doc`` into ``folder`` (created) once per writer, as ``<name>-<lang>.<kind>``
+    (``kind`` the writer's key, e.g. ``pdf``); return the files by kind."""
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    stem = Path(folder) / f"{name}-{doc.lang}"
+    return {kind: write(doc, stem.with_suffix(f".{kind}")) for kind, write in writers.items()}
+
+
 def require_figure_files(doc: BriefDocument) -> None:
     """Raise :class:`CaretrendsError` naming every figure file of ``doc`` that is missing."""
-    files = [f.path_png for f in doc.figures] + [f.path_vector for f in doc.figures]
+    files = [f.path_png for f in doc.figures] + [f.path_vector for f in doc.figures] + [doc.logo]
     missing = [str(p) for p in files if p is not None and not Path(p).is_file()]
     if missing:
         raise CaretrendsError(f"brief: figure files not found: {missing}")

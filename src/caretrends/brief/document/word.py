@@ -1,8 +1,9 @@
 """The brief as an editable Word document (python-docx), with the content of the PDF.
 
 Word's own fonts are kept (the PDF's Libertinus Serif is rarely installed where the file
-is edited); boxes are shaded single-cell tables and figures are embedded at the
-resolution they were saved at, at the printed width of the PDF.
+is edited); the PDF's boxes are sections under Word's Heading styles (its navigation pane
+and screen readers list them), and figures are embedded at the resolution they were
+saved at, at the printed width of the PDF, with their alt text.
 """
 
 from __future__ import annotations
@@ -34,11 +35,8 @@ from caretrends.brief.document.model import (
 # Word's proofing languages: the tags Word ships dictionaries under (Kosovo has none).
 WORD_LANGUAGE: dict[str, str] = {"en": "en-GB", "sq": "sq-AL", "sr": "sr-Latn-RS"}
 
-# The shades of the PDF template's boxes.
+# The shade of the key numbers' header row, as in the PDF.
 _MESSAGE_FILL = "E8F1F8"
-_CAVEAT_FILL = "F2F0EA"
-_METHODS_FILL = "F6F6F6"
-_DEMO_FILL = "FDF1E1"
 _MARGIN_MM = 20
 _TABLE_TEXT = Pt(8)
 # Width of a character of 8 pt text (generous: bold, wide fallback fonts), and a cell's
@@ -55,7 +53,7 @@ def _element(tag: str, **attributes: str) -> BaseOxmlElement:
     return element
 
 
-def _set_language(document: Document, tag: str) -> None:
+def set_language(document: Document, tag: str) -> None:
     """Make ``tag`` the language of every style (document defaults and Normal)."""
     defaults = document.styles.element.find(qn("w:docDefaults"))
     run_properties = [defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")]
@@ -67,7 +65,7 @@ def _set_language(document: Document, tag: str) -> None:
     document.core_properties.language = tag
 
 
-def _set_a4(section: Section) -> None:
+def set_a4(section: Section) -> None:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(_MARGIN_MM)
     section.top_margin = section.bottom_margin = Mm(_MARGIN_MM)
@@ -77,15 +75,14 @@ def _shade(cell: _Cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(_element("shd", val="clear", color="auto", fill=fill))
 
 
-def _add_box(document: Document, heading: str, lines: Sequence[str], fill: str) -> None:
-    """A shaded single-cell table: bold heading, one bullet per line."""
-    cell = document.add_table(rows=1, cols=1).cell(0, 0)
-    _shade(cell, fill)
-    cell.paragraphs[0].add_run(heading).bold = True
+def _add_box(document: Document, heading: str, lines: Sequence[str], note: str = "") -> None:
+    """A section: a real heading (Word's navigation pane and screen readers list it), its
+    note in italics, then one bullet per line."""
+    document.add_heading(heading, level=1)
+    if note:
+        document.add_paragraph().add_run(note).italic = True
     for line in lines:
-        cell.add_paragraph(line, style="List Bullet")
-    # Word joins tables that touch: a paragraph keeps the next box apart.
-    document.add_paragraph()
+        document.add_paragraph(line, style="List Bullet").paragraph_format.keep_together = True
 
 
 def column_widths_mm(cells: Sequence[Sequence[str]], total: float) -> list[float]:
@@ -100,6 +97,8 @@ def column_widths_mm(cells: Sequence[Sequence[str]], total: float) -> list[float
     [22, 28]
     >>> column_widths_mm([["Value", "Note"], ["1\\xa0234", "a long note " * 20]], 50)
     [13.5, 36.5]
+    >>> [round(w) for w in column_widths_mm([["File", "SHA-256"], ["a.csv", "0" * 64]], 100)]
+    [10, 90]
     """
 
     def width(text: str) -> float:
@@ -110,12 +109,15 @@ def column_widths_mm(cells: Sequence[Sequence[str]], total: float) -> list[float
     most = [max(width(cell) for cell in column) for column in columns]
     if sum(most) <= total:
         return [m * total / sum(most) for m in most]
+    if sum(least) >= total:  # words wider than the page: each column in proportion, wrapped
+        return [low * total / sum(least) for low in least]
     share = max(0.0, (total - sum(least)) / (sum(most) - sum(least)))
     return [low + (high - low) * share for low, high in zip(least, most, strict=True)]
 
 
-def _add_key_numbers(document: Document, frame: pd.DataFrame) -> None:
-    """The key numbers, columns sized to their text; cells wrap, none is cut."""
+def add_text_table(document: Document, frame: pd.DataFrame) -> None:
+    """A table of text cells (the key numbers, an annex table), columns sized to their
+    text, the header row repeated on each page; cells wrap, none is cut."""
     columns, rows = key_number_cells(frame)
     table = document.add_table(rows=1 + len(rows), cols=len(columns), style="Table Grid")
     table.autofit = False
@@ -166,21 +168,31 @@ def _add_figures(document: Document, doc: BriefDocument) -> None:
         document.add_paragraph()
 
 
-def _add_footer(section: Section, doc: BriefDocument) -> None:
-    """Run, commit and "page / pages" at the foot of every page."""
+def add_page_footer(section: Section, text: str, page: str) -> None:
+    """``text`` and "page n / N" at the foot of every page."""
     paragraph = section.footer.paragraphs[0]
-    words = doc.headings
-    paragraph.add_run(f"{words['run']}: {doc.run_id}   ·   {words['commit']}: {doc.commit}   ·   ")
+    paragraph.add_run(f"{text}   ·   {page} ")
     for index, field in enumerate(("PAGE", "NUMPAGES")):
         if index:
             paragraph.add_run(" / ")
         simple = _element("fldSimple", instr=field)
         run = _element("r")
-        text = _element("t")
-        text.text = "1"
-        run.append(text)
+        number = _element("t")
+        number.text = "1"
+        run.append(number)
         simple.append(run)
         paragraph._p.append(simple)
+
+
+def _add_publisher(document: Document, doc: BriefDocument) -> None:
+    """The publisher block under its heading, the logo first when there is one."""
+    if not doc.publisher:
+        return
+    document.add_heading(doc.headings["publisher"], level=1)
+    if doc.logo is not None and Path(doc.logo).suffix.lower() == ".png":
+        document.add_picture(str(doc.logo), width=Mm(30))
+    for line in doc.publisher:
+        document.add_paragraph(line)
 
 
 def render_docx(doc: BriefDocument, path: Path) -> Path:
@@ -194,23 +206,30 @@ def render_docx(doc: BriefDocument, path: Path) -> Path:
     require_figure_files(doc)
     words = doc.headings
     document = docx.Document()
-    _set_a4(document.sections[0])
-    _set_language(document, WORD_LANGUAGE[doc.lang])
+    set_a4(document.sections[0])
+    set_language(document, WORD_LANGUAGE[doc.lang])
     document.core_properties.title = doc.title
+    document.core_properties.author = doc.publisher[0] if doc.publisher else ""
+    document.core_properties.keywords = f"run: {doc.run_id}; version: {doc.commit}"
     document.add_heading(doc.title, level=0)
     if doc.subtitle:
         document.add_paragraph(doc.subtitle, style="Subtitle")
     document.add_paragraph(f"{words['date']}: {doc.date}")
-    _add_box(document, words["key_messages"], doc.key_messages, _MESSAGE_FILL)
+    _add_box(document, words["key_messages"], doc.key_messages)
     document.add_heading(words["key_numbers"], level=1)
-    _add_key_numbers(document, doc.key_numbers)
+    add_text_table(document, doc.key_numbers)
+    if doc.asks is not None:
+        _add_box(document, doc.asks.heading, doc.asks.lines, doc.asks.note)
     _add_figures(document, doc)
-    if doc.demonstration is not None:
-        _add_box(document, doc.demonstration.heading, doc.demonstration.lines, _DEMO_FILL)
-    _add_box(document, words["sources_and_caveats"], doc.sources_and_caveats, _CAVEAT_FILL)
-    _add_box(document, words["methods"], doc.methods, _METHODS_FILL)
+    _add_box(document, words["sources_and_caveats"], doc.sources_and_caveats)
+    _add_box(document, words["methods"], doc.methods)
+    if doc.references:
+        document.add_heading(words["references"], level=1)
+        for number, reference in enumerate(doc.references, start=1):
+            document.add_paragraph(f"[{number}] {reference}").paragraph_format.keep_together = True
+    _add_publisher(document, doc)
     document.styles["Footer"].font.size = Pt(8)
-    _add_footer(document.sections[0], doc)
+    add_page_footer(document.sections[0], doc.footer or doc.date, words["page"])
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))
