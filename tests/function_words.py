@@ -60,8 +60,10 @@ def function_words(text: str, lang: str, *, titles: Iterable[str] = ()) -> list[
     >>> function_words("të dhënat e UNICEF-it; lost_to_follow_up; 8be0c", "sq")
     []
     """
+    # A title broken across lines in a PDF or Word file reads with other white space.
+    text = " ".join(text.split())
     for title in sorted(titles, key=len, reverse=True):
-        text = text.replace(title, " ")
+        text = text.replace(" ".join(title.split()), " ")
     excluded = SHARED.get(lang, frozenset())
     return [
         word

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from caretrends.figures.captions import years_text
-from caretrends.labels import cited_text, label
+from caretrends.labels import cited_text, label, source_text
 from caretrends.provenance import SourceRecord
 from caretrends.sources.compiled import note_fields
 
@@ -39,7 +39,7 @@ class Reference:
             lang,
             producer=cited_text(self.producer, lang),
             via=label("document.reference_via", lang, via=self.via) if self.via else "",
-            title=self.title,
+            title=source_text(self.title, lang),
             years=years_text(self.years),
             where=self.url or label("document.reference_no_url", lang),
             obtained=self.obtained,
