@@ -176,7 +176,9 @@ def templates() -> dict[str, Catalog]:
 
 def _source_descriptions() -> Catalog:
     """The source descriptions of the raw data: each publication (with the rows citing
-    it), each registered file's producer and licence. The raw files stay as they are."""
+    it), each registered file's producer, licence, title and (when it is words, not an
+    address) where it was found. The raw files stay as they are; a third party's title is
+    translated as itself, since a publication's title stays as published."""
     descriptions = Catalog(project="caretrends", domain=SOURCES_DOMAIN, fuzzy=False)
     rows: dict[str, list[int]] = {}
     with (paths.raw_dir() / PUBLISHED_FIGURES).open(encoding="utf-8", newline="") as handle:
@@ -188,8 +190,10 @@ def _source_descriptions() -> Catalog:
         lines = ", ".join(map(str, numbers))
         descriptions.add(text, auto_comments=[f"Publication of rows {lines} of {where}."])
     for record in load_registry():
-        for name in ("producer", "licence"):
+        for name in ("producer", "licence", "title", "url"):
             text = getattr(record, name)
+            if name == "url" and text.startswith("http"):
+                continue  # an address, not words
             if text and text not in descriptions:
                 comment = f"The {name} of data/raw/{record.path} (data/raw/sources.yaml)."
                 descriptions.add(text, auto_comments=[comment])

@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 
 from caretrends.report.layout import MANIFEST_NAME, run_paths
+from caretrends.report.manifest import source_line
 
 #: The columns of ``changes.csv``: one row per change.
 CSV_COLUMNS = ("section", "language", "item", "key", "change", "old", "new", "source")
@@ -127,7 +128,7 @@ def _raw_changes(old: dict, new: dict) -> list[dict[str, object]]:
         if before.get(path) == after.get(path):
             continue
         change = "added" if path not in before else "removed" if path not in after else "changed"
-        changes.append({"path": path, "change": change, "source": sources.get(path, "")})
+        changes.append({"path": path, "change": change, "source": sources.get(path, {})})
     return changes
 
 
@@ -246,7 +247,7 @@ def changes_rows(changes: dict[str, object]) -> list[dict[str, object]]:
                 "section": "raw_files",
                 "item": raw["path"],
                 "change": raw["change"],
-                "source": raw["source"],
+                "source": source_line(raw["source"]),
             }
         )
     for number in changes.get("numbers", []):

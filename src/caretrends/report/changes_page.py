@@ -10,9 +10,11 @@ the machine-readable tables is in ``changes.csv``, linked from here.
 from __future__ import annotations
 
 import html
+from functools import partial
 
-from caretrends.labels import label
+from caretrends.labels import label, source_text
 from caretrends.report.layout import CHANGES_CSV, CHANGES_JSON
+from caretrends.report.manifest import source_line
 
 
 def _escaped(text: object) -> str:
@@ -50,7 +52,11 @@ def changes_html(changes: dict, lang: str) -> str:
     date = previous["finished"][:10]
     raw = [
         f"<code>{_escaped(r['path'])}</code>: {_change(r['change'], lang)}"
-        + (f" ({_escaped(r['source'])})" if r["source"] else "")
+        + (
+            f" ({_escaped(source_line(r['source'], partial(source_text, lang=lang)))})"
+            if r["source"]
+            else ""
+        )
         for r in changes["raw_files"]
     ]
     numbers = [

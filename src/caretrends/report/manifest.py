@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import platform
 import subprocess
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -86,15 +87,30 @@ def input_checksums(
     return {shown_path(file): sha256_file(file) if file.is_file() else None for file in files}
 
 
-def raw_sources(raw_dir: Path | None = None) -> dict[str, str]:
+def raw_sources(raw_dir: Path | None = None) -> dict[str, dict[str, str]]:
     """Return who published each registered raw file, keyed by its path as the digest
-    shows it (:mod:`caretrends.report.digest`): ``producer: title (url)``, so that a
-    change to a raw file can be told with its source."""
+    shows it (:mod:`caretrends.report.digest`): its ``producer``, ``title`` and ``url``, so
+    that a change to a raw file can be told with its source, in any language."""
     raw_dir = raw_dir or paths.raw_dir()
     return {
-        shown_path(raw_dir / record.path): f"{record.producer}: {record.title} ({record.url})"
+        shown_path(raw_dir / record.path): {
+            "producer": record.producer,
+            "title": record.title,
+            "url": record.url,
+        }
         for record in load_registry(raw_dir)
     }
+
+
+def source_line(source: dict[str, str] | str, words: Callable[[str], str] = str) -> str:
+    """A raw file's source in one line, ``producer: title (url)``, each part's words put
+    through ``words`` (e.g. a translation); a line recorded by an older run as it is."""
+    if isinstance(source, str):
+        return source
+    if not source:
+        return ""
+    url = source["url"] if source["url"].startswith("http") else words(source["url"])
+    return f"{words(source['producer'])}: {words(source['title'])} ({url})"
 
 
 def shown_path(file: Path) -> str:
