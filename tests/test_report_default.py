@@ -108,6 +108,7 @@ def test_pages_print_without_clipped_tables_titled_in_their_language(default_rep
     for page in sorted((published_paths(reports / "latest").pages).glob("*.html")):
         seen = check_page(page, printed=True)
         assert seen.clipped == [], f"{page.name}: tables cut on paper: {seen.clipped}"
+        assert seen.misaligned == [], f"{page.name}: cells aligned wrongly: {seen.misaligned}"
         text = page.read_text(encoding="utf-8")
         assert f"<title>{label(f'page.{page.stem}', 'en')}</title>" in text
     trends = (published_paths(reports / "latest").pages / "02_abandonment.html").read_text(

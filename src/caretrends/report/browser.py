@@ -40,7 +40,14 @@ window.addEventListener("load", function () {{
     return t.scrollWidth > t.clientWidth + 1 ||
       t.getBoundingClientRect().right > document.documentElement.clientWidth + 1;
   }}).map(function (t) {{ return (t.textContent || "").trim().slice(0, 60); }});
-  out.textContent = JSON.stringify({{images: found, overflow: overflow, clipped: clipped}});
+  // Table cells not aligned as their content asks: numbers right, text left.
+  var misaligned = Array.prototype.filter.call(
+    document.querySelectorAll("table.caretrends-table td"), function (td) {{
+      var wanted = td.classList.contains("number") ? "right" : "left";
+      return window.getComputedStyle(td).textAlign !== wanted;
+    }}).map(function (td) {{ return (td.textContent || "").trim().slice(0, 30); }});
+  out.textContent = JSON.stringify({{images: found, overflow: overflow, clipped: clipped,
+                                     misaligned: misaligned}});
   document.body.appendChild(out);
 }});
 </script>"""
@@ -99,11 +106,13 @@ PRINT_WIDTH_PX = round((210 - 24) / 25.4 * 96)
 @dataclass(frozen=True)
 class PageCheck:
     """What the browser saw of a page: its images, how many pixels it is wider than the
-    window (0 when it fits), and the start of each table wider than its box."""
+    window (0 when it fits), the start of each table wider than its box, and each table
+    cell aligned otherwise than its content asks (numbers right, text left)."""
 
     images: list[ImageLoad]
     overflow: int
     clipped: list[str]
+    misaligned: list[str]
 
 
 def image_loads(page: Path, *, timeout: float = 120) -> list[ImageLoad]:
@@ -151,4 +160,5 @@ def check_page(page: Path, *, timeout: float = 120, printed: bool = False) -> Pa
         )
     result = json.loads(html.unescape(found.group(1)))
     images = [ImageLoad(**image) for image in result["images"]]
-    return PageCheck(images, max(0, int(result["overflow"])), result["clipped"])
+    overflow = max(0, int(result["overflow"]))
+    return PageCheck(images, overflow, result["clipped"], result["misaligned"])

@@ -45,14 +45,16 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 # A reader's page, on screen and on paper: prose in the page font (a model summary is a
 # sentence, not console output), text columns left and numbers right, a wide table
 # scrolling inside the page on screen and fitting the paper's width when printed.
+# ``table.caretrends-table`` outranks JupyterLab's ``:not(.jp-RenderedMarkdown)`` rule,
+# which right-aligns every cell and comes later in the page.
 PAGE_CSS = """
 .jp-OutputArea-output pre { white-space: pre-wrap; overflow-wrap: break-word;
   font-family: var(--jp-content-font-family); font-size: var(--jp-content-font-size1); }
 .jp-RenderedHTMLCommon table.caretrends-table { display: block; max-width: 100%;
   overflow-x: auto; }
-.jp-RenderedHTMLCommon .caretrends-table th, .jp-RenderedHTMLCommon .caretrends-table td {
-  text-align: left; vertical-align: top; }
-.jp-RenderedHTMLCommon .caretrends-table td.number { text-align: right;
+.jp-RenderedHTMLCommon table.caretrends-table th,
+.jp-RenderedHTMLCommon table.caretrends-table td { text-align: left; vertical-align: top; }
+.jp-RenderedHTMLCommon table.caretrends-table td.number { text-align: right;
   font-variant-numeric: tabular-nums; white-space: nowrap; }
 @media print {
   @page { size: A4; margin: 14mm 12mm; }
