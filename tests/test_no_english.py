@@ -7,21 +7,12 @@ from __future__ import annotations
 import pytest
 
 from caretrends.labels import label
-from caretrends.provenance import load_registry
 from tests.function_words import count_run
 
-#: Names kept as published, in their original language: the campaigns, and the titles and
-#: publishers of the third-party publications the brief's references cite (TransMonEE's
-#: are English); what this project wrote about a source is translated, and counted.
+#: Names kept as published, in their original language: the campaigns.
 PUBLISHED_NAMES = [
     label("campaign_name.care_for_me", "en"),
     label("campaign_name.i_give_hope", "en"),
-    *{
-        text
-        for record in load_registry()
-        if not record.synthetic and not record.producer.startswith("Compiled by the caretrends")
-        for text in (record.title, record.producer.split(", ")[0])
-    },
 ]
 
 

@@ -60,6 +60,13 @@ async def _start(kernels: RunKernels, cwd: Path):
     return manager, client
 
 
+async def _started(kernels: RunKernels, cwd: Path) -> tuple[object, int]:
+    """A kernel started and left running with its channels closed: its manager and pid."""
+    manager, client = await _start(kernels, cwd)
+    client.stop_channels()
+    return manager, manager.provisioner.pid
+
+
 async def _probe(client) -> list[str]:
     printed: list[str] = []
 
@@ -108,14 +115,9 @@ def test_a_kernel_is_a_warm_fork_in_its_own_directory_environment_and_group(
 def test_ending_the_zygote_kills_the_kernels_still_running(tmp_path: Path) -> None:
     kernels = RunKernels()
 
-    async def start() -> tuple[object, int]:
-        manager, client = await _start(kernels, tmp_path)
-        client.stop_channels()
-        return manager, manager.provisioner.pid
-
     with warm_zygote(kernel_command(KERNEL_NAME)) as warm, kernels.forked_from(warm):
         zygote = warm.process
-        manager, pid = asyncio.run(start())
+        manager, pid = asyncio.run(_started(kernels, tmp_path))
         os.kill(pid, 0)  # running
     assert zygote.returncode == 0
     with pytest.raises(ProcessLookupError):
@@ -153,13 +155,8 @@ def test_only_the_runs_own_kernel_spec_names_the_provisioner(tmp_path: Path) -> 
 def test_killing_the_zygote_kills_its_kernels(tmp_path: Path) -> None:
     kernels = RunKernels()
 
-    async def start() -> tuple[object, int]:
-        manager, client = await _start(kernels, tmp_path)
-        client.stop_channels()
-        return manager, manager.provisioner.pid
-
     with warm_zygote(kernel_command(KERNEL_NAME)) as warm, kernels.forked_from(warm):
-        manager, pid = asyncio.run(start())
+        manager, pid = asyncio.run(_started(kernels, tmp_path))
         warm.kill()  # no cleaning up: only Linux's parent-death signal
         assert manager.provisioner.process.wait(timeout=5) == -signal.SIGKILL
         deadline = time.monotonic() + 5

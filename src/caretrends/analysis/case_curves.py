@@ -54,11 +54,7 @@ def protected_milestones(
     """Read the full curves at ``times`` (:func:`~caretrends.analysis.milestones`) and
     withhold what ``curves``, their published form, may not show."""
     readings = curves.protect_readings(milestones(full, times, estimate=curves.estimate))
-    unread = [g for g in curves.withheld if g not in set(readings["group"])]
-    missing = pd.DataFrame(
-        [{"group": g, "time": t, "withheld": curves.withheld[g]} for g in unread for t in times]
-    )
-    return pd.concat([readings, missing], ignore_index=True) if unread else readings
+    return _with_unfitted(readings, curves, times=times)
 
 
 def protected_medians(full: pd.DataFrame, curves: disclosure.ProtectedCurves) -> pd.DataFrame:
@@ -78,14 +74,27 @@ def protected_medians(full: pd.DataFrame, curves: disclosure.ProtectedCurves) ->
     withheld = withheld.mask(withheld.eq("") & past, disclosure.FEW_AT_RISK)
     hidden = withheld.ne("")
     masked = {c: medians[c].mask(hidden) for c in ["median", "conf_low", "conf_high"]}
-    unfitted = [g for g in curves.withheld if g not in set(medians["group"])]
-    return pd.concat(
+    return _with_unfitted(medians.assign(**masked, withheld=withheld), curves)
+
+
+def _with_unfitted(
+    table: pd.DataFrame, curves: disclosure.ProtectedCurves, times: list[float] | None = None
+) -> pd.DataFrame:
+    """``table`` with a row (one per time, given ``times``) for each withheld group it
+    lacks, saying why: a group too small to be fitted has no reading of its own."""
+    missing = [g for g in curves.withheld if g not in set(table["group"])]
+    rows = pd.DataFrame(
         [
-            medians.assign(**masked, withheld=withheld),
-            pd.DataFrame({"group": unfitted, "withheld": [curves.withheld[g] for g in unfitted]}),
-        ],
-        ignore_index=True,
+            {
+                "group": g,
+                **({"time": t} if times is not None else {}),
+                "withheld": curves.withheld[g],
+            }
+            for g in missing
+            for t in (times if times is not None else [None])
+        ]
     )
+    return pd.concat([table, rows], ignore_index=True) if missing else table
 
 
 def permanency_milestones(children: pd.DataFrame, times: list[float]) -> pd.DataFrame:

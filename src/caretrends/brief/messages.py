@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from caretrends import analysis
+from caretrends.brief.origin import permanency_withheld
 from caretrends.codelists import KOSOVO
 from caretrends.figures.captions import flagged_value, years_text
 from caretrends.labels import (
@@ -154,8 +155,7 @@ def permanency_key_message(permanency: pd.DataFrame, lang: str) -> KeyMessage:
     """The share of children in a permanent family within some months of entering care,
     with its interval (quoted only when the case records are real)."""
     row = permanency.iloc[0]
-    withheld = row.get("withheld")
-    if isinstance(withheld, str) and withheld:  # too few children: say so, no number
+    if withheld := permanency_withheld(permanency):  # too few children: say so, no number
         text = label(
             "brief_message.permanency_withheld",
             lang,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from caretrends.brief.origin import case_results_are_real
+from caretrends.brief.origin import case_results_are_real, permanency_withheld
 from caretrends.figures.captions import cited_sources
 from caretrends.labels import label, withheld_text
 from caretrends.models.result import Estimate
@@ -94,7 +94,7 @@ def key_number_rows(
         permanent = permanency.iloc[0]
         entered = (int(permanent["first_entry_year"]), int(permanent["last_entry_year"]))
         # A reading the disclosure rules withheld is shown as c, with why in its note.
-        withheld = permanent["withheld"] if isinstance(permanent["withheld"], str) else ""
+        withheld = permanency_withheld(permanency)
         rows.append(
             {
                 "measure": label("brief.key_permanent", lang, months=int(permanent["months"])),

@@ -32,4 +32,20 @@ def case_results_are_real(permanency: pd.DataFrame) -> bool:
     return not permanency["synthetic"].astype(bool).any()
 
 
-__all__ = ["case_results_are_real"]
+def permanency_withheld(permanency: pd.DataFrame) -> str:
+    """Why the disclosure rules withheld the run's permanency reading; ``""`` when shown.
+
+    The table is read back from CSV, where an empty code is NaN.
+
+    Examples
+    --------
+    >>> permanency_withheld(pd.DataFrame({"withheld": [float("nan")]}))
+    ''
+    >>> permanency_withheld(pd.DataFrame({"withheld": ["few_children"]}))
+    'few_children'
+    """
+    code = permanency["withheld"].iloc[0]
+    return code if isinstance(code, str) else ""
+
+
+__all__ = ["case_results_are_real", "permanency_withheld"]

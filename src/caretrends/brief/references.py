@@ -37,7 +37,8 @@ class Reference:
         return label(
             "document.reference",
             lang,
-            producer=cited_text(self.producer, lang),
+            # a registered file's producer is a description the sources catalog translates
+            producer=cited_text(source_text(self.producer, lang), lang),
             via=label("document.reference_via", lang, via=self.via) if self.via else "",
             title=source_text(self.title, lang),
             years=years_text(self.years),
