@@ -12,12 +12,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 from matplotlib.ticker import MaxNLocator
+from PIL import Image
 
 from caretrends import figures
 from caretrends.figures import export
@@ -146,3 +148,23 @@ def test_each_format_is_drawn_once_with_the_layout_of_the_png(hospital_en, tmp_p
     )
     figures.export_figure(chart, "h", dpi=60, directory=tmp_path)
     assert len(positions) == 3 and positions[0] == positions[1] == positions[2]
+
+
+def test_a_notebook_shows_the_exported_chart_from_its_print_pixels(
+    hospital_en, tmp_path: Path
+) -> None:
+    chart = hospital_en("page")
+    exported = figures.export_figure(chart, "h", dpi=300, directory=tmp_path)
+    drawn: list[object] = []
+    chart.figure.canvas.mpl_connect("draw_event", drawn.append)
+    screen = Image.open(io.BytesIO(chart._repr_png_()[0])).convert("RGBA")
+    assert drawn == []  # shown without drawing the figure again
+    printed = Image.open(exported.files["png"]).convert("RGBA")
+    assert screen.size == (printed.width // 3, printed.height // 3)  # 300 dpi on a 100 dpi screen
+    # each screen pixel is the mean of its 3 x 3 printed pixels
+    blocks = np.asarray(printed)[: screen.height * 3, : screen.width * 3].astype(int)
+    means = blocks.reshape(screen.height, 3, screen.width, 3, 4).sum(axis=(1, 3)) // 9
+    assert np.array_equal(np.asarray(screen), means)
+    chart.figure.axes[0].set_title("changed after the export")
+    assert Image.open(io.BytesIO(chart._repr_png_()[0])).size != screen.size  # drawn anew
+    assert drawn

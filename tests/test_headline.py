@@ -128,6 +128,17 @@ def test_source_sensitivity_changes_one_contested_year_at_a_time() -> None:
     assert table.attrs["note"].startswith("3 variants from 3 contested years")
 
 
+def test_the_variants_are_fitted_once_for_every_language() -> None:
+    spec = headline.PrimaryAnalysis("births", "quasipoisson", 2010, 2014)
+    series = _table().assign(cited_as="KAS")
+    fits = headline.variant_fits(series, spec, its_starts=[2012])
+    for lang in ("en", "sq"):
+        fitted_here = headline.source_sensitivity(series, spec, its_starts=[2012], lang=lang)
+        given = headline.source_sensitivity(series, spec, its_starts=[2012], lang=lang, fits=fits)
+        pd.testing.assert_frame_equal(given, fitted_here)
+        assert given.attrs == fitted_here.attrs
+
+
 def test_moves_headline_when_the_interval_flips_or_the_apc_moves_more_than_a_point() -> None:
     fitted = pd.DataFrame(
         [(-10.4, -21.6, 2.3), (-10.5, -18.7, -1.4), (-11.6, -22.0, 0.5), (-10.9, -21.0, 1.0)],

@@ -11,7 +11,7 @@ from nbformat.v4 import new_markdown_cell, new_notebook
 from caretrends import paths
 from caretrends.labels.po import NARRATIVE_DOMAIN, check, read_catalog
 from caretrends.labels.terms import CATALOG_FOLDERS, catalog_file
-from caretrends.report.narrative import read_translated, translate_notebook
+from caretrends.report.narrative import translate_notebook
 from tests.test_localised_texts import english_words
 
 TRANSLATED = tuple(CATALOG_FOLDERS)
@@ -46,7 +46,7 @@ def test_translated_narrative_has_no_english_word(lang: str) -> None:
 def test_a_run_in_another_language_reads_each_heading_in_it(lang: str) -> None:
     for path in NOTEBOOKS:
         english = nbformat.read(path, as_version=4)
-        translated = read_translated(path, lang)
+        translated = translate_notebook(nbformat.read(path, as_version=4), path.stem, lang)
         pairs = [
             (e.source, t.source)
             for e, t in zip(english.cells, translated.cells, strict=True)

@@ -226,6 +226,7 @@ def source_sensitivity(
     its_starts: list[int] | None = None,
     moving_apc: float = 1.0,
     lang: str = "en",
+    fits: list[dict[str, object]] | None = None,
 ) -> pd.DataFrame:
     """The primary model (and the campaign ITS) on the published series, then with one
     contested year (or one stated multi-year total) changed at a time.
@@ -246,6 +247,9 @@ def source_sensitivity(
         more than this many percentage points.
     lang : str
         Language of ``basis``, ``check`` and the note.
+    fits : list of dict, optional
+        The variants' :func:`variant_fits`, when already computed (they do not depend on
+        the language); by default they are fitted here.
 
     Returns
     -------
@@ -265,10 +269,8 @@ def source_sensitivity(
     published = {"variant": 0, "years": "", "choice": "published", "value": np.nan}
     rows = [published | {"basis": "", "check": "", "in_window": True}]
     rows += [_described(change, spec) for change in changes]
-    fits = [
-        _fitted(apply_choice(series, change), spec, its_starts)
-        for change in [choices[:0], *changes]
-    ]
+    if fits is None:
+        fits = variant_fits(series, spec, findings, its_starts=its_starts)
     table = pd.DataFrame([row | fit for row, fit in zip(rows, fits, strict=True)])
     table.insert(
         table.columns.get_loc("p_value") + 1, "moves_headline", moves_headline(table, moving_apc)
@@ -277,6 +279,24 @@ def source_sensitivity(
         "sensitivity.note", lang, n=len(changes), years=len(contested_years(choices))
     )
     return table
+
+
+def variant_fits(
+    series: pd.DataFrame,
+    spec: PrimaryAnalysis,
+    findings: pd.DataFrame | None = None,
+    *,
+    its_starts: list[int] | None = None,
+) -> list[dict[str, object]]:
+    """The fits of :func:`source_sensitivity`'s variants, the published series first: the
+    primary APC with its interval and p-value (and the campaign ITS's changes), the same
+    in every language."""
+    choices = contested_choices(series, findings)
+    changes = [change for _, change in choices[choices["variant"] > 0].groupby("variant")]
+    return [
+        _fitted(apply_choice(series, change), spec, its_starts)
+        for change in [choices[:0], *changes]
+    ]
 
 
 def _described(change: pd.DataFrame, spec: PrimaryAnalysis) -> dict[str, object]:

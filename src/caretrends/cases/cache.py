@@ -28,10 +28,11 @@ import os
 import pickle
 import stat
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from caretrends import paths
 from caretrends._version import __version__
@@ -39,6 +40,9 @@ from caretrends.cases.clean import CaseCleaningResult, clean_case_file
 from caretrends.cases.pseudonymise import SALT_ENV
 from caretrends.errors import DataValidationError
 from caretrends.permissions import PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE
+
+#: What a cached call returns.
+Outcome = TypeVar("Outcome")
 
 
 @functools.cache
@@ -102,16 +106,12 @@ def clean_case_file_once(
         if entry.exists():
             outcome, caught = pickle.loads(entry.read_bytes())
         else:
-            with warnings.catch_warnings(record=True) as recorded:
-                try:
-                    outcome = clean_case_file(path, kind=kind, salt=salt, synthetic=synthetic)
-                except DataValidationError as refused:
-                    outcome = Refusal(refused.problems)
-            caught = [(w.message, w.category, w.filename, w.lineno) for w in recorded]
+            outcome, caught = with_warnings(
+                lambda: _cleaned_or_refused(path, kind, salt, synthetic)
+            )
             stored = pickle.dumps((outcome, caught))
-            paths.write_atomically(entry, lambda target: _write_private(target, stored))
-    for message, category, filename, lineno in caught:  # as the cleaning issued them
-        warnings.warn_explicit(message, category, filename, lineno)
+            paths.write_atomically(entry, lambda target: write_private(target, stored))
+    replay(caught)  # as the cleaning issued them
     if isinstance(outcome, Refusal):
         raise DataValidationError(outcome.problems)
     return outcome
@@ -124,7 +124,34 @@ class Refusal:
     problems: list[str]
 
 
-def _write_private(target: Path, data: bytes) -> None:
+def _cleaned_or_refused(
+    path: Path, kind: str, salt: str | None, synthetic: bool
+) -> CaseCleaningResult | Refusal:
+    try:
+        return clean_case_file(path, kind=kind, salt=salt, synthetic=synthetic)
+    except DataValidationError as refused:
+        return Refusal(refused.problems)
+
+
+#: A warning as stored beside a cached result: message, category, file and line.
+CaughtWarning = tuple[Warning | str, type[Warning], str, int]
+
+
+def with_warnings(call: Callable[[], Outcome]) -> tuple[Outcome, list[CaughtWarning]]:
+    """Make ``call`` and return its outcome with the warnings it gave (not shown yet)."""
+    with warnings.catch_warnings(record=True) as recorded:
+        outcome = call()
+    return outcome, [(w.message, w.category, w.filename, w.lineno) for w in recorded]
+
+
+def replay(caught: list[CaughtWarning]) -> None:
+    """Give the warnings :func:`with_warnings` caught, as their call gave them."""
+    for message, category, filename, lineno in caught:
+        warnings.warn_explicit(message, category, filename, lineno)
+
+
+def write_private(target: Path, data: bytes) -> None:
+    """Write ``data`` to a new file ``target`` that only its owner may read."""
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
     with os.fdopen(descriptor, "wb") as stream:
         stream.write(data)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -64,10 +64,18 @@ class Chart:
     lang: str
     #: One of :data:`caretrends.figures.style.SIZES`.
     size: str
+    #: The chart at screen resolution, made by :func:`caretrends.figures.export_figure`
+    #: from the pixels it printed; None until then.
+    screen_png: bytes | None = field(default=None, repr=False, compare=False)
 
     def _repr_png_(self) -> tuple[bytes, dict[str, str]]:
         """Show the chart where a notebook displays it (the figure is not in pyplot),
-        with its alt text, which the report's pages put in the image's ``alt``."""
+        with its alt text, which the report's pages put in the image's ``alt``.
+
+        A chart exported since it last changed shows the screen image the export made
+        from its print pixels (:attr:`screen_png`) rather than being drawn again."""
+        if self.screen_png is not None and not self.figure.stale:
+            return self.screen_png, {"alt": self.alt_text}
         image = io.BytesIO()
         self.figure.savefig(image, format="png", bbox_inches="tight")
         return image.getvalue(), {"alt": self.alt_text}
@@ -230,6 +238,9 @@ class ChartText:
     lang: str
     #: One of :data:`caretrends.figures.style.SIZES`.
     size: str
+    #: The chart at screen resolution, made by :func:`caretrends.figures.export_figure`
+    #: from the pixels it printed; None until then.
+    screen_png: bytes | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def cite(cls, data: pd.DataFrame, title: str, lang: str, options: ChartOptions) -> ChartText:

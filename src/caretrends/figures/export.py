@@ -10,6 +10,7 @@ traced to the run and the exact numbers it shows.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -225,6 +226,7 @@ def _write_images(
     engine, canvas = figure.get_layout_engine(), figure.canvas
     with style_context(chart.size), ThreadPoolExecutor(max_workers=1) as compressor:
         png_written: Future[None] | None = None
+        screen: Future[bytes | None] | None = None
         try:
             if not isinstance(canvas, FigureCanvasAgg):
                 # Laid out and drawn on one canvas, text measured for the layout is not
@@ -235,14 +237,19 @@ def _write_images(
                 if kind == "png":
                     pixels = _rgba_pixels(figure, dpi)
                     png_written = compressor.submit(_write_png, pixels, path, dpi, metadata(kind))
+                    screen = compressor.submit(_screen_png, pixels, dpi / figure.dpi)
                 else:
                     with house_font() if kind == "pdf" else nullcontext():
                         figure.savefig(path, format=kind, dpi=dpi, metadata=metadata(kind))
         finally:
             figure.set_layout_engine(engine)
             figure.set_canvas(canvas)
-        if png_written is not None:
+        if png_written is not None and screen is not None:
             png_written.result()
+            chart.screen_png = screen.result()
+            # Giving the figure back its engine and canvas changed nothing drawn: the
+            # screen image stands for it until an artist changes (which makes it stale).
+            figure.stale = False
 
 
 def _lay_out(figure: Figure, dpi: int) -> None:
@@ -267,6 +274,21 @@ def _rgba_pixels(figure: Figure, dpi: int) -> np.ndarray:
     the canvas's own pixels (not a copy: nothing draws on it again during the export)."""
     figure.savefig(os.devnull, format="rgba", dpi=dpi)
     return np.asarray(figure.canvas.buffer_rgba())
+
+
+def _screen_png(pixels: np.ndarray, factor: float) -> bytes | None:
+    """The printed pixels shrunk ``factor`` times (the print's dpi over the screen's) by
+    averaging each square of pixels, as a PNG: how a notebook shows the chart without
+    drawing it again. None when ``factor`` is not a whole number."""
+    if factor < 1 or not float(factor).is_integer():
+        return None
+    step = int(factor)
+    height, width = (pixels.shape[0] // step) * step, (pixels.shape[1] // step) * step
+    blocks = pixels[:height, :width].reshape(height // step, step, width // step, step, 4)
+    shrunk = blocks.sum(axis=(1, 3), dtype=np.uint32) // (step * step)
+    image = io.BytesIO()
+    mpl.image.imsave(image, shrunk.astype(np.uint8), format="png", origin="upper")
+    return image.getvalue()
 
 
 def _write_png(pixels: np.ndarray, path: Path, dpi: int, metadata: dict[str, str]) -> None:

@@ -12,7 +12,8 @@ Modules: :mod:`~caretrends.report.params` (what a notebook declares),
 (execution and atomic publishing), :mod:`~caretrends.report.html`,
 :mod:`~caretrends.report.manifest`, :mod:`~caretrends.report.browser` (headless check
 that a page's images load), :mod:`~caretrends.report.tables` (tables ready to show),
-:mod:`~caretrends.report.narrative` (the notebooks' Markdown cells in the run's language) and
+:mod:`~caretrends.report.narrative` (the notebooks' Markdown cells in the run's language),
+:mod:`~caretrends.report.shared` (results computed once for every language) and
 :mod:`~caretrends.report.cli`.
 """
 
@@ -40,6 +41,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         ],
         "params": ["declared_parameters"],
         "run": ["ReportRunError", "RunResult", "RunStopped", "run_report"],
+        "shared": ["computed"],
         "tables": ["display_table", "headers"],
     },
 )

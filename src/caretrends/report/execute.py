@@ -4,6 +4,7 @@ skipped because what it depends on did not succeed)."""
 
 from __future__ import annotations
 
+import copy
 import shutil
 import signal
 import time
@@ -13,9 +14,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
 import papermill
 from nbclient.exceptions import CellTimeoutError
+from nbformat import NotebookNode
 from papermill.exceptions import PapermillExecutionError
+from papermill.iorw import load_notebook_node
+from papermill.parameterize import parameterize_notebook
 from tqdm.auto import tqdm
 
 from caretrends import paths
@@ -23,7 +28,7 @@ from caretrends.labels.terms import SOURCE_LANGUAGE
 from caretrends.report.config import RunConfig
 from caretrends.report.kernels import KERNEL_NAME, RunKernels, utc_now, write_run_kernel_spec
 from caretrends.report.layout import DATA_LANGUAGE_ENV, run_paths
-from caretrends.report.narrative import read_translated
+from caretrends.report.narrative import translate_notebook
 
 
 @dataclass
@@ -256,19 +261,31 @@ def execute_notebook(
         env[paths.CASE_CACHE_ENV] = str(case_cache)
     kernels = kernels or RunKernels()
     started, clock = utc_now(), time.perf_counter()
+    executed = run_paths(work, lang).notebooks / notebook.name
+    # Parameterized here rather than by papermill, so that the cells run so far can be
+    # written out when execution stops short of an error papermill records itself.
+    source = parameterize_notebook(
+        translate_notebook(load_notebook_node(str(notebook)), notebook.stem, lang),
+        parameters,
+        kernel_name=kernel_name,
+    )
+    ran: dict[int, NotebookNode] = {}  # each cell run so far, in the notebook papermill runs
     current: dict[str, object] = {}  # the cell running, to name it when its kernel dies
 
-    def cell_started(cell: dict, cell_index: int) -> None:
+    def cell_started(cell: NotebookNode, cell_index: int) -> None:
         current.update(cell=cell, index=cell_index)
+        ran[cell_index] = cell
 
     error: dict[str, object] | None = None
     try:
-        papermill.execute_notebook(
-            str(notebook) if lang == SOURCE_LANGUAGE else read_translated(notebook, lang),
-            str(run_paths(work, lang).notebooks / notebook.name),
-            parameters=parameters,
+        done = papermill.execute_notebook(
+            source,
+            str(executed),
             kernel_name=kernel_name,
             progress_bar=progress_bar,
+            # Written once at the end, not twice a cell: the saves cost a run of three
+            # languages about a CPU-second per language.
+            request_save_on_cell_execute=False,
             execution_timeout=execution_timeout,
             kernel_manager_class=kernels.manager_class(
                 paths.run_kernel_dir(work),
@@ -278,7 +295,9 @@ def execute_notebook(
             on_cell_start=cell_started,
             shutdown_kernel="immediate",
         )
-    except PapermillExecutionError as exc:
+        write_named(done, notebook, executed)
+    except PapermillExecutionError as exc:  # papermill wrote the notebook with its error
+        write_named(nbformat.read(executed, as_version=4), notebook, executed)
         error = {
             "ename": exc.ename,
             "evalue": exc.evalue,
@@ -287,6 +306,7 @@ def execute_notebook(
             "source": _first_line(exc.source),
         }
     except Exception as exc:  # a stopped run, a timeout or a dead kernel fails this notebook
+        write_ran_so_far(source, ran, executed, notebook)
         error = {"ename": type(exc).__name__, "evalue": str(exc)}
         if kernels.stopped_by:
             error = {
@@ -312,6 +332,24 @@ def execute_notebook(
         error=error,
         lang=lang,
     )
+
+
+def write_ran_so_far(
+    source: NotebookNode, ran: dict[int, NotebookNode], path: Path, notebook: Path
+) -> None:
+    """Write ``source``, the parameterized ``notebook``, to ``path`` with the cells run so
+    far as they ran (the one running with the outputs it had), so that a notebook stopped
+    or timed out can be read."""
+    partial = copy.copy(source)
+    partial.cells = [ran.get(index, cell) for index, cell in enumerate(source.cells)]
+    write_named(partial, notebook, path)
+
+
+def write_named(executed: NotebookNode, notebook: Path, path: Path) -> None:
+    """Write an executed notebook to ``path`` naming the ``notebook`` it ran from (papermill,
+    given the notebook it ran as an object, would record the object in its place)."""
+    executed.metadata.setdefault("papermill", {})["input_path"] = str(notebook)
+    nbformat.write(executed, path)
 
 
 def _first_line(source: str) -> str:

@@ -19,7 +19,6 @@ stay thin, and one file per language is what a translator reviews.
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import nbformat
 
@@ -44,7 +43,3 @@ def translate_notebook(nb: nbformat.NotebookNode, name: str, lang: str) -> nbfor
             cell.source = catalog.pgettext(f"{name}/{cell.get('id')}", cell.source.strip())
     return translated
 
-
-def read_translated(path: Path, lang: str) -> nbformat.NotebookNode:
-    """Read the notebook at ``path`` with its Markdown cells in ``lang``."""
-    return translate_notebook(nbformat.read(path, as_version=4), path.stem, lang)
