@@ -19,7 +19,7 @@ from caretrends.brief.numbers import StandardFigure
 from caretrends.brief.origin import case_results_are_real
 from caretrends.brief.references import Reference
 from caretrends.cases.origin import RecordOrigin
-from caretrends.labels import LANGUAGES, case_source, cited_text, label
+from caretrends.labels import LANGUAGES, case_source, institution_name, label
 
 matplotlib.use("Agg")
 
@@ -117,7 +117,9 @@ def test_the_brief_prints_messages_asks_references_and_publisher(lang, figures, 
         c.text for t in docx.Document(files["docx"]).tables for r in t.rows for c in r.cells
     )
     assert "23" in cells and label("brief.key_abandoned", lang) in cells + paragraphs
-    assert f"[1] {cited_text('KAS', lang)}, " in paragraphs and organisation in paragraphs
+    # a reference names its producer in full (:func:`caretrends.labels.institution_name`)
+    assert f"[1] {institution_name('KAS', lang, full=True)}, " in paragraphs
+    assert organisation in paragraphs
 
 
 def test_synthetic_case_results_never_reach_the_brief(figures) -> None:

@@ -48,7 +48,7 @@ def test_an_implausible_remainder_and_disagreeing_pieces_are_found() -> None:
     assert found[["first_year", "last_year", "months"]].drop_duplicates().values.tolist() == [
         [2019, 2019, 9]
     ]
-    assert found["covering"].iloc[1] == "22 (2019-01/2019-09, MPMS)"
+    assert found["covering"].iloc[1] == "22 (2019-01/2019-09, MLSW)"
     # a remainder in line with the pieces' rate is no finding
     calm = pd.DataFrame(
         [

@@ -60,7 +60,7 @@ def births_chart() -> figures.Chart:
 
 def test_per_births_source_names_each_numerator_producer_with_its_years(births_chart) -> None:
     assert births_chart.source == (
-        "KAS (2016, 2019–2023); MPMS, via KosovaPress (2017–2018); live births: KAS"
+        "KAS (2016, 2019–2023); MLSW, via KosovaPress (2017–2018); live births: KAS"
     )
     assert births_chart.source != "KAS"
 

@@ -20,7 +20,14 @@ import re
 import numpy as np
 import pandas as pd
 
-from caretrends.labels import cited_text, format_number, has_label, label, text_or_label
+from caretrends.labels import (
+    cited_text,
+    format_number,
+    has_label,
+    institution_name,
+    label,
+    text_or_label,
+)
 
 #: Columns of :func:`contested_choices`.
 CHOICE_COLUMNS: list[str] = ["variant", "year", "choice", "value", "basis", "check"]
@@ -62,7 +69,7 @@ def _annual_alternatives(series: pd.DataFrame, lang: str) -> list[dict]:
             if value in seen:
                 continue
             seen.add(value)
-            source = text_or_label(match.group("source").strip(), "organisation", lang)
+            source = institution_name(match.group("source").strip(), lang)
             basis = label(
                 "sensitivity.basis.other_source",
                 lang,

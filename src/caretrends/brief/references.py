@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from caretrends.figures.captions import years_text
-from caretrends.labels import cited_text, label, source_text
+from caretrends.labels import institution_name, label, source_text
 from caretrends.provenance import SourceRecord
 from caretrends.sources.compiled import note_fields
 
@@ -37,8 +37,11 @@ class Reference:
         return label(
             "document.reference",
             lang,
-            # a registered file's producer is a description the sources catalog translates
-            producer=cited_text(source_text(self.producer, lang), lang),
+            # an institution's full name at the time of the figures and today's where they
+            # differ; a registered file's producer is a description the catalog translates
+            producer=institution_name(
+                source_text(self.producer, lang), lang, year=max(self.years), full=True
+            ),
             via=label("document.reference_via", lang, via=self.via) if self.via else "",
             title=source_text(self.title, lang),
             years=years_text(self.years),

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from caretrends import disclosure
-from caretrends.labels import cited_text, label, text_or_label
+from caretrends.labels import cited_text, institution_name, label, text_or_label
 
 #: Why a year has no value: nothing was published, or only the rate's denominator is missing.
 NO_FIGURE = "figure"
@@ -87,7 +87,7 @@ def cited_sources(
     ...                      "cited_as": ["MPMS, via KosovaPress"] * 2 + ["KAS, via Botapress"],
     ...                      "births": [1.0, 1.0, 1.0], "births_source": ["KAS"] * 3})
     >>> cited_sources(rows, "en", denominator="births")
-    'MPMS, via KosovaPress (2017–2018); KAS, via Botapress (2020); live births: KAS'
+    'MLSW, via KosovaPress (2017–2018); KAS, via Botapress (2020); live births: KAS'
     >>> cited_sources(rows.drop(columns="cited_as").assign(source="KAS"), "sq")
     'ASK'
     """
@@ -116,9 +116,7 @@ def cited_sources(
                 "figure_notes.denominator_source",
                 lang,
                 denominator=text_or_label(denominator, "figure_notes.denominator", lang),
-                sources=", ".join(
-                    dict.fromkeys(text_or_label(p, "organisation", lang) for p in producers)
-                ),
+                sources=", ".join(dict.fromkeys(institution_name(p, lang) for p in producers)),
             )
         )
     return "; ".join(parts)
@@ -295,7 +293,7 @@ def flagged_value(value: str, events: float, lang: str, *, what: str) -> str:
         lang,
         value=value,
         n=f"{events:g}",
-        events=label(f"figure_notes.events.{what}", lang),
+        events=label(f"figure_notes.events.{what}", lang, n=int(events)),
         minimum=minimum,
     )
 

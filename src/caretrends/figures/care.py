@@ -21,7 +21,6 @@ from caretrends.figures.chart import (
     new_figure,
     publish,
     require_columns,
-    text_or_label,
     wrap_to_width,
 )
 from caretrends.figures.plotted import protect, published_table
@@ -41,6 +40,7 @@ from caretrends.labels import (
     format_number,
     format_percent,
     label,
+    text_or_label,
 )
 
 

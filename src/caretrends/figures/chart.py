@@ -33,7 +33,7 @@ from caretrends.figures.style import (
     TEXT_COLOUR,
     style_context,
 )
-from caretrends.labels import label, text_or_label
+from caretrends.labels import institution_name, label
 
 _TEXT_TO_PATH = TextToPath()
 
@@ -112,7 +112,7 @@ def source_text(data: pd.DataFrame, options: ChartOptions, lang: str) -> str:
     if source is not None:
         names = [source] if isinstance(source, str) else list(source)
         names = [n.strip() for n in names if n and n.strip()]
-        cited = "; ".join(text_or_label(n, "organisation", lang) for n in dict.fromkeys(names))
+        cited = "; ".join(institution_name(n, lang) for n in dict.fromkeys(names))
     elif {"source", "cited_as"} & set(data.columns):
         cited = options.cite_rows(data, lang)
     else:

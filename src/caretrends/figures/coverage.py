@@ -7,9 +7,9 @@ import pandas as pd
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
-from caretrends.figures.chart import blank_figure, text_or_label
+from caretrends.figures.chart import blank_figure
 from caretrends.figures.style import HIGHLIGHT
-from caretrends.labels import country_name, label
+from caretrends.labels import country_name, label, text_or_label
 
 _EMPTY = "#f0f0f0"
 

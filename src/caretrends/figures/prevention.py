@@ -19,7 +19,6 @@ from caretrends.figures.chart import (
     new_figure,
     publish,
     require_columns,
-    text_or_label,
     wrap_to_width,
 )
 from caretrends.figures.plotted import protect, published_table
@@ -33,7 +32,7 @@ from caretrends.figures.style import (
     is_narrow,
     style_context,
 )
-from caretrends.labels import format_percent, label
+from caretrends.labels import format_percent, label, text_or_label
 from caretrends.models import wilson_interval
 
 #: Height of the narrow (stacked) layout, as a multiple of the size's usual height.

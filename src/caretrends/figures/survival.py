@@ -19,11 +19,10 @@ from caretrends.figures.chart import (
     blank_figure,
     publish,
     require_columns,
-    text_or_label,
 )
 from caretrends.figures.sentences import series_sentence, suppressed_note
 from caretrends.figures.style import FONT_SIZES, PALETTE, style_context
-from caretrends.labels import format_number, format_percent, label
+from caretrends.labels import format_number, format_percent, label, text_or_label
 from caretrends.models import value_at
 
 #: Months at which briefs quote the share reaching a permanent family (CFSR, England).

@@ -31,7 +31,6 @@ from caretrends.figures.chart import (
     new_figure,
     publish,
     require_columns,
-    text_or_label,
 )
 from caretrends.figures.observed import draw_observed, observed_table
 from caretrends.figures.plotted import protect
@@ -45,7 +44,7 @@ from caretrends.figures.style import (
     is_narrow,
     style_context,
 )
-from caretrends.labels import format_date, format_interval, format_percent, label
+from caretrends.labels import format_date, format_interval, format_percent, label, text_or_label
 
 OBSERVED_COLOUR = HIGHLIGHT
 MODEL_COLOUR = PALETTE[1]

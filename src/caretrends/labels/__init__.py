@@ -24,6 +24,13 @@ Examples
 '12.5%'
 """
 
+from caretrends.labels.institutions import (
+    INSTITUTIONS_PATH,
+    Institution,
+    institution_name,
+    institutions,
+    source_text,
+)
 from caretrends.labels.sentences import (
     case_source,
     case_title,
@@ -52,13 +59,14 @@ from caretrends.labels.terms import (
     label,
     label_key,
     locale_of,
-    source_text,
     text_or_label,
 )
 
 __all__ = [
     "CODE_GROUPS",
     "GLOSSARY_PATH",
+    "INSTITUTIONS_PATH",
+    "Institution",
     "Catalog",
     "Entry",
     "LANGUAGES",
@@ -73,6 +81,8 @@ __all__ = [
     "format_number",
     "format_percent",
     "has_label",
+    "institution_name",
+    "institutions",
     "label",
     "label_key",
     "locale_of",

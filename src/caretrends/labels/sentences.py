@@ -15,6 +15,7 @@ from caretrends.disclosure.rules import (
     count_shown,
     fewest_shown,
 )
+from caretrends.labels.institutions import institution_name
 from caretrends.labels.terms import (
     format_number,
     format_percent,
@@ -102,7 +103,8 @@ def case_title(key: str, lang: str, *, origin: RecordOrigin) -> str:
     """
     title = label(key, lang)
     if origin.mixed:
-        return label("brief.mixed_suffix", lang, title=title, part=_synthetic_part(origin, lang))
+        part = _synthetic_part(origin, lang)
+        return label("brief.mixed_suffix", lang, title=title, part=part, total=origin.total)
     return label("brief.demonstration_suffix", lang, title=title) if origin.any_synthetic else title
 
 
@@ -128,7 +130,8 @@ def origin_note(kind: str, origin: RecordOrigin, lang: str) -> str:
         return ""
     name = label(f"file_kind.{kind}", lang)
     if origin.mixed:
-        return label("brief.mixed_kind", lang, kind=name, part=_synthetic_part(origin, lang))
+        part = _synthetic_part(origin, lang)
+        return label("brief.mixed_kind", lang, kind=name, part=part, total=origin.total)
     return label("brief.synthetic_kind", lang, kind=name)
 
 
@@ -235,7 +238,7 @@ def cited_text(cited_as: str, lang: str) -> str:
     ('ASK, sipas Botapress', 'MRSZ')
     """
     producer, _, via = cited_as.partition(", via ")
-    name = text_or_label(producer, "organisation", lang)
+    name = institution_name(producer, lang)
     return label("organisation.cited_via", lang, producer=name, publisher=via) if via else name
 
 

@@ -58,9 +58,6 @@ LABELS_DOMAIN = "messages"
 #: values, a registered file's producer and licence), keyed by their English text.
 SOURCES_DOMAIN = "sources"
 
-#: A bracketed source description inside a cell (``MPMS [Ministry … statement]: 61``).
-_CITED = re.compile(r"\[([^\[\]]+)\]")
-
 #: Translator comments of a ``.po`` entry carrying its review notes: the glossary row
 #: the term was taken from, and why a fuzzy entry awaits a native speaker's review.
 GLOSSARY_NOTE = "glossary: "
@@ -210,27 +207,6 @@ def _check_language(lang: str) -> None:
         raise ParameterError(f"language {lang!r} is not one of {', '.join(LANGUAGES)}")
 
 
-def source_text(text: str, lang: str) -> str:
-    """Return a source description in ``lang``: the whole text, or each bracketed one in it.
-
-    A publication's title stays as published (its translation is the title itself).
-
-    Examples
-    --------
-    >>> source_text("MIT (generated data)", "sq")
-    'MIT (të dhëna të gjeneruara)'
-    >>> source_text("KAS [KAS Birth Statistics 2016]: 23", "en")
-    'KAS [KAS Birth Statistics 2016]: 23'
-    """
-    if lang == SOURCE_LANGUAGE:
-        return text
-    found = translations(lang, SOURCES_DOMAIN)
-    whole = found.gettext(text)
-    if whole != text:
-        return whole
-    return _CITED.sub(lambda m: f"[{found.gettext(m[1])}]", text)
-
-
 def count_of(value: object) -> int:
     """Return the count a placeholder value holds, formatted or not (``"1 000"``).
 
@@ -306,8 +282,8 @@ def text_or_label(value: str, group: str, lang: str) -> str:
 
     Examples
     --------
-    >>> text_or_label("KAS", "organisation", "sq"), text_or_label("AiBi", "organisation", "sq")
-    ('ASK', 'AiBi')
+    >>> text_or_label("residential", "care", "sq"), text_or_label("AiBi", "organisation", "sq")
+    ('Strehimi rezidencial', 'AiBi')
     >>> text_or_label("date in the future", "reject", "sr")
     'datum u budućnosti'
     """

@@ -20,7 +20,7 @@ from itertools import combinations
 import pandas as pd
 from scipy import stats
 
-from caretrends.labels import label, source_text, text_or_label
+from caretrends.labels import institution_name, label, source_text, text_or_label
 from caretrends.models.text import p_value_text
 from caretrends.sources.compiled import note_fields
 
@@ -83,8 +83,15 @@ def _cited(value: float, period: object, source: str, lang: str) -> str:
         lang,
         value=f"{value:g}",
         period=period,
-        source=text_or_label(source, "organisation", lang),
+        source=institution_name(source, lang),
     )
+
+
+def _named(value: str, column: str, year: int, lang: str) -> str:
+    """A definition, or a producer as named in ``year``, in ``lang``."""
+    if column == "definition":
+        return text_or_label(value, "definition", lang)
+    return institution_name(value, lang, year=int(year))
 
 
 def _coverings(pieces: pd.DataFrame, lang: str) -> list[tuple[frozenset[int], float, str]]:
@@ -362,14 +369,13 @@ def check_series_changes(
             old, new = getattr(before, column), getattr(after, column)
             if old == new:
                 continue
-            group = "definition" if column == "definition" else "organisation"
             said = {
                 "before": before.year,
                 "before_value": f"{before.value:g}",
-                "old": text_or_label(old, group, lang),
+                "old": _named(old, column, before.year, lang),
                 "after": after.year,
                 "after_value": f"{after.value:g}",
-                "new": text_or_label(new, group, lang),
+                "new": _named(new, column, after.year, lang),
             }
             findings.append(
                 {

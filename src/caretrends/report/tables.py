@@ -25,6 +25,7 @@ from caretrends.labels import (
     format_number,
     format_percent,
     has_label,
+    institution_name,
     label,
     model_term,
     reject_reason,
@@ -43,7 +44,6 @@ TABLE_CODE_GROUPS: dict[str, str] = {
     "check": "consistency.check",
     "kind": "file_kind",
     "risk_factor": "risk_factor",
-    "source": "organisation",
     "language": "language_name",
     "records": "records",
 }
@@ -160,6 +160,8 @@ def _namer(column: str) -> Callable[[str, str], str] | None:
         return model_term
     if column == "cited_as":
         return cited_text
+    if column == "source":  # a producer's code: the acronym its readers know
+        return institution_name
     if column == "reason":
         return reject_reason
     if column == "withheld":  # why the disclosure rules held a reading back
