@@ -117,6 +117,19 @@ def test_export_marks_new_and_changed_english_fuzzy_and_check_reports_them(
     assert "sr: 1 untranslated" in out and "untranslated  messages: brand_new" in out
 
 
+def test_a_new_source_description_takes_no_other_descriptions_translation(
+    catalogs_copy, monkeypatch
+) -> None:
+    sources = po.templates()[terms.SOURCES_DOMAIN]
+    sources.add("A description added to the registry")
+    monkeypatch.setattr(po, "templates", lambda: {terms.SOURCES_DOMAIN: sources})
+    po.export()
+    added = po.read_catalog(catalog_file("sq", terms.SOURCES_DOMAIN)).get(
+        "A description added to the registry"
+    )
+    assert added.fuzzy and not added.string
+
+
 def test_check_fails_only_strictly_on_fuzzy_entries(capsys) -> None:
     assert main(["translations", "check"]) == 0
     assert main(["translations", "check", "--strict"]) == 1

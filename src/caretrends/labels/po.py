@@ -245,7 +245,13 @@ def merge(po: Catalog, template: Catalog) -> None:
     editor's diff; Babel's reader does not read it back (python-babel/babel#206), so the
     next export drops it while the entry stays fuzzy.
     """
-    before = {message.context: message for message in po if message.id and translated(message)}
+    # Only a keyed entry carries its translation over: without a key (the sources
+    # catalog) the English is the entry, and changed English is another entry.
+    before = {
+        message.context: message
+        for message in po
+        if message.id and message.context is not None and translated(message)
+    }
     # a copy: Babel adds the template's own Message objects, which the next language shares
     po.update(copy.deepcopy(template), no_fuzzy_matching=True, update_creation_date=False)
     for message in po:
