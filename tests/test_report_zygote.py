@@ -17,6 +17,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from caretrends.report import zygote as zygote_module
 from caretrends.report.kernels import (
     KERNEL_NAME,
+    MAX_SOCKET_PATH,
     RunKernels,
     kernel_command,
     warm_zygote,
@@ -182,3 +183,12 @@ def test_a_stopped_zygote_is_waited_for_a_bounded_time(monkeypatch: pytest.Monke
 def _alive(pid: int) -> bool:
     status = Path(f"/proc/{pid}/status")
     return status.exists() and "State:\tZ" not in status.read_text()
+
+
+def test_kernels_talk_over_local_sockets_in_the_run_folder_where_the_path_allows(
+    tmp_path: Path,
+) -> None:
+    manager = RunKernels().manager_class(tmp_path)()
+    assert manager.transport == "ipc" and Path(manager.ip).parent == tmp_path
+    deep = tmp_path / ("d" * (MAX_SOCKET_PATH - len(str(tmp_path))))
+    assert RunKernels().manager_class(deep)().transport == "tcp"  # no room for a socket

@@ -39,6 +39,9 @@ KERNEL_NAME = "caretrends"
 #: The entry point group under which jupyter_client looks provisioners up.
 PROVISIONERS = "jupyter_client.kernel_provisioners"
 
+#: The longest path of a local socket Linux accepts (``sun_path`` less its final NUL).
+MAX_SOCKET_PATH = 107
+
 
 class RunKernels:
     """The kernels a run has started, so that a signal can shut them all down at once.
@@ -103,8 +106,15 @@ class RunKernels:
                 kwargs.setdefault(
                     "kernel_spec_manager", KernelSpecManager(kernel_dirs=[str(kernel_dir)])
                 )
-                connection_file = kernel_dir / f"kernel-{uuid.uuid4()}.json"
-                kwargs.setdefault("connection_file", str(connection_file))
+                name = f"kernel-{uuid.uuid4()}"
+                kwargs.setdefault("connection_file", str(kernel_dir / f"{name}.json"))
+                # Local sockets in the run's private folder rather than TCP ports any
+                # local user may connect to (ipykernel warns of unencrypted TCP), where
+                # the folder's path leaves room for them.
+                sockets = str(kernel_dir / name[7:15])
+                if len(os.fsencode(sockets)) + len("-65535") <= MAX_SOCKET_PATH:
+                    kwargs.setdefault("transport", "ipc")
+                    kwargs.setdefault("ip", sockets)
                 super().__init__(**kwargs)
 
             async def start_kernel(self, **kwargs: object) -> None:
