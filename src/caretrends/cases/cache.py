@@ -1,10 +1,9 @@
 """Case files cleaned once per report run, not once per notebook.
 
-Notebooks 01, 03 and 04 each clean every case file (about 2 s a time). ``caretrends run``
-gives its kernels a private cache folder inside the run's own folder
-(:data:`caretrends.paths.CASE_CACHE_ENV`, ``reports/<run-id>/.case-cache``, removed before
-the run is published): the first notebook to clean a file stores the result there, the others read
-it. Without the variable (an analyst's notebook, plain ``papermill``) nothing is stored.
+Notebooks 01, 03 and 04 each clean every case file (about 2 s a time). The first notebook
+of a run to clean a file stores the result in the run's private cache
+(:mod:`caretrends.runcache`), the others read it. Without that cache (an analyst's
+notebook, plain ``papermill``) nothing is stored.
 
 An entry is keyed on everything the cleaning depends on: the file's bytes (sha256), its
 path, the kind, whether it is registered synthetic, the salt (given or
@@ -13,9 +12,7 @@ and version; any change is another key, so a stale entry is never read. A file r
 as a whole (past a bound, undecodable, a required column missing: a
 :class:`~caretrends.errors.DataValidationError`) is stored as its refusal, so that the
 next notebook is refused at once rather than after parsing it again. The key is a
-sha256 digest, so the salt cannot be read back from it. Since the cleaned rows derive from
-private records, the folder is created ``0700`` and each entry ``0600``; a folder that is
-not owned by the user, or that others may open, is not used at all.
+sha256 digest, so the salt cannot be read back from it.
 """
 
 from __future__ import annotations
@@ -26,23 +23,18 @@ import functools
 import hashlib
 import os
 import pickle
-import stat
-import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 from caretrends import paths
 from caretrends._version import __version__
 from caretrends.cases.clean import CaseCleaningResult, clean_case_file
 from caretrends.cases.pseudonymise import SALT_ENV
 from caretrends.errors import DataValidationError
-from caretrends.permissions import PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE
-
-#: What a cached call returns.
-Outcome = TypeVar("Outcome")
+from caretrends.permissions import PRIVATE_FILE_MODE
+from caretrends.runcache import cache_folder, replay, with_warnings, write_private
 
 
 @functools.cache
@@ -70,23 +62,6 @@ def entry_key(path: Path, *, kind: str, salt: str | None, synthetic: bool, today
     ):
         digest.update(part.encode() + b"\0")
     return digest.hexdigest()
-
-
-def cache_folder() -> Path | None:
-    """The folder :data:`caretrends.paths.CASE_CACHE_ENV` names, created owner-only; None
-    when the variable is unset or the folder unsafe.
-
-    Unsafe is a folder owned by someone else, or one that others may read or write.
-    """
-    configured = os.environ.get(paths.CASE_CACHE_ENV)
-    if not configured:
-        return None
-    folder = Path(configured)
-    folder.mkdir(mode=PRIVATE_FOLDER_MODE, parents=True, exist_ok=True)
-    facts = folder.stat()
-    if facts.st_uid != os.getuid() or stat.S_IMODE(facts.st_mode) & 0o077:
-        return None
-    return folder
 
 
 def clean_case_file_once(
@@ -131,30 +106,6 @@ def _cleaned_or_refused(
         return clean_case_file(path, kind=kind, salt=salt, synthetic=synthetic)
     except DataValidationError as refused:
         return Refusal(refused.problems)
-
-
-#: A warning as stored beside a cached result: message, category, file and line.
-CaughtWarning = tuple[Warning | str, type[Warning], str, int]
-
-
-def with_warnings(call: Callable[[], Outcome]) -> tuple[Outcome, list[CaughtWarning]]:
-    """Make ``call`` and return its outcome with the warnings it gave (not shown yet)."""
-    with warnings.catch_warnings(record=True) as recorded:
-        outcome = call()
-    return outcome, [(w.message, w.category, w.filename, w.lineno) for w in recorded]
-
-
-def replay(caught: list[CaughtWarning]) -> None:
-    """Give the warnings :func:`with_warnings` caught, as their call gave them."""
-    for message, category, filename, lineno in caught:
-        warnings.warn_explicit(message, category, filename, lineno)
-
-
-def write_private(target: Path, data: bytes) -> None:
-    """Write ``data`` to a new file ``target`` that only its owner may read."""
-    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
-    with os.fdopen(descriptor, "wb") as stream:
-        stream.write(data)
 
 
 @contextmanager

@@ -5,7 +5,7 @@ and the numbers must be the same in all of them. The slow ones (power by simulat
 placebo scan) are not worth computing three times: a notebook wraps such a call in
 :func:`computed`. The kernel of the language that writes the run's ``data/``
 (:func:`caretrends.report.write_table`) makes the call and stores its result, with the
-warnings it gave, in the run's private cache (:func:`caretrends.cases.cache.cache_folder`,
+warnings it gave, in the run's private cache (:mod:`caretrends.runcache`,
 removed before the run is published); the other languages' kernels start after it
 (:func:`caretrends.report.execute.execute_all`) and read the result instead, warnings
 and all. Outside a run (JupyterLab, plain papermill) the call is simply made.
@@ -22,9 +22,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from caretrends import paths
-from caretrends.cases.cache import cache_folder, replay, with_warnings, write_private
 from caretrends.errors import ParameterError
 from caretrends.report.layout import DATA_LANGUAGE_ENV, RunPaths
+from caretrends.runcache import cache_folder, replay, with_warnings, write_private
 
 Result = TypeVar("Result")
 
