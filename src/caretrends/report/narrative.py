@@ -42,4 +42,3 @@ def translate_notebook(nb: nbformat.NotebookNode, name: str, lang: str) -> nbfor
         if cell.cell_type == "markdown":
             cell.source = catalog.pgettext(f"{name}/{cell.get('id')}", cell.source.strip())
     return translated
-
