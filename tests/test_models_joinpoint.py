@@ -83,7 +83,7 @@ def test_recovers_known_joinpoints_with_noise_and_ignores_row_order() -> None:
 
 def test_a_short_kosovo_series_is_capped_and_says_so() -> None:
     data = _series(0.05, seed=2).iloc[:15]
-    with pytest.warns(SmallNumbersWarning, match="supports at most 2"):
+    with pytest.warns(SmallNumbersWarning, match="supports at most 2 joinpoints;"):
         result = fit_joinpoint(data, x="year", y="rate", max_joinpoints=3)
     assert result.selection["n_joinpoints"].max() == 2
     assert "Caution:" in result.summary_text()

@@ -23,19 +23,13 @@ COUNTED = re.compile(
     r"\{(\w+)\}(?: (?!(?:a|an|the|per|of|to|in|and|one)\b)[\w-]+)? (?:" + _NOUNS + r")\b"
 )
 
-#: Entries whose counted placeholder is not a count, or a second count: gettext gives a
-#: text one count, and the second always stands with a plural in these texts.
+#: Entries whose counted placeholder is not a count. (gettext gives a text one count: a
+#: second count is its own entry, which the text receives already worded.)
 NOT_THE_COUNT: dict[str, str] = {
     "brief_message.region_key": "kosovo",  # a rate per 100,000, not a count
     "reject.overlaps_episode": "file",  # a file's name
     "brief.mixed_kind": "part",  # "12 of 40": the count is the total, given beside it
     "brief.mixed_suffix": "part",
-    "model.caveat.cox_few_events": "k",
-    "model.caveat.logrank_power": "groups",
-    "model.cox.details": "events",
-    "model.caveat.joinpoint_limited": "recommended",
-    "model.caveat.joinpoint_too_many": "n",
-    "sensitivity.note": "years",
 }
 
 #: The entries with a count, and the placeholder holding it.
@@ -118,3 +112,95 @@ def test_albanian_and_english_forms_of_a_new_plural() -> None:
         "Pas 1 muaji: x.",
         "Pas 12 muajsh: x.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("key", "fields", "second", "forms"),
+    [
+        (
+            "sensitivity.note",
+            {"n": 3},
+            ("years", "sensitivity.contested_years"),
+            [
+                "3 varijante iz 1 sporne godine,",
+                "3 varijante iz 2 sporne godine,",
+                "3 varijante iz 5 spornih godina,",
+            ],
+        ),
+        (
+            "model.caveat.logrank_power",
+            {"n": 3},
+            ("groups", "model.caveat.groups"),
+            [
+                "ukupno samo 3 događaja u 1 grupi:",
+                "ukupno samo 3 događaja u 2 grupe:",
+                "ukupno samo 3 događaja u 5 grupa:",
+            ],
+        ),
+        (
+            "model.caveat.cox_few_events",
+            {"n": 3, "minimum": 10},
+            ("covariates", "model.caveat.covariates"),
+            [
+                "3 događaja za 1 kovarijatu:",
+                "3 događaja za 2 kovarijate:",
+                "3 događaja za 5 kovarijata:",
+            ],
+        ),
+        (
+            "model.cox.details",
+            {"n": 3, "ties": "Efron"},
+            ("events", "model.cox.events"),
+            [
+                "Koksov model, vezivanja: Efron, 3 deteta, 1 događaj;",
+                "Koksov model, vezivanja: Efron, 3 deteta, 2 događaja;",
+                "Koksov model, vezivanja: Efron, 3 deteta, 5 događaja;",
+            ],
+        ),
+        (
+            "model.caveat.joinpoint_limited",
+            {"n": 8, "recommended": 1, "requested": 3},
+            ("joinpoints", "model.caveat.joinpoints"),
+            [
+                "serija od 8 tačaka podržava najviše 1 tačku preloma;",
+                "serija od 8 tačaka podržava najviše 2 tačke preloma;",
+                "serija od 8 tačaka podržava najviše 5 tačaka preloma;",
+            ],
+        ),
+        (
+            "model.caveat.joinpoint_too_many",
+            {"k": 3, "recommended": 1},
+            ("points", "model.caveat.points"),
+            [
+                "3 tačke preloma na 1 tački je",
+                "3 tačke preloma na 2 tačke je",
+                "3 tačke preloma na 5 tačaka je",
+            ],
+        ),
+    ],
+)
+def test_serbian_second_count_on_1_2_and_5(
+    key: str, fields: dict, second: tuple[str, str], forms: list[str]
+) -> None:
+    placeholder, worded = second
+    for n, form in zip((1, 2, 5), forms, strict=True):
+        part = label(worded, "sr", n=n)
+        assert label(key, "sr", **fields, **{placeholder: part}).startswith(form)
+
+
+def test_a_second_count_agrees_in_english_and_albanian() -> None:
+    notes = {
+        (lang, variants, years): label(
+            "sensitivity.note",
+            lang,
+            n=variants,
+            years=label("sensitivity.contested_years", lang, n=years),
+        )
+        for lang in ("en", "sq")
+        for variants, years in ((1, 1), (2, 1), (5, 2))
+    }
+    assert notes["en", 1, 1].startswith("1 variant from 1 contested year, each")
+    assert notes["en", 2, 1].startswith("2 variants from 1 contested year, each")
+    assert notes["en", 5, 2].startswith("5 variants from 2 contested years, each")
+    assert notes["sq", 2, 1].startswith("2 variante nga 1 vit i kontestuar,")
+    assert notes["sq", 5, 2].startswith("5 variante nga 2 vite të kontestuara,")

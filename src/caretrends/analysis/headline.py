@@ -275,9 +275,8 @@ def source_sensitivity(
     table.insert(
         table.columns.get_loc("p_value") + 1, "moves_headline", moves_headline(table, moving_apc)
     )
-    table.attrs["note"] = label(
-        "sensitivity.note", lang, n=len(changes), years=len(contested_years(choices))
-    )
+    years = label("sensitivity.contested_years", lang, n=len(contested_years(choices)))
+    table.attrs["note"] = label("sensitivity.note", lang, n=len(changes), years=years)
     return table
 
 

@@ -119,7 +119,10 @@ class CoxResult(ModelResult):
 
     def findings(self) -> list[Phrase]:
         details = phrase(
-            "model.cox.details", ties=self.ties.capitalize(), n=self.n_obs, events=self.n_events
+            "model.cox.details",
+            ties=self.ties.capitalize(),
+            n=self.n_obs,
+            events=phrase("model.cox.events", n=self.n_events),
         )
         return [*(self._sentence(e) for e in self.estimates()), details]
 
@@ -193,7 +196,7 @@ def fit_cox(
             phrase(
                 "model.caveat.cox_few_events",
                 n=int(flags.sum()),
-                k=len(covariates),
+                covariates=phrase("model.caveat.covariates", n=len(covariates)),
                 minimum=MIN_EVENTS_PER_VARIABLE,
             ),
             SmallNumbersWarning,

@@ -361,7 +361,7 @@ def fit_joinpoint(
                 phrase(
                     "model.caveat.joinpoint_too_many",
                     k=n_joinpoints,
-                    n=n,
+                    points=phrase("model.caveat.points", n=n),
                     recommended=recommended,
                 ),
                 SmallNumbersWarning,
@@ -375,6 +375,7 @@ def fit_joinpoint(
                 phrase(
                     "model.caveat.joinpoint_limited",
                     n=n,
+                    joinpoints=phrase("model.caveat.joinpoints", n=recommended),
                     recommended=recommended,
                     requested=max_joinpoints,
                 ),

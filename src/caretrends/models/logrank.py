@@ -99,7 +99,11 @@ def logrank_test(
     if flags.sum() < 2 * len(groups):
         record_caveat(
             caveats,
-            phrase("model.caveat.logrank_power", n=int(flags.sum()), groups=len(groups)),
+            phrase(
+                "model.caveat.logrank_power",
+                n=int(flags.sum()),
+                groups=phrase("model.caveat.groups", n=len(groups)),
+            ),
             SmallNumbersWarning,
         )
     try:
