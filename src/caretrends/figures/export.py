@@ -287,13 +287,22 @@ def _screen_png(pixels: np.ndarray, factor: float) -> bytes | None:
     blocks = pixels[:height, :width].reshape(height // step, step, width // step, step, 4)
     shrunk = blocks.sum(axis=(1, 3), dtype=np.uint32) // (step * step)
     image = io.BytesIO()
-    mpl.image.imsave(image, shrunk.astype(np.uint8), format="png", origin="upper")
+    mpl.image.imsave(image, _bytes_view(shrunk.astype(np.uint8)), format="png", origin="upper")
     return image.getvalue()
 
 
 def _write_png(pixels: np.ndarray, path: Path, dpi: int, metadata: dict[str, str]) -> None:
     """Write pixels as matplotlib writes a PNG: same encoder, text chunks and resolution."""
-    mpl.image.imsave(path, pixels, format="png", origin="upper", dpi=dpi, metadata=metadata)
+    mpl.image.imsave(
+        path, _bytes_view(pixels), format="png", origin="upper", dpi=dpi, metadata=metadata
+    )
+
+
+def _bytes_view(pixels: np.ndarray) -> memoryview:
+    """RGBA bytes as the Agg canvas hands them to ``imsave``: a memoryview, which it writes
+    as it is, where an array goes through a colour mapping first (more than a tenth of a
+    second for a 300 dpi figure, for the same pixels)."""
+    return memoryview(np.ascontiguousarray(pixels, dtype=np.uint8))
 
 
 #: With these, ``Figure.set_layout_engine(None)`` removes the engine.
