@@ -13,7 +13,7 @@ import pytest
 from caretrends.pipeline.prepare import prepare
 from caretrends.report import load_run_config, run_report
 from caretrends.report.browser import check_page
-from caretrends.report.layout import INDEX_NAME, MANIFEST_NAME, published_paths
+from caretrends.report.layout import INDEX_NAME, MANIFEST_NAME, published_paths, run_paths
 from caretrends.report.tables import header
 
 
@@ -87,6 +87,16 @@ def test_brief_figures_and_key_numbers_are_exported(default_report) -> None:
     assert (published_paths(folder).tables / "key_numbers-en.xlsx").exists()
     brief = (published_paths(folder).pages / "04_brief.html").read_text(encoding="utf-8")
     assert "synthetic" in brief.lower()  # case-level figures say so on their face
+
+
+def test_the_brief_and_its_annex_keep_to_three_pages_in_every_language(default_report) -> None:
+    from pypdf import PdfReader
+
+    reports, _ = default_report
+    for lang in ("en", "sq", "sr"):
+        brief = run_paths(reports / "latest", lang).brief
+        for document in (f"brief-{lang}.pdf", f"annex-{lang}.pdf"):
+            assert len(PdfReader(brief / document).pages) == 3, document
 
 
 def test_every_page_shows_its_figures_and_fits_1280_pixels(default_report) -> None:

@@ -27,7 +27,7 @@ from caretrends.brief.document import (
 )
 from caretrends.brief.messages import KeyMessage
 from caretrends.brief.numbers import StandardFigure
-from caretrends.brief.references import Reference, cited_numbers
+from caretrends.brief.references import Reference, cited_numbers, reference_list
 from caretrends.figures import key_numbers_table
 from caretrends.labels import format_date, label
 
@@ -134,7 +134,7 @@ def brief_document(
         headings={key: label(f"document.heading.{key}", lang) for key in HEADING_KEYS},
         asks=asks_box(config, shown, lang),
         publisher=publisher_lines(config, lang),
-        references=[reference.text(lang) for reference in references],
+        references=reference_list(references, lang),
         footer=label(
             "document.footer", lang, organisation=organisation, date=format_date(date, lang)
         ),

@@ -32,15 +32,16 @@ class Reference:
     url: str
     obtained: str
 
-    def text(self, lang: str) -> str:
-        """The reference as the list prints it, in ``lang``."""
+    def text(self, lang: str, *, first: bool = True) -> str:
+        """The reference as the list prints it, in ``lang``: its producer named in full
+        where the list names it ``first``, by its acronym after that."""
         return label(
             "document.reference",
             lang,
             # an institution's full name at the time of the figures and today's where they
             # differ; a registered file's producer is a description the catalog translates
             producer=institution_name(
-                source_text(self.producer, lang), lang, year=max(self.years), full=True
+                source_text(self.producer, lang), lang, year=max(self.years), full=first
             ),
             via=label("document.reference_via", lang, via=self.via) if self.via else "",
             title=source_text(self.title, lang),
@@ -94,6 +95,27 @@ def figure_references(
         for (producer, via, title, url, obtained), found in years.items()
     ]
     return references, cites
+
+
+def reference_list(references: list[Reference], lang: str) -> list[str]:
+    """The references as the brief lists them, in ``lang``: each producer in full the
+    first time, by its acronym in the references after (the list stays on its page).
+
+    Examples
+    --------
+    >>> ministry = Reference("MPMS", "", "Statement", (2018,), "", "2026-11-28")
+    >>> for text in reference_list([ministry, ministry], "en"):
+    ...     print(text.split(".")[0])  # doctest: +NORMALIZE_WHITESPACE
+    Ministry of Labour and Social Welfare (MLSW; since 2021 part of the Ministry of Finance,
+    Labour and Transfers)
+    MLSW
+    """
+    named: set[str] = set()
+    listed = []
+    for reference in references:
+        listed.append(reference.text(lang, first=reference.producer not in named))
+        named.add(reference.producer)
+    return listed
 
 
 def cited_numbers(numbers: list[int]) -> str:
