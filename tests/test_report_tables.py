@@ -79,6 +79,12 @@ def test_tables_are_shown_as_published_in_each_language(lang: str, expected: dic
         assert leak not in text
 
 
+def test_producer_codes_read_as_the_acronyms_of_the_readers_language() -> None:
+    table = pd.DataFrame({"source": ["KAS", "MPMS"], "births_source": ["KAS", "KAS"]})
+    shown = display_table(table, "sr").data
+    assert shown.iloc[:, 0].tolist() == ["ASK", "MRSZ"] and shown.iloc[:, 1].tolist() == ["ASK"] * 2
+
+
 def test_headers_with_units_given_by_the_caller_and_percentages() -> None:
     table = pd.DataFrame({"share": [0.125, np.nan]})
     shown = display_table(table, "sq", columns={"share": "Përqindja (%)"}, percent=["share"]).data

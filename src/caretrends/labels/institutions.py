@@ -37,6 +37,9 @@ _CITED = re.compile(r"\[([^\[\]]+)\]")
 #: An institution named by its code in a source description (``{MPMS}``).
 _NAMED = re.compile(r"\{([A-Z]+)\}")
 
+#: A producer's code in front of the publication it is cited by (``MPMS [Ministry …]``).
+_CITING = re.compile(r"(?<![\w{])([A-Z]{2,})(?= \[)")
+
 
 @dataclass(frozen=True)
 class Institution:
@@ -137,7 +140,8 @@ def source_text(text: str, lang: str) -> str:
     """Return a source description in ``lang``: the whole text, or each bracketed one in it.
 
     A publication's title stays as published (its translation is the title itself); an
-    institution named by its code in braces (``{KAS}``) gets its full name in ``lang``.
+    institution named by its code in braces (``{KAS}``) gets its full name in ``lang``,
+    and a producer's code in front of a bracketed publication its acronym in ``lang``.
 
     Examples
     --------
@@ -147,12 +151,15 @@ def source_text(text: str, lang: str) -> str:
     'KAS [KAS Birth Statistics 2016]: 23'
     >>> source_text("publications of {UCCK}", "en")
     'publications of University Clinical Centre of Kosovo (UCCK)'
+    >>> source_text("MPMS [Ministry statement]: 61; AiBi [press release]: 52", "en")
+    'MLSW [Ministry statement]: 61; AiBi [press release]: 52'
     """
     if lang != SOURCE_LANGUAGE:
         found = translations(lang, SOURCES_DOMAIN)
         whole = found.gettext(text)
         text = whole if whole != text else _CITED.sub(lambda m: f"[{found.gettext(m[1])}]", text)
     known = institutions()
+    text = _CITING.sub(lambda m: institution_name(m[1], lang) if m[1] in known else m[0], text)
     return _NAMED.sub(
         lambda m: institution_name(m[1], lang, full=True) if m[1] in known else m[0], text
     )

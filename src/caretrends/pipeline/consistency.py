@@ -279,14 +279,14 @@ def check_stated_totals(
                 continue
             whose = "series_years"
             listed = ": " + ", ".join(
-                f"{int(r.year)} {r.value:g} ({text_or_label(r.source, 'organisation', lang)})"
+                f"{int(r.year)} {r.value:g} ({institution_name(r.source, lang, year=int(r.year))})"
                 for r in used.sort_values("year").itertuples()
             )
         summed = float(used["value"].sum())
         if summed == total.value:
             continue
         cited = source_text(total.source_table, lang)
-        publication = f"{text_or_label(total.source, 'organisation', lang)} [{cited}]"
+        publication = f"{institution_name(total.source, lang)} [{cited}]"
         findings.append(
             {
                 "check": "stated total",
@@ -386,7 +386,7 @@ def check_series_changes(
                     "compared_with": float(before.value),
                     "difference": float(after.value) - float(before.value),
                     "sources": "; ".join(
-                        f"{row.year}: {text_or_label(row.source, 'organisation', lang)}"
+                        f"{row.year}: {institution_name(row.source, lang, year=int(row.year))}"
                         for row in (before, after)
                     ),
                     "finding": label(f"consistency.{column}_change", lang, **said),

@@ -48,6 +48,12 @@ TABLE_CODE_GROUPS: dict[str, str] = {
     "records": "records",
 }
 
+#: Columns holding a producer's code (``KAS``, ``MPMS``), shown as its acronym in the
+#: reader's language (:func:`caretrends.labels.institution_name`).
+PRODUCER_COLUMNS: frozenset[str] = frozenset(
+    {"source", "births_source", "numerator_source", "denominator_source"}
+)
+
 #: Columns of identifiers a reader copies rather than reads (files, label keys,
 #: checksums, column names of an input file): shown as code.
 CODE_COLUMNS: frozenset[str] = frozenset(
@@ -160,7 +166,7 @@ def _namer(column: str) -> Callable[[str, str], str] | None:
         return model_term
     if column == "cited_as":
         return cited_text
-    if column == "source":  # a producer's code: the acronym its readers know
+    if column in PRODUCER_COLUMNS:  # a producer's code: the acronym its readers know
         return institution_name
     if column == "reason":
         return reject_reason
