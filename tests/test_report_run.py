@@ -15,7 +15,7 @@ import pytest
 from caretrends.provenance import sha256_file
 from caretrends.report import ReportRunError, add_subcommand, load_run_config, run_report
 from caretrends.report.browser import image_loads
-from caretrends.report.execute import waited_for_first
+from caretrends.report.execute import start_order
 from caretrends.report.layout import MANIFEST_NAME, published_paths
 from tests.conftest import figure_row, register, write_figures
 from tests.report_helpers import figure_notebook, write_config, write_notebook
@@ -102,11 +102,28 @@ def test_kernels_are_forked_from_the_runs_warm_zygote(published) -> None:
     assert "forked from the zygote: True" in printed
 
 
-def test_notebooks_others_wait_for_start_first() -> None:
+def test_notebooks_on_the_longest_road_to_the_end_start_first() -> None:
     depends = {"01": (), "02": (), "03": (), "04": ("02", "03"), "05": ("04",)}
-    config = SimpleNamespace(notebook=lambda name: SimpleNamespace(depends_on=depends[name]))
-    assert waited_for_first(list(depends), config) == ["02", "03", "04", "01", "05"]
-    assert waited_for_first(["01", "02"], config) == ["01", "02"]
+
+    def config(*languages: str) -> SimpleNamespace:
+        return SimpleNamespace(
+            notebook=lambda name: SimpleNamespace(depends_on=depends[name]),
+            languages=languages,
+            language=languages[0],
+        )
+
+    def order(selected, languages, seconds=None) -> list[str]:
+        return ["/".join(node) for node in start_order(selected, config(*languages), seconds)]
+
+    assert order(list(depends), ["en"]) == ["en/02", "en/03", "en/04", "en/01", "en/05"]
+    assert order(["01", "02"], ["en"]) == ["en/01", "en/02"]
+    # As the last run took them: every language's 02 and 03 before any 01 or 04, which
+    # then run side by side at the end.
+    seconds = {"01": 2.5, "02": 8.0, "03": 7.0, "04": 3.0}
+    assert order(["01", "02", "03", "04"], ["en", "sq", "sr"], seconds) == [
+        "en/02", "en/03", "sq/02", "sr/02", "sq/03", "sr/03",
+        "en/04", "en/01", "sq/04", "sr/04", "sq/01", "sr/01",
+    ]  # fmt: skip
 
 
 def test_a_partial_run_is_published_beside_latest_without_moving_it(published, project) -> None:

@@ -8,7 +8,7 @@ import copy
 import shutil
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -77,6 +77,7 @@ def execute_all(
     progress: bool,
     kernels: RunKernels,
     on_finished: Callable[[NotebookOutcome], None] = lambda _outcome: None,
+    seconds: Mapping[str, float] | None = None,
 ) -> dict[tuple[str, str], NotebookOutcome]:
     """Run the notebooks in each of the run's languages, each as soon as what it depends
     on (in its language) has succeeded; the outcomes keyed ``(language, name)``.
@@ -94,12 +95,12 @@ def execute_all(
     removed when the last one has finished. ``on_finished`` is called with each notebook's
     outcome once what could start next has started, while it runs (the runner writes the
     notebook's page); if it fails the notebook, what depends on it and has not started
-    yet is skipped.
+    yet is skipped. ``seconds`` (by notebook, as the last run took them) order the start
+    (:func:`start_order`).
     """
     case_cache = paths.run_case_cache(work)
     kernel_dir = paths.run_kernel_dir(work)
-    order = waited_for_first(selected, config)
-    pending = [(lang, name) for lang in config.languages for name in order]
+    pending = start_order(selected, config, seconds)
     workers = max(1, min(max_workers, len(pending)))
     outcomes: dict[tuple[str, str], NotebookOutcome] = {}
     running: dict[Future[NotebookOutcome], int] = {}
@@ -118,17 +119,15 @@ def execute_all(
                 parameters = config.parameters_for(
                     name, run_id=run_id, output_dir=str(work), lang=lang
                 )
-                depends_on = [(lang, d) for d in config.notebook(name).depends_on]
-                if lang != config.language:  # it reads the data/ the first language writes
-                    depends_on.append((config.language, name))
-                reason = _skip_reason(depends_on, outcomes, kernels.stopped_by)
+                waits_for = depends_on(lang, name, config)
+                reason = _skip_reason(waits_for, outcomes, kernels.stopped_by)
                 if reason:
                     outcomes[lang, name] = NotebookOutcome(
                         name, "skipped", parameters, error={"reason": reason}, lang=lang
                     )
                     pending.remove((lang, name))
                     bar.update()
-                elif free_rows and all(d in outcomes for d in depends_on):
+                elif free_rows and all(d in outcomes for d in waits_for):
                     row = free_rows.pop(0)
                     cells = {
                         "desc": f"{name} ({lang})",
@@ -165,32 +164,46 @@ def execute_all(
     return {(lang, name): outcomes[lang, name] for lang in config.languages for name in selected}
 
 
-def waited_for_first(selected: list[str], config: RunConfig) -> list[str]:
-    """Order notebooks so that those more notebooks wait for (directly or not) start
-    first, others in the configured order: a notebook nothing waits for then fills the
-    time its neighbours would otherwise spend waiting.
+def start_order(
+    selected: list[str], config: RunConfig, seconds: Mapping[str, float] | None = None
+) -> list[tuple[str, str]]:
+    """Order the run's notebooks, ``(language, name)``, longest road to the run's end
+    first: a notebook's own time (``seconds`` by name, as the last run took them; 1 each
+    when unknown) plus the longest road of what waits for it, in any language. Notebooks
+    nothing waits for then fill the time their neighbours would spend waiting, and the
+    run does not end on one notebook alone; ties keep the configured order.
 
     Examples
     --------
-    With 04 depending on 02 and 03, 02 and 03 go before 01:
-    ``["01", "02", "03", "04"]`` → ``["02", "03", "01", "04"]``.
+    With 04 depending on 02 and 03, in one language 02 and 03 go before 01:
+    ``01, 02, 03, 04`` → ``02, 03, 01, 04``; in three, the first language's 02 and 03 (all
+    the others' notebooks wait for them), then the others' 02 and 03 before any 01 or 04
+    once 02 and 03 are known to take longer.
     """
-    waiting = dict.fromkeys(selected, 0)
-    for name in selected:
-        for dependency in _all_dependencies(name, config):
-            if dependency in waiting:
-                waiting[dependency] += 1
-    return sorted(selected, key=lambda name: -waiting[name])
+    nodes = [(lang, name) for lang in config.languages for name in selected]
+    waiting_for: dict[tuple[str, str], list[tuple[str, str]]] = {node: [] for node in nodes}
+    for node in nodes:
+        for dependency in depends_on(*node, config):
+            if dependency in waiting_for:
+                waiting_for[dependency].append(node)
+    road: dict[tuple[str, str], float] = {}
+
+    def longest(node: tuple[str, str]) -> float:
+        if node not in road:
+            after = max((longest(waiting) for waiting in waiting_for[node]), default=0.0)
+            road[node] = (seconds or {}).get(node[1], 1.0) + after
+        return road[node]
+
+    return sorted(nodes, key=lambda node: -longest(node))
 
 
-def _all_dependencies(name: str, config: RunConfig) -> set[str]:
-    found: set[str] = set()
-    todo = list(config.notebook(name).depends_on)
-    while todo:
-        dependency = todo.pop()
-        if dependency not in found:
-            found.add(dependency)
-            todo.extend(config.notebook(dependency).depends_on)
+def depends_on(lang: str, name: str, config: RunConfig) -> list[tuple[str, str]]:
+    """What a notebook in ``lang`` waits for: its dependencies in its language and, in a
+    language other than the first, the first language's same notebook (whose notebooks
+    alone write ``data/`` and the results computed once)."""
+    found = [(lang, dependency) for dependency in config.notebook(name).depends_on]
+    if lang != config.language:
+        found.append((config.language, name))
     return found
 
 

@@ -204,6 +204,7 @@ def run_report(
         started, clock = utc_now(), time.perf_counter()
         try:
             workers = max_workers or os.cpu_count() or 1
+            last = read_published(reports_dir / LATEST)
             outcomes = execute_all(
                 config,
                 selected,
@@ -219,6 +220,7 @@ def run_report(
                     run_paths(work, outcome.lang),
                     config.languages,
                 ),
+                seconds=notebook_seconds(last.manifest) if last else None,
             )
             stopped_by = kernels.stopped_by  # a signal after this lets the run finish
             failed = [
@@ -291,6 +293,21 @@ def run_report(
         if complete:
             point_latest(reports_dir, run_id)
     return RunResult(run_id, final, True, outcomes, added, manifest, complete)
+
+
+def notebook_seconds(manifest: dict) -> dict[str, float]:
+    """How long each notebook took in a run, by name: its longest in any language.
+
+    >>> notebook_seconds({"notebooks": {"en": {"02": {"seconds": 8.4}, "04": {}},
+    ...                                 "sq": {"02": {"seconds": 6.1}}}})
+    {'02': 8.4}
+    """
+    seconds: dict[str, float] = {}
+    for outcomes in manifest.get("notebooks", {}).values():
+        for name, outcome in outcomes.items():
+            if outcome.get("seconds"):
+                seconds[name] = max(seconds.get(name, 0.0), float(outcome["seconds"]))
+    return seconds
 
 
 def _record(work: Path, manifest: dict, previous: PublishedRun | None) -> None:
