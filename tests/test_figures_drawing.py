@@ -165,6 +165,8 @@ def test_a_notebook_shows_the_exported_chart_from_its_print_pixels(
     blocks = np.asarray(printed)[: screen.height * 3, : screen.width * 3].astype(int)
     means = blocks.reshape(screen.height, 3, screen.width, 3, 4).sum(axis=(1, 3)) // 9
     assert np.array_equal(np.asarray(screen), means)
+    # a page showing the exported file (the brief's notebook) shows the same image
+    assert export.screen_png_of(exported.files["png"]) == chart.screen_png
     chart.figure.axes[0].set_title("changed after the export")
     assert Image.open(io.BytesIO(chart._repr_png_()[0])).size != screen.size  # drawn anew
     assert drawn

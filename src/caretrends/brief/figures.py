@@ -242,5 +242,9 @@ def brief_figures(
         exported = figures.export_figure(
             chart, name, formats=("png", "svg"), directory=directory, run_id=run_id
         )
-        placed.append(StandardFigure(name, exported.files["png"], chart.title, chart.alt_text))
+        placed.append(
+            StandardFigure(
+                name, exported.files["png"], chart.title, chart.alt_text, chart.screen_png
+            )
+        )
     return placed

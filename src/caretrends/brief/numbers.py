@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from caretrends.brief.origin import case_results_are_real, permanency_withheld
 from caretrends.figures.captions import cited_sources
+from caretrends.figures.export import screen_png_of
 from caretrends.labels import label, withheld_text
 from caretrends.models.result import Estimate
 
@@ -120,6 +121,14 @@ class StandardFigure:
     png: Path
     title: str
     alt_text: str
+    #: The figure at screen resolution, from its printed pixels (what a page shows rather
+    #: than the 300 dpi file); None when only the file is known.
+    screen_png: bytes | None = field(default=None, repr=False, compare=False)
+
+    def _repr_png_(self) -> tuple[bytes, dict[str, str]]:
+        """Show the figure where a notebook displays it, at screen resolution, with its
+        alt text."""
+        return self.screen_png or screen_png_of(self.png), {"alt": self.alt_text}
 
 
 def standard_figures(folder: Path, *, lang: str) -> list[StandardFigure]:

@@ -22,6 +22,7 @@ import matplotlib as mpl
 import matplotlib.image
 import numpy as np
 import pandas as pd
+import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -289,6 +290,17 @@ def _screen_png(pixels: np.ndarray, factor: float) -> bytes | None:
     image = io.BytesIO()
     mpl.image.imsave(image, _bytes_view(shrunk.astype(np.uint8)), format="png", origin="upper")
     return image.getvalue()
+
+
+def screen_png_of(path: Path) -> bytes:
+    """An exported PNG at the screen's resolution (matplotlib's ``figure.dpi``), shrunk as
+    :func:`export_figure` shrinks its pixels for a notebook; the file as it is when its
+    resolution is not a whole multiple of the screen's."""
+    with PIL.Image.open(path) as image:
+        printed_dpi = float(image.info.get("dpi", (mpl.rcParams["figure.dpi"],))[0])
+        pixels = np.asarray(image.convert("RGBA"))
+    screen = _screen_png(pixels, round(printed_dpi) / mpl.rcParams["figure.dpi"])
+    return screen if screen is not None else path.read_bytes()
 
 
 def _write_png(pixels: np.ndarray, path: Path, dpi: int, metadata: dict[str, str]) -> None:
