@@ -99,6 +99,20 @@ def test_the_brief_and_its_annex_keep_to_three_pages_in_every_language(default_r
             assert len(PdfReader(brief / document).pages) == 3, document
 
 
+@pytest.mark.parametrize("lang", ["sq", "sr"])
+def test_the_languages_after_the_first_show_none_of_its_words(default_report, lang) -> None:
+    """The run's data/ is written in its first language (English): what the others read
+    from it (the brief's annex, its notebook's tables) is worded again in theirs."""
+    from tests.function_words import count_run
+    from tests.test_no_english import PUBLISHED_NAMES
+
+    reports, _ = default_report
+    counts = count_run(reports / "latest", lang, titles=PUBLISHED_NAMES)
+    counts["pages"].pop("index.html")  # the first language's front page (index-<lang>.html)
+    found = {kind: dict(by_file) for kind, by_file in counts.items() if by_file}
+    assert sum(sum(by_file.values()) for by_file in found.values()) <= 5, found
+
+
 def test_every_page_shows_its_figures_and_fits_1280_pixels(default_report) -> None:
     reports, _ = default_report
     pages = sorted((published_paths(reports / "latest").pages).glob("*.html"))

@@ -87,18 +87,17 @@ def interpolate_births(series: pd.DataFrame, denominator: str = "births") -> pd.
     )
 
 
-def _window_rows(series: pd.DataFrame, spec: PrimaryAnalysis, lang: str) -> list[dict]:
+def _window_rows(series: pd.DataFrame, spec: PrimaryAnalysis) -> list[dict]:
     """The primary model on every other window, and on each with births interpolated."""
     filled = interpolate_births(series, spec.denominator)
     rows = []
     for first, last in primary_windows(series, spec.denominator):
         window = dataclasses.replace(spec, first_year=first, last_year=last)
-        years = {"first": first, "last": last}
         gaps = filled[filled["births_interpolated"] & filled["year"].between(first, last)]
         if (first, last) != (spec.first_year, spec.last_year):
             rows.append(
                 {
-                    "analysis": label("sensitivity.method.window", lang, **years),
+                    "method": "window",
                     **_interval(primary_estimate(series, window)),
                     "first_year": first,
                     "last_year": last,
@@ -109,9 +108,7 @@ def _window_rows(series: pd.DataFrame, spec: PrimaryAnalysis, lang: str) -> list
             interpolated = ", ".join(str(y) for y in gaps["year"])
             rows.append(
                 {
-                    "analysis": label(
-                        "sensitivity.method.window_interpolated", lang, **years, years=interpolated
-                    ),
+                    "method": "window_interpolated",
                     **_interval(primary_estimate(filled, window)),
                     "first_year": first,
                     "last_year": last,
@@ -181,44 +178,27 @@ def other_methods(
             counts, outcome="value", time="year", intervention_start=DEFINITION_BREAK
         )
     rows = [
-        (
-            label("notebook.method.primary", lang, **years),
-            _interval(primary_estimate(series, spec)),
-            years,
-        ),
-        (label("notebook.method.children", lang, **whole), _interval(count_trend.apc), whole),
-        (label("notebook.method.joinpoint", lang), _interval(joinpoints.aapc), whole),
-        (
-            label("notebook.method.its_trend", lang),
-            _interval(campaign_its.trend, ratio=True),
-            whole,
-        ),
-        (
-            label("notebook.method.children", lang, **years),
-            _interval(primary_estimate(series, counts_only)),
-            years,
-        ),
-        (
-            label("sensitivity.method.definition_break", lang, **whole, year=DEFINITION_BREAK),
-            _interval(definition.trend, ratio=True),
-            whole,
-        ),
+        ("primary", _interval(primary_estimate(series, spec)), years),
+        ("children", _interval(count_trend.apc), whole),
+        ("joinpoint", _interval(joinpoints.aapc), whole),
+        ("its_trend", _interval(campaign_its.trend, ratio=True), whole),
+        ("children", _interval(primary_estimate(series, counts_only)), years),
+        ("definition_break", _interval(definition.trend, ratio=True), whole),
     ]
     table = pd.DataFrame(
         [
             {
-                "analysis": name,
+                "method": method,
                 **interval,
                 "first_year": span["first"],
                 "last_year": span["last"],
                 "births_interpolated": "",
             }
-            for name, interval, span in rows
+            for method, interval, span in rows
         ]
-        + _window_rows(series, spec, lang)
+        + _window_rows(series, spec)
     )
-    unit = label("notebook.unit_apc", lang)
-    return table.assign(unit=unit)[
+    return in_language(table, lang)[
         [
             "analysis",
             "estimate",
@@ -228,8 +208,53 @@ def other_methods(
             "first_year",
             "last_year",
             "births_interpolated",
+            "method",
         ]
     ]
+
+
+#: The catalog key naming each analysis of :func:`other_methods` (its ``method``).
+METHOD_KEYS: dict[str, str] = {
+    "primary": "notebook.method.primary",
+    "children": "notebook.method.children",
+    "joinpoint": "notebook.method.joinpoint",
+    "its_trend": "notebook.method.its_trend",
+    "definition_break": "sensitivity.method.definition_break",
+    "window": "sensitivity.method.window",
+    "window_interpolated": "sensitivity.method.window_interpolated",
+}
+
+
+def in_language(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`other_methods`' table with each analysis and the unit named in ``lang``,
+    from its ``method``, years and interpolated births (the run's ``data/`` holds the
+    words of its first language).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"method": ["window_interpolated"], "first_year": [2016],
+    ...                       "last_year": [2023], "births_interpolated": [2022.0]})
+    >>> in_language(table, "en")["analysis"].iloc[0]
+    'sensitivity: per 1,000 live births, 2016–2023, births of 2022 interpolated'
+    """
+
+    def name(row: pd.Series) -> str:
+        interpolated = row["births_interpolated"]
+        if isinstance(interpolated, float):  # a single year, as a CSV reads it back
+            interpolated = "" if pd.isna(interpolated) else f"{interpolated:.0f}"
+        return label(
+            METHOD_KEYS[row["method"]],
+            lang,
+            first=int(row["first_year"]),
+            last=int(row["last_year"]),
+            years=interpolated,
+            year=DEFINITION_BREAK,
+        )
+
+    return table.assign(
+        analysis=[name(row) for _, row in table.iterrows()],
+        unit=label("notebook.unit_apc", lang),
+    )
 
 
 def campaign_sensitivity(

@@ -15,6 +15,7 @@ import pandas as pd
 
 from caretrends import disclosure
 from caretrends.analysis.sensitivity import headers as sensitivity_headers
+from caretrends.analysis.sensitivity import in_language
 from caretrends.brief.document.annex import AnnexDocument, AnnexSection, AnnexTable
 from caretrends.brief.messages import KeyMessage, detectable_effect
 from caretrends.labels import label
@@ -65,7 +66,8 @@ def windows_table(other_methods: pd.DataFrame, lang: str) -> pd.DataFrame:
     and interval."""
     columns = ["analysis", "estimate", "conf_low", "conf_high"]
     decimals = dict.fromkeys(columns[1:], 1)
-    return display_table(other_methods, lang, columns=columns, decimals=decimals).data
+    named = in_language(other_methods, lang)  # data/ holds the first language's words
+    return display_table(named, lang, columns=columns, decimals=decimals).data
 
 
 def checksum_table(records: Sequence[SourceRecord], lang: str) -> pd.DataFrame:
