@@ -46,6 +46,8 @@ TABLE_CODE_GROUPS: dict[str, str] = {
     "risk_factor": "risk_factor",
     "language": "language_name",
     "records": "records",
+    "scale": "power_scale",
+    "method": "power_method",
 }
 
 #: Columns holding a producer's code (``KAS``, ``MPMS``), shown as its acronym in the
@@ -170,11 +172,18 @@ def _namer(column: str) -> Callable[[str, str], str] | None:
         return institution_name
     if column == "reason":
         return reject_reason
+    if column == "effect":  # what a design could detect: a model's change, or a covariate
+        return _effect_name
     if column == "withheld":  # why the disclosure rules held a reading back
         return lambda value, lang: withheld_text(value, lang) if value else ""
     if column in TABLE_CODE_GROUPS:
         return lambda value, lang: text_or_label(value, TABLE_CODE_GROUPS[column], lang)
     return None
+
+
+def _effect_name(effect: str, lang: str) -> str:
+    group = "annex.detectable" if has_label(f"annex.detectable.{effect}", lang) else "covariate"
+    return text_or_label(effect, group, lang)
 
 
 def code_text(value: object, column: str, lang: str) -> str:
