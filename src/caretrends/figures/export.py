@@ -22,7 +22,6 @@ import matplotlib as mpl
 import matplotlib.image
 import numpy as np
 import pandas as pd
-import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -292,14 +291,12 @@ def _screen_png(pixels: np.ndarray, factor: float) -> bytes | None:
     return image.getvalue()
 
 
-def screen_png_of(path: Path) -> bytes:
-    """An exported PNG at the screen's resolution (matplotlib's ``figure.dpi``), shrunk as
-    :func:`export_figure` shrinks its pixels for a notebook; the file as it is when its
-    resolution is not a whole multiple of the screen's."""
-    with PIL.Image.open(path) as image:
-        printed_dpi = float(image.info.get("dpi", (mpl.rcParams["figure.dpi"],))[0])
-        pixels = np.asarray(image.convert("RGBA"))
-    screen = _screen_png(pixels, round(printed_dpi) / mpl.rcParams["figure.dpi"])
+def screen_png_of(path: Path, dpi: int = 300) -> bytes:
+    """A PNG :func:`export_figure` wrote at ``dpi``, at the screen's resolution
+    (matplotlib's ``figure.dpi``), shrunk as the export shrinks its pixels for a notebook;
+    the file as it is when ``dpi`` is not a whole multiple of the screen's."""
+    pixels = np.round(mpl.image.imread(path) * 255).astype(np.uint8)  # 8-bit RGBA, exactly
+    screen = _screen_png(pixels, dpi / mpl.rcParams["figure.dpi"])
     return screen if screen is not None else path.read_bytes()
 
 
